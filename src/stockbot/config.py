@@ -1,0 +1,116 @@
+"""Configuration: environment, `.env`, then an optional `stockbot.toml`, then defaults.
+
+Chat platform tokens keep the names the platforms' own docs use (`SLACK_BOT_TOKEN`,
+`TELEGRAM_BOT_TOKEN`); everything that is ours is prefixed `STOCKBOT_`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATABASE_URL = "sqlite:///stockbot.db"
+
+
+class Settings(BaseSettings):
+    """Everything an operator may set. Field docs appear in the README."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STOCKBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        toml_file="stockbot.toml",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy URL. SQLite file by default; `postgresql+psycopg://...` to scale out."""
+
+    admins: str = ""
+    """Bootstrap admins, `platform:user_id` comma-separated, e.g. `slack:U123,console:alice`."""
+
+    default_language: str = "en"
+    timezone: str = "Asia/Shanghai"
+    default_warehouse: str = "MAIN"
+    stale_days: int = 180
+    usage_window_days: int = 30
+    """Days of history that average daily usage (days of cover) is computed over."""
+
+    sqlite_synchronous: str = "FULL"
+    """FULL: a committed movement survives a power cut. NORMAL is faster but may lose the
+    last transactions on power loss (never corrupts); we keep FULL for a ledger."""
+
+    slack_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "STOCKBOT_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "STOCKBOT_SLACK_SIGNING_SECRET"),
+    )
+    slack_app_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "STOCKBOT_SLACK_APP_TOKEN")
+    )
+    slack_api_url: str = "https://slack.com/api/"
+    telegram_bot_token: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "STOCKBOT_TELEGRAM_BOT_TOKEN"),
+    )
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _sync_mode(cls, v: str) -> str:
+        v = v.upper()
+        if v not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+            file_secret_settings,
+        )
+
+    def admin_identities(self) -> set[tuple[str, str]]:
+        """`slack:U1,console:alice` → {("slack","U1"), ("console","alice")}."""
+        out: set[tuple[str, str]] = set()
+        for part in self.admins.split(","):
+            platform, _, uid = part.strip().partition(":")
+            if platform and uid:
+                out.add((platform.strip().lower(), uid.strip()))
+        return out
+
+    @property
+    def has_chat_tokens(self) -> bool:
+        return bool(self.slack_bot_token or self.telegram_bot_token)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent

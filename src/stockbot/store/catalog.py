@@ -1,0 +1,188 @@
+"""Master data writes: warehouses, locations, items, batches, suppliers, users.
+
+Small functions the importer, the demo and the flows share, so every item change bumps the
+search revision and every warehouse gets its default location, whoever creates it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stockbot.store.models import (
+    DEFAULT_LOCATION,
+    Batch,
+    Item,
+    ItemUnit,
+    Location,
+    Role,
+    Supplier,
+    User,
+    UserIdentity,
+    UserRole,
+    Warehouse,
+)
+from stockbot.timeutil import utcnow
+
+ITEM_FIELDS = {
+    "name", "aliases", "spec", "unit", "category", "barcode", "safety_stock", "reorder_point",
+    "reorder_qty", "order_multiple", "lead_time_days", "unit_cost", "default_supplier_id",
+    "active", "needs_qc", "batch_tracked", "allow_negative", "needs_approval",
+}  # fmt: skip
+
+
+def next_search_rev(session: Session) -> int:
+    """A fresh search revision (monotonic per database): the search cache catches up by it."""
+    return (session.execute(select(func.max(Item.search_rev))).scalar() or 0) + 1
+
+
+def ensure_warehouse(session: Session, code: str, name: str | None = None) -> Warehouse:
+    wh = session.scalar(select(Warehouse).where(Warehouse.code == code))
+    if wh is None:
+        wh = Warehouse(code=code, name=name or code)
+        session.add(wh)
+        session.flush()
+        session.add(Location(warehouse_id=wh.id, code=DEFAULT_LOCATION, name=None))
+        session.flush()
+    return wh
+
+
+def ensure_location(session: Session, warehouse: Warehouse, code: str | None) -> Location:
+    code = (code or "").strip() or DEFAULT_LOCATION
+    loc = session.scalar(
+        select(Location).where(Location.warehouse_id == warehouse.id, Location.code == code)
+    )
+    if loc is None:
+        loc = Location(warehouse_id=warehouse.id, code=code)
+        session.add(loc)
+        session.flush()
+    return loc
+
+
+def default_location(session: Session, warehouse_id: int) -> Location:
+    return session.scalars(
+        select(Location).where(
+            Location.warehouse_id == warehouse_id, Location.code == DEFAULT_LOCATION
+        )
+    ).one()
+
+
+def upsert_item(session: Session, code: str, **fields: Any) -> Item:
+    """Create or update an item by code; bumps its search revision."""
+    unknown = set(fields) - ITEM_FIELDS - {"units"}
+    if unknown:
+        raise TypeError(f"unknown item field(s): {sorted(unknown)}")
+    units: dict[str, Decimal] | None = fields.pop("units", None)
+    item = session.scalar(select(Item).where(Item.code == code))
+    if item is None:
+        item = Item(code=code, **fields)
+        session.add(item)
+    else:
+        for k, v in fields.items():
+            setattr(item, k, v)
+        item.updated_at = utcnow()
+    item.search_rev = next_search_rev(session)
+    session.flush()
+    if units is not None:
+        existing = {u.unit: u for u in item.units}
+        for unit, factor in units.items():
+            if unit in existing:
+                existing[unit].factor = factor
+            else:
+                item.units.append(ItemUnit(item_id=item.id, unit=unit, factor=factor))
+        session.flush()
+    return item
+
+
+def ensure_batch(
+    session: Session,
+    item_id: int,
+    lot: str,
+    received_on: date,
+    expiry: date | None = None,
+    supplier_id: int | None = None,
+) -> Batch:
+    batch = session.scalar(select(Batch).where(Batch.item_id == item_id, Batch.lot == lot))
+    if batch is None:
+        batch = Batch(
+            item_id=item_id, lot=lot, received_on=received_on, expiry=expiry,
+            supplier_id=supplier_id,
+        )
+        session.add(batch)
+        session.flush()
+    return batch
+
+
+def upsert_supplier(session: Session, code: str, **fields: Any) -> Supplier:
+    sup = session.scalar(select(Supplier).where(Supplier.code == code))
+    if sup is None:
+        sup = Supplier(code=code, **fields)
+        session.add(sup)
+    else:
+        for k, v in fields.items():
+            setattr(sup, k, v)
+    session.flush()
+    return sup
+
+
+def find_user(session: Session, platform: str, platform_user_id: str) -> User | None:
+    return session.scalar(
+        select(User)
+        .join(UserIdentity)
+        .where(
+            UserIdentity.platform == platform, UserIdentity.platform_user_id == platform_user_id
+        )
+    )
+
+
+def ensure_user(
+    session: Session,
+    platform: str,
+    platform_user_id: str,
+    display_name: str | None = None,
+    *,
+    admins: set[tuple[str, str]] | None = None,
+) -> User:
+    """The user behind a platform identity, created on first sight with the staff role.
+
+    Identities listed in `admins` (STOCKBOT_ADMINS) are granted admin on first sight.
+    """
+    user = find_user(session, platform, platform_user_id)
+    if user is None:
+        user = User(display_name=display_name or platform_user_id)
+        session.add(user)
+        session.flush()
+        session.add(
+            UserIdentity(user_id=user.id, platform=platform, platform_user_id=platform_user_id)
+        )
+        session.add(UserRole(user_id=user.id, role=Role.STAFF.value))
+        session.flush()
+    if admins and (platform, platform_user_id) in admins:
+        grant_role(session, user, Role.ADMIN)
+    return user
+
+
+def user_roles(session: Session, user_id: int) -> set[str]:
+    return set(session.scalars(select(UserRole.role).where(UserRole.user_id == user_id)))
+
+
+def grant_role(
+    session: Session,
+    user: User,
+    role: Role,
+    amount_limit: Decimal | None = None,
+    granted_by: int | None = None,
+) -> None:
+    existing = session.get(UserRole, (user.id, role.value))
+    if existing is None:
+        session.add(
+            UserRole(user_id=user.id, role=role.value, amount_limit=amount_limit,
+                     granted_by=granted_by)
+        )
+    elif amount_limit is not None:
+        existing.amount_limit = amount_limit
+    session.flush()

@@ -1,0 +1,155 @@
+"""Engines, connections and units of work for SQLite and PostgreSQL.
+
+SQLite gets the settings a ledger deserves, on every connection:
+- `journal_mode=WAL`: readers never block the writer and vice versa;
+- `synchronous=FULL` (configurable): a committed movement survives a power cut;
+- `foreign_keys=ON`: SQLite's default is OFF;
+- `busy_timeout`: a second process waits for the write lock instead of failing at once;
+- write transactions start with `BEGIN IMMEDIATE`, so the write lock is taken at the start and a
+  transaction never fails half-way with "database is locked" after it has read stale data.
+SQLite's busy handler is not fair (one writer can starve for over a second), so writers inside
+one process queue on a FIFO ticket lock and only one of them contends for the file lock.
+
+PostgreSQL runs at READ COMMITTED; the posting path locks balance rows with `UPDATE` (a row
+lock, as `SELECT … FOR UPDATE` takes) in a fixed order, so concurrent postings serialise per
+balance and never deadlock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class FairLock:
+    """A FIFO ticket lock: threads acquire in arrival order (threading.Lock makes no promise)."""
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+
+    def __enter__(self) -> FairLock:
+        with self._cv:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            while ticket != self._serving:
+                self._cv.wait()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._cv:
+            self._serving += 1
+            self._cv.notify_all()
+
+
+def is_sqlite_url(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, synchronous: str = "FULL", echo: bool = False) -> Engine:
+    """Create an engine with the per-backend settings described in the module docstring."""
+    if is_sqlite_url(url):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=16,
+        )
+        _configure_sqlite(engine, synchronous)
+        return engine
+    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so we can say BEGIN IMMEDIATE ourselves.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """The one handle flows and commands get: engine, sessions, and write transactions."""
+
+    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, synchronous=synchronous, echo=echo)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._write_engine = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
+        )
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._writer_queue = FairLock() if self.is_sqlite else None
+        self.search: Any = None  # the item search cache (stockbot.lookup.service) sets itself
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (SQLite: a deferred transaction; sees one consistent snapshot)."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: commits if the block finishes, rolls back on any exception."""
+        if self._writer_queue is None:
+            with self._write_sessions() as session, session.begin():
+                yield session
+            return
+        with self._writer_queue, self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction: the fast path for bulk work and benches."""
+        if self._writer_queue is None:
+            with self._write_engine.begin() as conn:
+                yield conn
+            return
+        with self._writer_queue, self._write_engine.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open the configured database, bringing its schema up to date first when asked."""
+    from stockbot.config import get_settings
+
+    settings = get_settings()
+    url = url or settings.database_url
+    if upgrade:
+        from stockbot.store.migrate import upgrade as run_upgrade
+
+        run_upgrade(url)
+    return Database(url, synchronous=settings.sqlite_synchronous)

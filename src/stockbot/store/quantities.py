@@ -1,0 +1,244 @@
+"""The quantities a factory plans with (DESIGN.md §1), as one query API.
+
+- on hand   = sum of the ledger (read from the balances it maintains);
+- reserved  = open hard reservations (approved requests, released work orders not yet issued);
+- available = on hand − reserved; issues are checked against this;
+- on order  = ordered on open purchase orders and not yet received;
+- projected = available + on order + approved purchase requests not yet on an order.
+Shortage warnings and reorder suggestions use *projected*, so an item already on order does not
+nag every day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from stockbot.store.models import (
+    Balance,
+    Batch,
+    Item,
+    ItemDaily,
+    Location,
+    Movement,
+    Posting,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseRequest,
+    Reservation,
+    User,
+    Warehouse,
+)
+from stockbot.store.types import Qty
+from stockbot.timeutil import utcnow
+
+ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class Quantities:
+    on_hand: Decimal = ZERO
+    reserved: Decimal = ZERO
+    on_order: Decimal = ZERO
+    requested: Decimal = ZERO
+    """Approved purchase requests not yet turned into an order."""
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+    @property
+    def projected(self) -> Decimal:
+        return self.available + self.on_order + self.requested
+
+
+def quantities(
+    session: Session, item_ids: Iterable[int], warehouse_id: int | None = None
+) -> dict[int, Quantities]:
+    """Quantities for many items at once (four grouped queries, whatever the item count)."""
+    ids = list(set(item_ids))
+    out: dict[int, Quantities] = {i: Quantities() for i in ids}
+    if not ids:
+        return out
+
+    def scoped(stmt, col):  # type: ignore[no-untyped-def]
+        return stmt if warehouse_id is None else stmt.where(col == warehouse_id)
+
+    for item_id, qty in session.execute(
+        scoped(
+            select(Balance.item_id, func.sum(Balance.qty))
+            .where(Balance.item_id.in_(ids))
+            .group_by(Balance.item_id),
+            Balance.warehouse_id,
+        )
+    ):
+        out[item_id].on_hand = qty or ZERO
+    for item_id, qty in session.execute(
+        scoped(
+            select(Reservation.item_id, func.sum(Reservation.qty))
+            .where(Reservation.item_id.in_(ids), Reservation.state == "open")
+            .group_by(Reservation.item_id),
+            Reservation.warehouse_id,
+        )
+    ):
+        out[item_id].reserved = qty or ZERO
+    for item_id, ordered, received in session.execute(
+        scoped(
+            select(
+                PurchaseOrderLine.item_id,
+                func.sum(PurchaseOrderLine.qty_ordered),
+                func.sum(PurchaseOrderLine.qty_received),
+            )
+            .where(PurchaseOrderLine.item_id.in_(ids), PurchaseOrderLine.state == "open")
+            .group_by(PurchaseOrderLine.item_id),
+            PurchaseOrderLine.warehouse_id,
+        )
+    ):
+        out[item_id].on_order = max(ZERO, (ordered or ZERO) - (received or ZERO))
+    if warehouse_id is None:
+        for item_id, qty in session.execute(
+            select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
+            .where(PurchaseRequest.item_id.in_(ids), PurchaseRequest.state == "approved")
+            .group_by(PurchaseRequest.item_id)
+        ):
+            out[item_id].requested = qty or ZERO
+    return out
+
+
+def average_daily_usage(
+    session: Session, item_id: int, window_days: int, today: date | None = None
+) -> Decimal | None:
+    """Net consumption per day over the window, from the daily totals; None without history."""
+    today = today or utcnow().date()
+    since = today - timedelta(days=window_days)
+    total = session.execute(
+        select(func.sum(ItemDaily.consumed)).where(
+            ItemDaily.item_id == item_id, ItemDaily.day > since, ItemDaily.day <= today
+        )
+    ).scalar()
+    if not total or total <= ZERO:
+        return None
+    return total / Decimal(window_days)
+
+
+def days_of_cover(available: Decimal, daily_usage: Decimal | None) -> Decimal | None:
+    if daily_usage is None or daily_usage <= ZERO:
+        return None
+    return (max(available, ZERO) / daily_usage).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(slots=True)
+class PlaceStock:
+    warehouse: str
+    location: str
+    on_hand: Decimal
+
+
+@dataclass(slots=True)
+class BatchStock:
+    lot: str
+    warehouse: str
+    location: str
+    received_on: date
+    expiry: date | None
+    on_hand: Decimal
+
+
+@dataclass(slots=True)
+class LastMovement:
+    id: int
+    kind: str
+    qty: Decimal
+    at: datetime
+    actor: str | None
+    warehouse: str
+
+
+@dataclass(slots=True)
+class StockCard:
+    """Everything `/stock` shows for one item."""
+
+    item: Item
+    total: Quantities
+    per_warehouse: dict[str, Quantities] = field(default_factory=dict)
+    places: list[PlaceStock] = field(default_factory=list)
+    batches: list[BatchStock] = field(default_factory=list)
+    last_movement: LastMovement | None = None
+    daily_usage: Decimal | None = None
+    days_of_cover: Decimal | None = None
+
+
+def stock_card(session: Session, item_id: int, usage_window_days: int = 30) -> StockCard:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise LookupError(f"no item {item_id}")
+    total = quantities(session, [item_id])[item_id]
+    card = StockCard(item=item, total=total)
+
+    wh_codes = dict(session.execute(select(Warehouse.id, Warehouse.code)).all())
+    per_wh: dict[str, Quantities] = defaultdict(Quantities)
+    rows = session.execute(
+        select(Balance.warehouse_id, Location.code, Balance.batch_id, Balance.qty)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item_id, Balance.qty != ZERO)
+    ).all()
+    place_totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    batch_ids = {r.batch_id for r in rows if r.batch_id is not None}
+    batches = (
+        {b.id: b for b in session.scalars(select(Batch).where(Batch.id.in_(batch_ids)))}
+        if batch_ids
+        else {}
+    )
+    for wh_id, loc_code, batch_id, qty in rows:
+        wh = wh_codes[wh_id]
+        per_wh[wh].on_hand += qty
+        place_totals[(wh, loc_code)] += qty
+        if batch_id is not None:
+            b = batches[batch_id]
+            card.batches.append(BatchStock(b.lot, wh, loc_code, b.received_on, b.expiry, qty))
+    for wh_id, qty in session.execute(
+        select(Reservation.warehouse_id, func.sum(Reservation.qty))
+        .where(Reservation.item_id == item_id, Reservation.state == "open")
+        .group_by(Reservation.warehouse_id)
+    ):
+        per_wh[wh_codes[wh_id]].reserved += qty
+    card.per_warehouse = dict(sorted(per_wh.items()))
+    card.places = [PlaceStock(w, loc, q) for (w, loc), q in sorted(place_totals.items())]
+    card.batches.sort(key=lambda b: (b.received_on, b.expiry or date.max, b.lot))
+
+    last = session.execute(
+        select(Movement, User.display_name)
+        .join(Posting, Posting.id == Movement.posting_id)
+        .outerjoin(User, User.id == Movement.actor_id)
+        .where(Movement.item_id == item_id)
+        .order_by(Movement.id.desc())
+        .limit(1)
+    ).first()
+    if last is not None:
+        m, actor = last
+        card.last_movement = LastMovement(
+            m.id, m.kind, m.qty, m.created_at, actor, wh_codes[m.warehouse_id]
+        )
+    card.daily_usage = average_daily_usage(session, item_id, usage_window_days)
+    card.days_of_cover = days_of_cover(total.available, card.daily_usage)
+    return card
+
+
+def open_po_qty(session: Session, item_id: int) -> list[tuple[str, Decimal, date | None]]:
+    """Open purchase orders for an item: (number, outstanding qty, expected date)."""
+    rows = session.execute(
+        select(
+            PurchaseOrder.number,
+            type_coerce(PurchaseOrderLine.qty_ordered - PurchaseOrderLine.qty_received, Qty),
+            PurchaseOrder.expected_on,
+        )
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+        .where(PurchaseOrderLine.item_id == item_id, PurchaseOrderLine.state == "open")
+    ).all()
+    return [(n, q, d) for n, q, d in rows]

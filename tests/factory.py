@@ -1,0 +1,42 @@
+"""Small builders for tests: a warehouse, an item, a receipt — each one line in a test."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from stockbot.store import ledger
+from stockbot.store.catalog import default_location, ensure_warehouse, upsert_item
+from stockbot.store.db import Database
+from stockbot.store.models import MovementKind
+
+_keys = itertools.count(1)
+
+
+def make_item(
+    db: Database, code: str = "BOLT-M8", warehouse: str = "MAIN", **fields
+) -> tuple[int, int]:
+    """Create an item and a warehouse; returns (item_id, default location id)."""
+    fields.setdefault("name", code)
+    with db.write() as s:
+        wh = ensure_warehouse(s, warehouse)
+        item = upsert_item(s, code, **fields)
+        return item.id, default_location(s, wh.id).id
+
+
+def post(
+    db: Database,
+    item_id: int,
+    location_id: int,
+    qty: str | Decimal,
+    kind: MovementKind = MovementKind.RECEIPT,
+    key: str | None = None,
+    batch_id: int | None = None,
+) -> ledger.PostingResult:
+    meta = ledger.Meta(idempotency_key=key or f"test-{next(_keys)}", kind=kind.value)
+    with db.write() as s:
+        return ledger.post(
+            s.connection(),
+            meta,
+            [ledger.Line(item_id, location_id, Decimal(qty), kind, batch_id=batch_id)],
+        )
