@@ -6,9 +6,9 @@ import threading
 from decimal import Decimal
 
 import pytest
-from factory import make_item, post
 from sqlalchemy import func, select, text
 
+from factory import make_item, post
 from stockbot.store import ledger
 from stockbot.store.catalog import ensure_batch, ensure_location, ensure_warehouse
 from stockbot.store.check import check_balances
@@ -17,7 +17,7 @@ from stockbot.store.quantities import quantities
 from stockbot.store.types import PrecisionError
 from stockbot.timeutil import today, utcnow
 
-R, I = MovementKind.RECEIPT, MovementKind.ISSUE
+R, ISSUE = MovementKind.RECEIPT, MovementKind.ISSUE
 
 
 def on_hand(db, item_id: int) -> Decimal:
@@ -38,7 +38,7 @@ def counts(db) -> tuple[int, int]:
 def test_a_receipt_raises_on_hand_and_the_balance_equals_the_ledger(db):
     item, loc = make_item(db)
     post(db, item, loc, "20")
-    post(db, item, loc, "-5", I)
+    post(db, item, loc, "-5", ISSUE)
     assert on_hand(db, item) == Decimal("15")
     assert ledger_sum(db, item) == Decimal("15")
     with db.read() as s:
@@ -82,7 +82,7 @@ def test_an_issue_beyond_on_hand_is_refused_naming_the_item_and_shortfall(db):
     item, loc = make_item(db, "BOLT-M8")
     post(db, item, loc, "3")
     with pytest.raises(ledger.InsufficientStock) as exc:
-        post(db, item, loc, "-5", I)
+        post(db, item, loc, "-5", ISSUE)
     assert exc.value.item_code == "BOLT-M8"
     assert exc.value.shortfall == Decimal("2")
     assert "BOLT-M8" in str(exc.value) and "short by 2" in str(exc.value)
@@ -94,7 +94,7 @@ def test_a_refused_line_takes_the_whole_posting_with_it(db):
     a, loc = make_item(db, "A")
     b, _ = make_item(db, "B")
     post(db, a, loc, "5")
-    lines = [ledger.Line(a, loc, Decimal(-1), I), ledger.Line(b, loc, Decimal(-1), I)]
+    lines = [ledger.Line(a, loc, Decimal(-1), ISSUE), ledger.Line(b, loc, Decimal(-1), ISSUE)]
     with pytest.raises(ledger.InsufficientStock), db.write() as s:
         ledger.post(s.connection(), ledger.Meta("two-lines", "issue"), lines)
     assert on_hand(db, a) == Decimal("5")
@@ -108,7 +108,7 @@ def test_a_refused_line_takes_the_whole_posting_with_it(db):
 
 def test_an_item_that_allows_negative_stock_may_go_below_zero(db):
     item, loc = make_item(db, "WATER", allow_negative=True)
-    post(db, item, loc, "-2", I)
+    post(db, item, loc, "-2", ISSUE)
     assert on_hand(db, item) == Decimal("-2")
 
 
@@ -142,7 +142,7 @@ def test_batches_are_separate_balances(db):
     post(db, item, loc, "5", batch_id=b1)
     post(db, item, loc, "7", batch_id=b2)
     with pytest.raises(ledger.InsufficientStock) as exc:
-        post(db, item, loc, "-6", I, batch_id=b1)
+        post(db, item, loc, "-6", ISSUE, batch_id=b1)
     assert "batch L1" in str(exc.value)
     with db.read() as s:
         assert s.scalar(select(func.count(Balance.id))) == 2
@@ -151,7 +151,7 @@ def test_batches_are_separate_balances(db):
 def test_a_reversal_undoes_a_movement_once_and_never_drives_stock_negative(db):
     item, loc = make_item(db)
     receipt = post(db, item, loc, "10")
-    issue = post(db, item, loc, "-4", I)
+    issue = post(db, item, loc, "-4", ISSUE)
     with db.write() as s:
         rev = ledger.reverse(s.connection(), issue.movement_ids, ledger.Meta("undo-1", "reversal"))
     assert on_hand(db, item) == Decimal("10")
@@ -162,7 +162,7 @@ def test_a_reversal_undoes_a_movement_once_and_never_drives_stock_negative(db):
     assert again.already_done and again.posting_id == rev.posting_id
     with pytest.raises(ledger.AlreadyReversed), db.write() as s:
         ledger.reverse(s.connection(), issue.movement_ids, ledger.Meta("undo-2", "reversal"))
-    post(db, item, loc, "-8", I)
+    post(db, item, loc, "-8", ISSUE)
     with pytest.raises(ledger.InsufficientStock), db.write() as s:  # the goods are gone
         ledger.reverse(s.connection(), receipt.movement_ids, ledger.Meta("undo-3", "reversal"))
     assert on_hand(db, item) == Decimal("2")
@@ -198,7 +198,7 @@ def test_concurrent_issues_never_go_negative_and_exactly_the_stock_is_issued(db)
         start.wait()
         for i in range(250):
             try:
-                res = post(db, item, loc, "-1", I, key=f"w{n}-{i}")
+                res = post(db, item, loc, "-1", ISSUE, key=f"w{n}-{i}")
                 with lock:
                     ok.append(res.balances[(item, loc, None)])
             except ledger.InsufficientStock:

@@ -1,0 +1,56 @@
+"""The one event type every adapter builds (Slack, Telegram, console).
+
+Flows never see platform objects: a typed message (``text``) or a button press (``action_id``),
+who sent it and where. ``event_id`` is the platform's delivery id, used to drop redelivered events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from stockbot.i18n import Lang, normalize_lang
+from stockbot.replies import ACTION_ID_MAX_BYTES
+
+__all__ = ["Inbound"]
+
+
+class Inbound(BaseModel):
+    """A message or a button press; exactly one of ``text`` and ``action_id`` is set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: str = Field(min_length=1)
+    user_id: str = Field(min_length=1)
+    user_name: str | None = None
+    chat_id: str = Field(min_length=1)
+    message_id: str | None = None
+    text: str | None = None
+    action_id: str | None = None
+    lang_hint: Lang | None = None
+    event_id: str | None = None
+
+    @field_validator("lang_hint", mode="before")
+    @classmethod
+    def _normalise_lang(cls, value: Any) -> Any:
+        """Platforms send ``en-US``, ``zh-hans``, ``zh-TW``; unknown hints become None."""
+        return normalize_lang(value) if isinstance(value, str) else value
+
+    @field_validator("action_id")
+    @classmethod
+    def _action_id_fits(cls, value: str | None) -> str | None:
+        if value is not None and len(value.encode("utf-8")) > ACTION_ID_MAX_BYTES:
+            raise ValueError(f"action_id longer than {ACTION_ID_MAX_BYTES} bytes UTF-8")
+        return value
+
+    @model_validator(mode="after")
+    def _text_xor_action(self) -> Inbound:
+        if (self.text is None) == (self.action_id is None):
+            raise ValueError("exactly one of text and action_id must be set")
+        return self
+
+    @property
+    def is_action(self) -> bool:
+        """True for a button press."""
+        return self.action_id is not None

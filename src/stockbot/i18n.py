@@ -1,0 +1,534 @@
+"""Messages in English, Simplified and Traditional Chinese.
+
+One catalog, one line per language per key. Traditional Chinese is usually derived: when a key
+has no explicit ``"zh-Hant"`` text, its ``"zh-Hans"`` text is converted with OpenCC ``s2twp``
+(Taiwan phrases: 信息 → 資訊, 用户 → 使用者). Add ``"zh-Hant"`` only where the conversion is wrong.
+
+Catalog strings are Text markup (``*bold*``, `` `code` ``, see :mod:`stockbot.replies`).
+:func:`t` inserts parameters as given; use :func:`tm` when parameters are user text going into a
+Text block, so a ``*`` in an item name cannot change the formatting.
+
+To add messages: add ``"area.key": {"en": "...", "zh-Hans": "..."},`` to ``CATALOG`` below, or call
+:func:`register` from your own module.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, Final, Literal
+
+__all__ = [
+    "CATALOG",
+    "DEFAULT_LANG",
+    "LANGS",
+    "Lang",
+    "detect_language",
+    "help_text",
+    "normalize_lang",
+    "register",
+    "t",
+    "tm",
+    "to_traditional",
+]
+
+Lang = Literal["en", "zh-Hans", "zh-Hant"]
+LANGS: Final[tuple[Lang, ...]] = ("en", "zh-Hans", "zh-Hant")
+DEFAULT_LANG: Final[Lang] = "en"
+
+# fmt: off
+CATALOG: dict[str, dict[str, str]] = {
+    # ---------------------------------------------------------------- languages
+    "lang.en": {"en": "English", "zh-Hans": "英文"},
+    "lang.zh-Hans": {"en": "Simplified Chinese", "zh-Hans": "简体中文", "zh-Hant": "簡體中文"},
+    "lang.zh-Hant": {"en": "Traditional Chinese", "zh-Hans": "繁体中文", "zh-Hant": "繁體中文"},
+
+    # ---------------------------------------------------------------- parser errors
+    "parse.empty": {
+        "en": "Send a command, e.g. `stock M8`, or `help` for the list.",
+        "zh-Hans": "请发送命令，例如 `查库存 M8`，或发送 `帮助` 查看命令列表。",
+    },
+    "parse.too_long": {
+        "en": "That message is too long ({length} characters; the limit is {max}).",
+        "zh-Hans": "消息太长（{length} 个字符，上限 {max}）。",
+    },
+    "parse.control_chars": {
+        "en": "The message contains control characters; please type it again.",
+        "zh-Hans": "消息里有控制字符，请重新输入。",
+    },
+    "parse.unknown_command": {
+        "en": "I don't know the command “{command}”. Send `help` for the list.",
+        "zh-Hans": "我不认识命令“{command}”。发送 `帮助` 查看命令列表。",
+    },
+    "parse.missing_query": {
+        "en": "What should I look up? Give a code, name or spec.",
+        "zh-Hans": "要查什么？请给出物料编码、名称或规格。",
+    },
+    "parse.missing_item": {
+        "en": "Which item? Put the item before the quantity.",
+        "zh-Hans": "是哪个物料？请把物料写在数量前面。",
+    },
+    "parse.missing_quantity": {
+        "en": "How many? Put the quantity after the item, e.g. `M8 bolt 20`.",
+        "zh-Hans": "数量是多少？请把数量写在物料后面，例如 `M8螺栓 20`。",
+    },
+    "parse.missing_value": {
+        "en": "“{keyword}” needs a value after it.",
+        "zh-Hans": "“{keyword}”后面需要填写内容。",
+    },
+    "parse.duplicate_keyword": {
+        "en": "“{keyword}” was given twice.",
+        "zh-Hans": "“{keyword}”重复了。",
+    },
+    "parse.unexpected_text": {
+        "en": "I don't understand “{text}” here.",
+        "zh-Hans": "这里的“{text}”我看不懂。",
+    },
+    "parse.bad_date": {
+        "en": "“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2025-12-31.",
+        "zh-Hans": "“{value}”不是有效日期，请按 年-月-日 填写，例如 2025-12-31。",
+    },
+    "parse.missing_locations": {
+        "en": "Say where from and where to, e.g. `transfer M8 20 WH1 WH2`.",
+        "zh-Hans": "请写明从哪里调到哪里，例如 `调拨 M8 20 一号仓 二号仓`。",
+    },
+    "parse.same_location": {
+        "en": "From and to are the same place ({location}).",
+        "zh-Hans": "调出和调入是同一个地方（{location}）。",
+    },
+    "parse.no_arguments": {
+        "en": "This command takes nothing after it.",
+        "zh-Hans": "这个命令后面不需要再写内容。",
+    },
+    "parse.missing_target": {
+        "en": "Which location or item?",
+        "zh-Hans": "是哪个库位或物料？",
+    },
+    "parse.missing_report": {
+        "en": "Which report?",
+        "zh-Hans": "要哪个报表？",
+    },
+    "parse.missing_movement": {
+        "en": "Which movement? Give its number, e.g. `undo 1234 wrong item`.",
+        "zh-Hans": "冲销哪一条出入库记录？请给出编号，例如 `冲销 1234 物料录错`。",
+    },
+    "parse.missing_reason": {
+        "en": "Say why; the reason is kept in the ledger.",
+        "zh-Hans": "请写明原因，原因会记入台账。",
+    },
+    "parse.unknown_help_topic": {
+        "en": "There is no command “{topic}”.",
+        "zh-Hans": "没有“{topic}”这个命令。",
+    },
+    "parse.missing_user": {
+        "en": "Whose role? Mention the user, e.g. `role @li keeper`.",
+        "zh-Hans": "给谁设置角色？请 @ 这个用户，例如 `role @小李 keeper`。",
+    },
+    "parse.bad_user": {
+        "en": "“{user}” is not a mention; write @name.",
+        "zh-Hans": "“{user}”不是 @用户，请写成 @名字。",
+    },
+    "parse.missing_role": {
+        "en": "Which role? staff, keeper, purchaser, approver or admin.",
+        "zh-Hans": "什么角色？staff（员工）、keeper（仓管）、purchaser（采购）、approver（审批人）或 admin（管理员）。",  # noqa: E501
+    },
+    "parse.unknown_role": {
+        "en": "Unknown role “{role}”; use staff, keeper, purchaser, approver or admin.",
+        "zh-Hans": "没有“{role}”这个角色；可选 staff、keeper、purchaser、approver、admin。",
+    },
+    "parse.bad_limit": {
+        "en": "“{value}” is not an amount.",
+        "zh-Hans": "“{value}”不是有效金额。",
+    },
+    "parse.missing_warehouse": {
+        "en": "Which warehouse should this chat use?",
+        "zh-Hans": "本群绑定哪个仓库？",
+    },
+    "parse.missing_lang": {
+        "en": "Which language? en, zh-Hans or zh-Hant.",
+        "zh-Hans": "用哪种语言？en、zh-Hans 或 zh-Hant。",
+    },
+    "parse.unknown_lang": {
+        "en": "Unknown language “{value}”; use en, zh-Hans or zh-Hant.",
+        "zh-Hans": "不支持“{value}”；可选 en、zh-Hans、zh-Hant。",
+    },
+
+    # ---------------------------------------------------------------- quantities
+    "qty.missing": {
+        "en": "The quantity is missing.",
+        "zh-Hans": "缺少数量。",
+    },
+    "qty.invalid": {
+        "en": "“{token}” is not a quantity; write e.g. 20, 20pcs, 2.5kg or 1,000.",
+        "zh-Hans": "“{token}”不是有效的数量，请写成 20、20个、2.5kg 或 1,000 这样。",
+    },
+    "qty.not_positive": {
+        "en": "The quantity must be more than zero (got “{token}”).",
+        "zh-Hans": "数量必须大于零（收到“{token}”）。",
+    },
+    "qty.not_finite": {
+        "en": "“{token}” is not a number.",
+        "zh-Hans": "“{token}”不是数字。",
+    },
+    "qty.scientific": {
+        "en": "Write the quantity in full, without exponents (got “{token}”).",
+        "zh-Hans": "请写完整的数字，不要用科学计数法（收到“{token}”）。",
+    },
+    "qty.too_many_decimals": {
+        "en": "At most {max} decimal places, please (got “{token}”).",
+        "zh-Hans": "最多 {max} 位小数（收到“{token}”）。",
+    },
+    "qty.too_large": {
+        "en": "“{token}” is too large (at most {max} digits before the decimal point).",
+        "zh-Hans": "“{token}”太大了（整数部分最多 {max} 位）。",
+    },
+
+    # ---------------------------------------------------------------- console
+    "console.error": {
+        "en": "Something went wrong; it has been logged. Please try again.",
+        "zh-Hans": "出了点问题，已记录，请再试一次。",
+    },
+    "console.as_user": {
+        "en": "Now typing as {user}.",
+        "zh-Hans": "现在以 {user} 的身份输入。",
+    },
+    "console.as_usage": {
+        "en": "Usage: `/as <user>` (now typing as {user}).",
+        "zh-Hans": "用法：`/as <用户>`（当前身份：{user}）。",
+    },
+    "console.unknown_button": {
+        "en": "There is no button [{number}].",
+        "zh-Hans": "没有编号为 [{number}] 的按钮。",
+    },
+
+    # ---------------------------------------------------------------- usage lines
+    "usage.stock": {
+        "en": "Usage: `/stock <code, name or spec>`",
+        "zh-Hans": "用法：`查库存 <编码、名称或规格>`（或 `/stock`）",
+    },
+    "usage.request": {
+        "en": "Usage: `/request <item> <qty> [for <WO>] [note…]`",
+        "zh-Hans": "用法：`领料 <物料> <数量> [工单 <工单号>] [备注…]`（或 `/request`）",
+    },
+    "usage.receive": {
+        "en": "Usage: `/receive <item> <qty> [po <PO>] [batch <lot>] [exp <YYYY-MM-DD>] [loc <location>]`",  # noqa: E501
+        "zh-Hans": "用法：`入库 <物料> <数量> [采购单 <单号>] [批次 <批号>] [有效期 <年-月-日>] [库位 <库位>]`（或 `/receive`）",  # noqa: E501
+    },
+    "usage.purchase": {
+        "en": "Usage: `/purchase <item> <qty> [supplier…]`",
+        "zh-Hans": "用法：`采购 <物料> <数量> [供应商…]`（或 `/purchase`）",
+    },
+    "usage.transfer": {
+        "en": "Usage: `/transfer <item> <qty> <from> <to>`",
+        "zh-Hans": "用法：`调拨 <物料> <数量> <调出> <调入>`（或 `/transfer`）",
+    },
+    "usage.return": {
+        "en": "Usage: `/return <item> <qty> [note…]`",
+        "zh-Hans": "用法：`退料 <物料> <数量> [备注…]`（或 `/return`）",
+    },
+    "usage.count": {
+        "en": "Usage: `/count <location or item>`",
+        "zh-Hans": "用法：`盘点 <库位或物料>`（或 `/count`）",
+    },
+    "usage.wo": {
+        "en": "Usage: `/wo <product> <qty>`",
+        "zh-Hans": "用法：`工单 <产品> <数量>`（或 `/wo`）",
+    },
+    "usage.shortages": {
+        "en": "Usage: `/shortages`",
+        "zh-Hans": "用法：`缺料`（或 `/shortages`）",
+    },
+    "usage.summary": {
+        "en": "Usage: `/summary`",
+        "zh-Hans": "用法：`日报`（或 `/summary`）",
+    },
+    "usage.report": {
+        "en": "Usage: `/report <name>`",
+        "zh-Hans": "用法：`报表 <名称>`（或 `/report`）",
+    },
+    "usage.undo": {
+        "en": "Usage: `/undo <movement no.> <reason…>`",
+        "zh-Hans": "用法：`冲销 <记录编号> <原因…>`（或 `/undo`）",
+    },
+    "usage.history": {
+        "en": "Usage: `/history <item or document>`",
+        "zh-Hans": "用法：`历史 <物料或单据>`（或 `/history`）",
+    },
+    "usage.help": {
+        "en": "Usage: `/help [command]`",
+        "zh-Hans": "用法：`帮助 [命令]`（或 `/help`）",
+    },
+    "usage.role": {
+        "en": "Usage: `/role <@user> <staff|keeper|purchaser|approver|admin> [limit]`",
+        "zh-Hans": "用法：`/role <@用户> <staff|keeper|purchaser|approver|admin> [审批限额]`",
+    },
+    "usage.bind": {
+        "en": "Usage: `/bind <warehouse> [en|zh-Hans|zh-Hant]`",
+        "zh-Hans": "用法：`/bind <仓库> [en|zh-Hans|zh-Hant]`",
+    },
+    "usage.lang": {
+        "en": "Usage: `/lang <en|zh-Hans|zh-Hant>`",
+        "zh-Hans": "用法：`/lang <en|zh-Hans|zh-Hant>`（或 `语言 简体`）",
+    },
+    "usage.as": {
+        "en": "Usage: `/as <user>` (console only)",
+        "zh-Hans": "用法：`/as <用户>`（仅限控制台）",
+    },
+
+    # ---------------------------------------------------------------- help
+    "help.overview": {
+        "en": (
+            "*Commands* (Chinese aliases work too)\n"
+            "`/stock <query>` look up stock (查库存)\n"
+            "`/request <item> <qty> [for <WO>]` ask for material (领料)\n"
+            "`/receive <item> <qty> [po …] [batch …] [exp …] [loc …]` goods in (入库)\n"
+            "`/purchase <item> <qty> [supplier]` purchase request (采购)\n"
+            "`/transfer <item> <qty> <from> <to>` move stock (调拨)\n"
+            "`/return <item> <qty>` material back to stock (退料)\n"
+            "`/count <location or item>` stocktake (盘点)\n"
+            "`/wo <product> <qty>` work order (工单)\n"
+            "`/shortages`, `/summary`, `/report <name>` reports (缺料, 日报, 报表)\n"
+            "`/undo <movement> <reason>` reverse a movement (冲销)\n"
+            "`/history <item or document>` movements (历史)\n"
+            "`/role`, `/bind`, `/lang` admin and settings\n"
+            "`/help <command>` details for one command"
+        ),
+        "zh-Hans": (
+            "*命令*（英文命令同样可用）\n"
+            "`查库存 <查询>` 查库存（/stock）\n"
+            "`领料 <物料> <数量> [工单 <工单号>]` 领料申请（/request）\n"
+            "`入库 <物料> <数量> [采购单 …] [批次 …] [有效期 …] [库位 …]` 到货入库（/receive）\n"
+            "`采购 <物料> <数量> [供应商]` 采购申请（/purchase）\n"
+            "`调拨 <物料> <数量> <调出> <调入>` 调拨（/transfer）\n"
+            "`退料 <物料> <数量>` 退料（/return）\n"
+            "`盘点 <库位或物料>` 盘点（/count）\n"
+            "`工单 <产品> <数量>` 工单（/wo）\n"
+            "`缺料`、`日报`、`报表 <名称>` 报表（/shortages、/summary、/report）\n"
+            "`冲销 <记录编号> <原因>` 冲销出入库记录（/undo）\n"
+            "`历史 <物料或单据>` 出入库记录（/history）\n"
+            "`/role`、`/bind`、`/lang` 角色、绑定仓库与语言\n"
+            "`帮助 <命令>` 查看某个命令的说明"
+        ),
+    },
+    "help.stock": {
+        "en": "Looks up by code, name, spec or alias: on hand, reserved, available, on order. "
+              "Several matches give a choice.\nExample: `/stock M8`",
+        "zh-Hans": "按编码、名称、规格或别名查找：在库、预留、可用、在途。多个结果时让你选择。\n"
+                   "例如：`查库存 M8`",
+    },
+    "help.request": {
+        "en": "Asks for material; after approval the keeper issues it. The quantity is the last "
+              "number before `for`.\nExample: `/request hex bolt M8 20 for WO-12 urgent`",
+        "zh-Hans": "提交领料申请，审批后由仓管发料。数量是 `工单` 前面的最后一个数字。\n"
+                   "例如：`领料 M8螺栓 20个 工单 WO-12 加急`",
+    },
+    "help.receive": {
+        "en": "Books goods in, against a purchase order if given; items that need QC wait for "
+              "inspection.\nExample: `/receive 6204 bearing 100 po PO-7 batch L2405 exp 2026-05-31 loc A-01`",  # noqa: E501
+        "zh-Hans": "到货入库，可关联采购单；需要质检的物料先待检。\n"
+                   "例如：`入库 6204轴承 100 采购单 PO-7 批次 L2405 有效期 2026-05-31 库位 A-01`",
+    },
+    "help.purchase": {
+        "en": "Raises a purchase request for approval.\nExample: `/purchase M8 bolt 5000 Acme`",
+        "zh-Hans": "提交采购申请，等待审批。\n例如：`采购 M8螺栓 5000 华东五金`",
+    },
+    "help.transfer": {
+        "en": "Moves stock between warehouses or locations.\nExample: `/transfer M8 bolt 200 WH1 WH2`",  # noqa: E501
+        "zh-Hans": "在仓库或库位之间调拨。\n例如：`调拨 M8螺栓 200 一号仓 二号仓`",
+    },
+    "help.return": {
+        "en": "Returns unused material to stock.\nExample: `/return M8 bolt 5 left over`",
+        "zh-Hans": "把没用完的物料退回仓库。\n例如：`退料 M8螺栓 5 多领了`",
+    },
+    "help.count": {
+        "en": "Starts a count, or answers one; differences become adjustments after approval.\n"
+              "Example: `/count A-01`",
+        "zh-Hans": "发起或回复盘点；盘盈盘亏经审批后调整。\n例如：`盘点 A-01`",
+    },
+    "help.wo": {
+        "en": "Creates a work order: checks the kit against the BOM, reserves and issues.\n"
+              "Example: `/wo chair 50`",
+        "zh-Hans": "创建工单：按物料清单检查齐套，预留，然后发料。\n例如：`工单 椅子 50`",
+    },
+    "help.shortages": {
+        "en": "Items whose projected stock is below the reorder point.",
+        "zh-Hans": "预计库存低于再订货点的物料。",
+    },
+    "help.summary": {
+        "en": "Today's movements and open requests, like the daily post.",
+        "zh-Hans": "今天的出入库和待办申请，与每日推送相同。",
+    },
+    "help.report": {
+        "en": "Sends a named report.\nExample: `/report stale`",
+        "zh-Hans": "发送指定的报表。\n例如：`报表 呆滞料`",
+    },
+    "help.undo": {
+        "en": "Reverses a movement with a new movement (keeper or admin); the reason is kept.\n"
+              "Example: `/undo 1234 wrong item`",
+        "zh-Hans": "用一条反向记录冲销（仓管或管理员），原因会保留。\n例如：`冲销 1234 物料录错`",
+    },
+    "help.history": {
+        "en": "Recent movements of an item, or of a document (request, PO, WO).\n"
+              "Example: `/history M8`",
+        "zh-Hans": "某个物料或单据（领料单、采购单、工单）的出入库记录。\n例如：`历史 M8`",
+    },
+    "help.help": {
+        "en": "Lists the commands, or explains one.\nExample: `/help request`",
+        "zh-Hans": "列出所有命令，或说明某个命令。\n例如：`帮助 领料`",
+    },
+    "help.role": {
+        "en": "Admin only: sets a user's role; an approver may get an amount limit.\n"
+              "Example: `/role @li approver 5000`",
+        "zh-Hans": "仅限管理员：设置用户角色，审批人可设金额上限。\n"
+                   "例如：`/role @小李 approver 5000`",
+    },
+    "help.bind": {
+        "en": "Admin only: binds this chat to a warehouse and, optionally, a language.\n"
+              "Example: `/bind WH1 zh-Hans`",
+        "zh-Hans": "仅限管理员：把本群绑定到仓库，可同时设置语言。\n例如：`/bind 一号仓 zh-Hans`",
+    },
+    "help.lang": {
+        "en": "Sets the language of my replies in this chat.\nExample: `/lang zh-Hant`",
+        "zh-Hans": "设置本群回复所用的语言。\n例如：`/lang zh-Hans`",
+    },
+    "help.as": {
+        "en": "Console only: type as another user, to try roles and approvals.\nExample: `/as li`",
+        "zh-Hans": "仅限控制台：切换成另一个用户，用来试角色和审批。\n例如：`/as li`",
+    },
+}
+# fmt: on
+
+
+# ---------------------------------------------------------------------------- lookup
+
+
+def register(messages: Mapping[str, Mapping[str, str]], *, replace: bool = False) -> None:
+    """Add messages from another module; refuses to silently overwrite an existing key."""
+    for key, texts in messages.items():
+        if key in CATALOG and not replace and dict(CATALOG[key]) != dict(texts):
+            raise ValueError(f"i18n key already defined: {key}")
+        if "en" not in texts:
+            raise ValueError(f"i18n key {key} has no English text")
+        CATALOG[key] = dict(texts)
+
+
+_LANG_ALIASES: Final[dict[str, Lang]] = {
+    "en": "en", "english": "en", "eng": "en", "英文": "en", "英语": "en", "英語": "en",
+    "zh": "zh-Hans", "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans",
+    "zh-hans-cn": "zh-Hans", "cn": "zh-Hans", "chs": "zh-Hans",
+    "简体": "zh-Hans", "简体中文": "zh-Hans", "簡體": "zh-Hans", "簡體中文": "zh-Hans",
+    "中文": "zh-Hans", "简中": "zh-Hans",
+    "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant",
+    "zh-hant-tw": "zh-Hant", "zh-hant-hk": "zh-Hant", "tw": "zh-Hant", "cht": "zh-Hant",
+    "繁体": "zh-Hant", "繁体中文": "zh-Hant", "繁體": "zh-Hant", "繁體中文": "zh-Hant",
+    "繁中": "zh-Hant",
+}  # fmt: skip
+
+
+def normalize_lang(value: str | None) -> Lang | None:
+    """Map what people and platforms send (``zh_CN``, ``zh-TW``, ``en-US``, 繁體) to a Lang."""
+    if not value:
+        return None
+    key = value.strip().replace("_", "-").lower()
+    if key in _LANG_ALIASES:
+        return _LANG_ALIASES[key]
+    if key.startswith("en-"):
+        return "en"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _s2twp() -> Any:
+    import opencc  # imported lazily: only Traditional replies need it
+
+    return opencc.OpenCC("s2twp")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional (Taiwan phrasing), cached."""
+    return str(_s2twp().convert(text))
+
+
+def _template(key: str, lang: str) -> str | None:
+    texts = CATALOG.get(key)
+    if texts is None:
+        return None
+    if lang in texts:
+        return texts[lang]
+    if lang == "zh-Hant" and "zh-Hans" in texts:
+        return to_traditional(texts["zh-Hans"])
+    return texts.get("en") or next(iter(texts.values()), None)
+
+
+class _KeepMissing(dict[str, Any]):
+    """format_map helper: an unknown placeholder stays visible instead of raising."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
+_FORMATTER = string.Formatter()
+
+
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
+    """The message *key* in *lang*, with ``{params}`` filled in. Never raises.
+
+    Unknown language → English; unknown key → the key itself; a missing parameter is left as
+    ``{name}``. Parameters are inserted verbatim (see :func:`tm` for Text blocks). ``lang`` is
+    reserved, so no message may use a ``{lang}`` placeholder.
+    """
+    template = _template(key, normalize_lang(lang) or lang or DEFAULT_LANG)
+    if template is None:
+        return key
+    if not params:
+        return template
+    try:
+        return _FORMATTER.vformat(template, (), _KeepMissing(params))
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return template
+
+
+def tm(key: str, /, lang: str | None = None, **params: Any) -> str:
+    """Like :func:`t`, but escapes parameters for Text markup (user text stays literal)."""
+    from stockbot.replies import md_escape
+
+    return t(key, lang, **{name: md_escape(str(value)) for name, value in params.items()})
+
+
+def help_text(command: str | None, lang: str | None = None) -> str:
+    """Help as Text markup: the overview, or one command's usage line and explanation."""
+    if not command:
+        return t("help.overview", lang)
+    return f"{t(f'usage.{command}', lang)}\n{t(f'help.{command}', lang)}"
+
+
+# ---------------------------------------------------------------------------- detection
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def detect_language(text: str | None) -> Lang | None:
+    """Guess the writer's language: Chinese script wins over Latin; None if nothing to go on.
+
+    Traditional when the Chinese characters change under OpenCC ``t2s`` (a character such as 庫
+    exists only in Traditional); text written only with shared characters counts as Simplified.
+    """
+    if not text:
+        return None
+    han = "".join(_CJK_RE.findall(text))
+    if han:
+        return "zh-Hant" if _t2s().convert(han) != han else "zh-Hans"
+    if _LATIN_RE.search(text):
+        return "en"
+    return None
