@@ -27,8 +27,6 @@ def run_migrations_online() -> None:
     assert url
     connectable = create_engine(url, poolclass=pool.NullPool)
     with connectable.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
