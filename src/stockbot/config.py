@@ -6,6 +6,7 @@ Chat platform tokens keep the names the platforms' own docs use (`SLACK_BOT_TOKE
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +45,13 @@ class Settings(BaseSettings):
     stale_days: int = 180
     usage_window_days: int = 30
     """Days of history that average daily usage (days of cover) is computed over."""
+
+    request_approval_over: Decimal = Decimal(1000)
+    """Material requests worth more than this (qty × unit cost) need an approver."""
+    purchase_second_level_over: Decimal = Decimal(5000)
+    """Purchase requests worth more than this need a second, different approver."""
+    over_receipt_tolerance: Decimal = Decimal("0.05")
+    """A receipt may exceed the open purchase order quantity by this fraction, no more."""
 
     sqlite_synchronous: str = "FULL"
     """FULL: a committed movement survives a power cut. NORMAL is faster but may lose the

@@ -272,6 +272,38 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Usage: `/lang <en|zh-Hans|zh-Hant>`",
         "zh-Hans": "用法：`/lang <en|zh-Hans|zh-Hant>`（或 `语言 简体`）",
     },
+    "parse.missing_document": {
+        "en": "Which document? Give its number, e.g. MR-00012.",
+        "zh-Hans": "请给出单号，例如 MR-00012。",
+    },
+    "usage.issue": {
+        "en": "Usage: `/issue <MR-no.> [qty]` (keepers; all that is left when no qty)",
+        "zh-Hans": "用法：`发料 <领料单号> [数量]`（仓管；不写数量则发剩余全部）",
+    },
+    "usage.approve": {
+        "en": "Usage: `/approve <document no.>`",
+        "zh-Hans": "用法：`批准 <单号>`（或 `/approve`）",
+    },
+    "usage.reject": {
+        "en": "Usage: `/reject <document no.> <reason…>`",
+        "zh-Hans": "用法：`驳回 <单号> <原因…>`（或 `/reject`）",
+    },
+    "usage.qc": {
+        "en": "Usage: `/qc <GR-no.> <accepted qty> [reject <qty> <reason…>]`",
+        "zh-Hans": "用法：`质检 <入库单号> <合格数量> [reject <不合格数量> <原因…>]`",
+    },
+    "usage.confirm": {
+        "en": "Usage: `/confirm <MR-no.>` (the requester confirms receipt)",
+        "zh-Hans": "用法：`签收 <领料单号>`（申请人确认收到）",
+    },
+    "usage.cancel": {
+        "en": "Usage: `/cancel <document no.> [reason]`",
+        "zh-Hans": "用法：`取消 <单号> [原因]`（或 `/cancel`）",
+    },
+    "usage.pending": {
+        "en": "Usage: `/pending` (what waits for you)",
+        "zh-Hans": "用法：`待办`（或 `/pending`）",
+    },
     "usage.as": {
         "en": "Usage: `/as <user>` (console only)",
         "zh-Hans": "用法：`/as <用户>`（仅限控制台）",
@@ -363,6 +395,34 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.report": {
         "en": "Sends a named report.\nExample: `/report stale`",
         "zh-Hans": "发送指定的报表。\n例如：`报表 呆滞料`",
+    },
+    "help.issue": {
+        "en": "Issue an approved material request, FIFO / first-expiry-first-out across batches.",
+        "zh-Hans": "按先进先出/先到期先出发放已批准的领料单。",
+    },
+    "help.approve": {
+        "en": "Approve a material or purchase request (never your own).",
+        "zh-Hans": "批准领料或采购申请（不能批准自己的申请）。",
+    },
+    "help.reject": {
+        "en": "Reject a request; the reason is sent to the requester.",
+        "zh-Hans": "驳回申请，原因会通知申请人。",
+    },
+    "help.qc": {
+        "en": "Record the QC result of a receipt; only accepted quantity becomes stock.",
+        "zh-Hans": "登记入库质检结果；只有合格数量入账。",
+    },
+    "help.confirm": {
+        "en": "Confirm you received the material issued to you (签收).",
+        "zh-Hans": "确认已收到发放的物料。",
+    },
+    "help.cancel": {
+        "en": "Cancel your own request that has not been issued yet.",
+        "zh-Hans": "取消尚未发料的本人申请。",
+    },
+    "help.pending": {
+        "en": "Lists what waits for you: approvals, issues, QC, receipts to confirm.",
+        "zh-Hans": "列出等待你处理的事项：审批、发料、质检、签收。",
     },
     "help.undo": {
         "en": "Reverses a movement with a new movement (keeper or admin); the reason is kept.\n"

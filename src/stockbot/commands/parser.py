@@ -50,16 +50,23 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "ROLES",
     "USAGE",
+    "ApproveCmd",
     "AsUserCmd",
     "BindCmd",
+    "CancelCmd",
     "Command",
+    "ConfirmCmd",
     "CountCmd",
     "HelpCmd",
     "HistoryCmd",
+    "IssueCmd",
     "LangCmd",
     "ParseError",
+    "PendingCmd",
     "PurchaseCmd",
+    "QcCmd",
     "ReceiveCmd",
+    "RejectCmd",
     "ReportCmd",
     "RequestCmd",
     "ReturnCmd",
@@ -80,6 +87,7 @@ MAX_TEXT_LENGTH: Final = 2000
 COMMAND_NAMES: Final[tuple[str, ...]] = (
     "stock", "request", "receive", "purchase", "transfer", "return", "count", "wo",
     "shortages", "summary", "report", "undo", "history", "help", "role", "bind", "lang",
+    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending",
 )  # fmt: skip
 #: Commands only the console accepts (``parse(..., console=True)``).
 CONSOLE_COMMANDS: Final[tuple[str, ...]] = ("as",)
@@ -109,6 +117,13 @@ ALIASES: Final[Mapping[str, str]] = {
     "角色": "role",
     "绑定": "bind", "綁定": "bind", "繫結": "bind",
     "语言": "lang", "語言": "lang", "language": "lang",
+    "发料": "issue", "發料": "issue",
+    "批准": "approve", "同意": "approve",
+    "驳回": "reject", "駁回": "reject", "拒绝": "reject", "拒絕": "reject",
+    "质检": "qc", "質檢": "qc",
+    "签收": "confirm", "簽收": "confirm",
+    "取消": "cancel",
+    "待办": "pending", "待辦": "pending",
 }  # fmt: skip
 
 # aliases matched as a prefix (may be glued to the argument): all but the Latin words
@@ -290,6 +305,51 @@ class LangCmd(_Cmd):
     lang: Lang
 
 
+class IssueCmd(_Cmd):
+    """``issue <doc> [qty]``: the keeper issues all that is left, or part of it."""
+
+    name: Literal["issue"] = "issue"
+    doc: str = Field(min_length=1)
+    qty: Decimal | None = Field(default=None, gt=0)
+    unit: str | None = None
+
+
+class ApproveCmd(_Cmd):
+    name: Literal["approve"] = "approve"
+    doc: str = Field(min_length=1)
+
+
+class RejectCmd(_Cmd):
+    name: Literal["reject"] = "reject"
+    doc: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class QcCmd(_Cmd):
+    """``qc <doc> <accepted qty> [reject <qty> <reason…>]``."""
+
+    name: Literal["qc"] = "qc"
+    doc: str = Field(min_length=1)
+    accept: Decimal = Field(ge=0)
+    reject: Decimal = Field(default=Decimal(0), ge=0)
+    reason: str | None = None
+
+
+class ConfirmCmd(_Cmd):
+    name: Literal["confirm"] = "confirm"
+    doc: str = Field(min_length=1)
+
+
+class CancelCmd(_Cmd):
+    name: Literal["cancel"] = "cancel"
+    doc: str = Field(min_length=1)
+    reason: str | None = None
+
+
+class PendingCmd(_Cmd):
+    name: Literal["pending"] = "pending"
+
+
 class AsUserCmd(_Cmd):
     """Console only: type as another user."""
 
@@ -300,7 +360,8 @@ class AsUserCmd(_Cmd):
 Command = Annotated[
     StockCmd | RequestCmd | ReceiveCmd | PurchaseCmd | TransferCmd | ReturnCmd | CountCmd
     | WorkOrderCmd | ShortagesCmd | SummaryCmd | ReportCmd | UndoCmd | HistoryCmd | HelpCmd
-    | RoleCmd | BindCmd | LangCmd | AsUserCmd,
+    | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
+    | CancelCmd | PendingCmd | AsUserCmd,
     Field(discriminator="name"),
 ]  # fmt: skip
 
@@ -674,7 +735,9 @@ def _p_history(args: str) -> Command:
     return HistoryCmd(target=_required(args, "parse.missing_target"))
 
 
-def _p_no_args(cls: type[ShortagesCmd] | type[SummaryCmd]) -> Callable[[str], Command]:
+def _p_no_args(
+    cls: type[ShortagesCmd] | type[SummaryCmd] | type[PendingCmd],
+) -> Callable[[str], Command]:
     def parse_no_args(args: str) -> Command:
         if args:
             raise _Fail("parse.no_arguments")
@@ -770,6 +833,79 @@ def _p_as(args: str) -> Command:
     return AsUserCmd(user=toks[0].text.lstrip("@＠"))
 
 
+def _doc_and_rest(args: str) -> tuple[str, str | None]:
+    toks = _tokens(_required(args, "parse.missing_document"))
+    return toks[0].text, _slice(args, toks[1:])
+
+
+def _p_issue(args: str) -> Command:
+    doc, rest = _doc_and_rest(args)
+    if not rest:
+        return IssueCmd(doc=doc)
+    try:
+        qty = parse_quantity(rest)
+    except QuantityError as exc:
+        raise _Fail(exc.key, **exc.params) from None
+    return IssueCmd(doc=doc, qty=qty.value, unit=qty.unit)
+
+
+def _p_approve(args: str) -> Command:
+    doc, rest = _doc_and_rest(args)
+    if rest:
+        raise _Fail("parse.unexpected_text", text=rest)
+    return ApproveCmd(doc=doc)
+
+
+def _p_reject(args: str) -> Command:
+    doc, reason = _doc_and_rest(args)
+    if not reason:
+        raise _Fail("parse.missing_reason")
+    return RejectCmd(doc=doc, reason=reason)
+
+
+_QC_REJECT_WORDS = frozenset(["reject", "rejected", "驳回", "駁回", "拒收", "不合格"])
+
+
+def _p_qc(args: str) -> Command:
+    doc, rest = _doc_and_rest(args)
+    toks = _tokens(rest or "")
+    if toks and toks[0].text.lower() in {"accept", "ok", "合格", "接收"}:
+        toks = toks[1:]
+    if not toks:
+        raise _Fail("parse.missing_quantity")
+
+    def qty_of(tok: _Tok) -> Decimal:
+        if tok.text in {"0", "０"}:
+            return Decimal(0)
+        try:
+            return parse_quantity(tok.text).value
+        except QuantityError as exc:
+            raise _Fail(exc.key, **exc.params) from None
+
+    accept = qty_of(toks[0])
+    reject, reason = Decimal(0), None
+    if len(toks) > 1:
+        if toks[1].text.lower() not in _QC_REJECT_WORDS or len(toks) < 3:
+            raise _Fail("parse.unexpected_text", text=_slice(rest or "", toks[1:]) or "")
+        reject = qty_of(toks[2])
+        reason = _slice(rest or "", toks[3:])
+        if reject > 0 and not reason:
+            raise _Fail("parse.missing_reason")
+    return QcCmd(doc=doc, accept=accept, reject=reject, reason=reason)
+
+
+def _p_confirm(args: str) -> Command:
+    doc, rest = _doc_and_rest(args)
+    if rest:
+        raise _Fail("parse.unexpected_text", text=rest)
+    return ConfirmCmd(doc=doc)
+
+
+def _p_cancel(args: str) -> Command:
+    doc, reason = _doc_and_rest(args)
+    return CancelCmd(doc=doc, reason=reason)
+
+
 _PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "stock": _p_stock,
     "request": _p_request,
@@ -788,6 +924,13 @@ _PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "role": _p_role,
     "bind": _p_bind,
     "lang": _p_lang,
+    "issue": _p_issue,
+    "approve": _p_approve,
+    "reject": _p_reject,
+    "qc": _p_qc,
+    "confirm": _p_confirm,
+    "cancel": _p_cancel,
+    "pending": _p_no_args(PendingCmd),
     "as": _p_as,
 }
 

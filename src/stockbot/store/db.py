@@ -111,12 +111,11 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (SQLite: a deferred transaction; sees one consistent snapshot)."""
+        """A read-only session (SQLite: a deferred transaction; sees one consistent snapshot).
+
+        Closing (not rolling back) ends it: objects loaded here stay readable afterwards."""
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -1,0 +1,187 @@
+"""`stockbot` — the command line. Heavy modules are imported inside each command so that the
+process starts (and the console chat answers) fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEMO_DB = "stockbot-demo.db"
+
+
+def _open(args: argparse.Namespace, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    from stockbot.store.db import open_database
+
+    return open_database(getattr(args, "database_url", None), upgrade=upgrade)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from stockbot.config import get_settings
+    from stockbot.store.migrate import current_revision, upgrade
+
+    url = args.database_url or get_settings().database_url
+    upgrade(url)
+    print(f"database at revision {current_revision(url)}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from stockbot.store.check import check_balances
+    from stockbot.store.types import fmt_qty
+
+    db = _open(args)
+    with db.read() as s:
+        diffs = check_balances(s)
+    for d in diffs:
+        batch = f" batch#{d.batch_id}" if d.batch_id else ""
+        print(
+            f"MISMATCH {d.item_code} @ {d.place}{batch}: balance {fmt_qty(d.balance)} "
+            f"!= ledger {fmt_qty(d.ledger)}"
+        )
+    ok = "check: every balance equals its ledger"
+    print(f"check: {len(diffs)} difference(s)" if diffs else ok)
+    return 1 if diffs else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from stockbot.io import imports
+
+    db = _open(args)
+    fn = {
+        "items": imports.import_items,
+        "stock": imports.import_stock,
+        "suppliers": imports.import_suppliers,
+    }[args.kind]
+    report = fn(db, Path(args.file), progress=True)
+    if not report.ok:
+        print(report.error_table(), file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from stockbot.io import exports
+
+    db = _open(args)
+    fmt = args.format or Path(args.output).suffix.lstrip(".") or "csv"
+    fn = exports.export_balances if args.what == "balances" else exports.export_ledger
+    n = fn(db, Path(args.output), fmt)
+    print(f"export: {n:,} {args.what} rows written to {args.output}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from stockbot.handlers.console import ConsoleChat
+    from stockbot.runtime import Runtime
+
+    runtime = Runtime(_open(args))
+    ConsoleChat(
+        runtime.handle,
+        user=args.as_user,
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        prompt=sys.stdin.isatty(),
+    ).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from stockbot.demo import prepare_demo
+
+    db_path = Path(args.db or DEMO_DB)
+    db = prepare_demo(db_path, reset=args.reset)
+    if args.no_chat:
+        return 0
+    from stockbot.handlers.console_app import run_console
+    from stockbot.runtime import Runtime
+
+    print(
+        f"stockbot demo — {db_path} (you are 'alice', an admin; try: /stock m8, 查库存 轴承, "
+        "/help, /as bob; /quit to leave)"
+    )
+    run_console(Runtime(db), user=args.as_user or "alice")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from stockbot.config import get_settings
+
+    settings = get_settings()
+    if not settings.has_chat_tokens:
+        print(
+            "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN is set: starting the local demo instead "
+            f"(console chat against the SQLite file {DEMO_DB})."
+        )
+        args.db, args.reset, args.no_chat, args.as_user = None, False, False, None
+        return cmd_demo(args)
+    print(
+        "Slack/Telegram tokens are set, but the platform adapters are not part of this build "
+        "yet (issue 4). Use `stockbot chat` for the console.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from stockbot import __version__
+
+    p = argparse.ArgumentParser(prog="stockbot", description="Chat-native inventory control.")
+    p.add_argument("--version", action="version", version=f"stockbot {__version__}")
+    p.add_argument("--database-url", help="overrides STOCKBOT_DATABASE_URL")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database maintenance")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub.add_parser("upgrade", help="create or upgrade the schema").set_defaults(
+        func=cmd_db_upgrade
+    )
+
+    sub.add_parser("check", help="prove every balance equals the sum of its ledger").set_defaults(
+        func=cmd_check
+    )
+
+    imp = sub.add_parser("import", help="import items, opening stock or suppliers (.csv/.xlsx)")
+    imp.add_argument("kind", choices=["items", "stock", "suppliers"])
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export balances or the ledger")
+    exp.add_argument("what", choices=["balances", "ledger"])
+    exp.add_argument("--format", choices=["csv", "xlsx"])
+    exp.add_argument("-o", "--output", required=True)
+    exp.set_defaults(func=cmd_export)
+
+    chat = sub.add_parser("chat", help="chat with stockbot in this terminal")
+    chat.add_argument("--as", dest="as_user", default="console", help="who is typing")
+    chat.set_defaults(func=cmd_chat)
+
+    demo = sub.add_parser("demo", help="a believable demo factory in SQLite, then the chat")
+    demo.add_argument("--db", help=f"demo database file (default {DEMO_DB})")
+    demo.add_argument("--reset", action="store_true", help="rebuild the demo database")
+    demo.add_argument("--no-chat", action="store_true", help="only prepare the database")
+    demo.add_argument("--as", dest="as_user", help="who is typing (default alice)")
+    demo.set_defaults(func=cmd_demo)
+
+    sub.add_parser(
+        "run", help="serve the configured chat platforms (demo without tokens)"
+    ).set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

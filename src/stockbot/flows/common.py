@@ -1,0 +1,377 @@
+"""What every workflow needs: the acting user, roles, item and unit resolution, buttons backed
+by action tokens, the outbox, the decision trail, and the per-item lock.
+
+Nothing here writes unless a flow's unit of work asks it to, so a refused or malformed command
+leaves the database exactly as it was — not even a user row for a first-time sender.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from stockbot.flows.context import Ctx
+from stockbot.i18n import register, t, tm
+from stockbot.lookup.service import ItemSearch
+from stockbot.replies import Button, Choice, Reply
+from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user
+from stockbot.store.models import (
+    ActionToken,
+    Chat,
+    Decision,
+    Item,
+    ItemUnit,
+    OutboxMessage,
+    User,
+    UserIdentity,
+    UserRole,
+    Warehouse,
+)
+from stockbot.store.types import fmt_qty
+from stockbot.timeutil import as_utc, utcnow
+
+register(
+    {
+        "flow.no_role": {
+            "en": "Only {roles} may do that; nothing was changed.",
+            "zh-Hans": "只有{roles}可以执行此操作，未做任何更改。",
+        },
+        "role.staff": {"en": "staff", "zh-Hans": "员工"},
+        "role.keeper": {"en": "a warehouse keeper", "zh-Hans": "仓管员"},
+        "role.purchaser": {"en": "a purchaser", "zh-Hans": "采购员"},
+        "role.approver": {"en": "an approver", "zh-Hans": "审批人"},
+        "role.admin": {"en": "an admin", "zh-Hans": "管理员"},
+        "or": {"en": " or ", "zh-Hans": "或"},
+        "item.none": {
+            "en": "No item matches “{query}”.",
+            "zh-Hans": "没有找到与“{query}”匹配的物料。",
+        },
+        "item.choose": {
+            "en": "Which item do you mean by “{query}”?",
+            "zh-Hans": "“{query}”指的是哪个物料？",
+        },
+        "unit.unknown": {
+            "en": "{item} is counted in {unit}; “{given}” is not a unit it knows ({known}).",
+            "zh-Hans": "{item} 的单位是 {unit}，不认识“{given}”（可用：{known}）。",
+        },
+        "doc.unknown": {"en": "There is no {doc}.", "zh-Hans": "没有找到 {doc}。"},
+        "button.stale": {
+            "en": "That button is no longer valid; nothing was changed.",
+            "zh-Hans": "该按钮已失效，未做任何更改。",
+        },
+        "outbox.to": {"en": "📨 to {who}", "zh-Hans": "📨 发给 {who}"},
+    }
+)
+
+BASE_UNIT_SYNONYMS = {
+    "pcs": {"pcs", "pc", "piece", "pieces", "个", "個", "件", "只", "支", "颗", "顆", "ea", "each"},
+    "kg": {"kg", "公斤", "千克", "kgs"},
+    "m": {"m", "米", "meter", "meters", "metre"},
+    "set": {"set", "sets", "套", "台"},
+    "l": {"l", "升", "liter", "litre"},
+}
+
+
+class Refusal(Exception):
+    """A flow's polite no: rolls the unit of work back and becomes the reply."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.plain())
+        self.reply = reply
+
+
+def refuse(key: str, lang: str, **params: Any) -> Refusal:
+    return Refusal(Reply.text(tm(key, lang, **params), ephemeral=True))
+
+
+# --- who -----------------------------------------------------------------------------------------
+
+
+def actor_id(ctx: Ctx, session: Session) -> int:
+    """The acting user's id, creating the user inside this unit of work on first sight."""
+    if ctx.actor.user_id is not None:
+        return ctx.actor.user_id
+    user = find_user(session, ctx.origin.platform, ctx.actor.platform_user_id)
+    if user is None:
+        user = ensure_user(
+            session,
+            ctx.origin.platform,
+            ctx.actor.platform_user_id,
+            ctx.actor.display_name,
+            admins=ctx.settings.admin_identities(),
+        )
+    return user.id
+
+
+def require(ctx: Ctx, *roles: str) -> None:
+    """Refuse unless the actor holds one of `roles` (admin may do everything)."""
+    if not ctx.actor.has(*roles):
+        names = t("or", ctx.lang).join(t(f"role.{r}", ctx.lang) for r in roles)
+        raise refuse("flow.no_role", ctx.lang, roles=names)
+
+
+def users_with_role(session: Session, role: str, min_limit: Decimal | None = None) -> list[User]:
+    stmt = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_([role, "admin"]), User.active.is_(True))
+    )
+    users = {u.id: u for u in session.scalars(stmt)}
+    if min_limit is not None:
+        ok = set()
+        for uid, r, limit in session.execute(
+            select(UserRole.user_id, UserRole.role, UserRole.amount_limit).where(
+                UserRole.user_id.in_(users)
+            )
+        ):
+            if r == "admin" or (r == role and (limit is None or limit >= min_limit)):
+                ok.add(uid)
+        users = {k: v for k, v in users.items() if k in ok}
+    return sorted(users.values(), key=lambda u: u.id)
+
+
+def display_name(session: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return "?"
+    user = session.get(User, user_id)
+    return user.display_name if user else "?"
+
+
+def approval_limit(session: Session, user_id: int) -> Decimal | None:
+    """The largest amount this user may approve; None means no limit (admin, or unset)."""
+    rows = session.execute(
+        select(UserRole.role, UserRole.amount_limit).where(UserRole.user_id == user_id)
+    ).all()
+    if any(r == "admin" for r, _ in rows):
+        return None
+    limits = [lim for r, lim in rows if r == "approver"]
+    if not limits:
+        return Decimal(0)
+    return None if any(lim is None for lim in limits) else max(limits)
+
+
+# --- where ---------------------------------------------------------------------------------------
+
+
+def warehouse_for(ctx: Ctx, session: Session) -> Warehouse:
+    """The chat's bound warehouse, else the configured default (created if missing)."""
+    if ctx.chat_warehouse_id is not None:
+        wh = session.get(Warehouse, ctx.chat_warehouse_id)
+        if wh is not None:
+            return wh
+    wh = session.scalar(select(Warehouse).where(Warehouse.code == ctx.settings.default_warehouse))
+    if wh is not None:
+        return wh
+    first = session.scalar(select(Warehouse).order_by(Warehouse.id).limit(1))
+    return first if first is not None else ensure_warehouse(session, ctx.settings.default_warehouse)
+
+
+def lock_item(session: Session, item_id: int) -> None:
+    """Serialise availability decisions per item. PostgreSQL: a row lock on the item; SQLite's
+    write transactions are already serial (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Item.id).where(Item.id == item_id).with_for_update())
+
+
+# --- what ----------------------------------------------------------------------------------------
+
+
+def resolve_item(ctx: Ctx, session: Session, query: str, retry: dict[str, Any]) -> Item:
+    """The item a person means, or a Refusal carrying "did you mean" buttons that re-run the
+    command (`retry`) with the chosen item. `#<id>` is how a pressed choice names the item."""
+    if query.startswith("#") and query[1:].isdigit():
+        picked = session.get(Item, int(query[1:]))
+        if picked is None:
+            raise refuse("item.none", ctx.lang, query=query)
+        return picked
+    hits = ItemSearch.of(ctx.db).search(session, query, limit=6)
+    if not hits:
+        raise refuse("item.none", ctx.lang, query=query)
+    top = hits[0]
+    if top.exact or len(hits) == 1 or top.score - hits[1].score >= 12:
+        item = session.get(Item, top.item_id)
+        if item is not None:
+            return item
+    ids = [h.item_id for h in hits]
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
+    # The choice buttons are UI state: committed on their own (call this from a read session,
+    # before the flow's unit of work), so they still work after the refusal rolls back.
+    with ctx.db.write() as ui:
+        options = [
+            Button(
+                label=f"{items[i].code} · {items[i].name}"[:75],
+                action_id=token_for(ui, "cmd", 0, "retry", {**retry, "item_id": i}),
+            )
+            for i in ids
+            if i in items
+        ]
+    raise Refusal(
+        Reply.of(Choice(prompt=tm("item.choose", ctx.lang, query=query), options=options))
+    )
+
+
+def base_qty(ctx: Ctx, session: Session, item: Item, qty: Decimal, unit: str | None) -> Decimal:
+    """Convert `qty unit` to the item's base unit (2 箱 → 200 pcs); refuse unknown units."""
+    if not unit:
+        return qty
+    u = unit.strip().lower()
+    base = item.unit.lower()
+    if u == base or u in BASE_UNIT_SYNONYMS.get(base, set()):
+        return qty
+    factors = {
+        x.unit.lower(): x.factor
+        for x in session.scalars(select(ItemUnit).where(ItemUnit.item_id == item.id))
+    }
+    if u in factors:
+        return qty * factors[u]
+    known = ", ".join([item.unit, *factors]) or item.unit
+    raise refuse("unit.unknown", ctx.lang, item=item.code, unit=item.unit, given=unit, known=known)
+
+
+def fq(qty: Decimal, unit: str = "") -> str:
+    return f"{fmt_qty(qty)} {unit}".strip()
+
+
+DOC_PREFIX = {"mr": "MR", "pr": "PR", "po": "PO", "gr": "GR", "count": "CNT"}
+_DOC_RE = re.compile(r"^\s*(MR|PR|PO|GR|CNT)[-#]?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def doc_number(doc_type: str, doc_id: int) -> str:
+    return f"{DOC_PREFIX[doc_type]}-{doc_id:05d}"
+
+
+def parse_doc(text: str) -> tuple[str, int] | None:
+    """`MR-00012`, `mr12`, `MR#12` → ("mr", 12)."""
+    m = _DOC_RE.match(text or "")
+    if not m:
+        return None
+    prefix = m.group(1).upper()
+    doc_type = next(k for k, v in DOC_PREFIX.items() if v == prefix)
+    return doc_type, int(m.group(2))
+
+
+# --- buttons, outbox, decisions --------------------------------------------------------------
+
+
+def token_for(
+    session: Session,
+    doc_type: str,
+    doc_id: int,
+    action: str,
+    payload: dict[str, Any] | None = None,
+) -> str:
+    """A fresh opaque action id (`a:<token>`, 24 bytes) whose meaning is stored here."""
+    token = secrets.token_urlsafe(16)
+    session.add(
+        ActionToken(
+            token=token, doc_type=doc_type, doc_id=doc_id, action=action, payload=payload or {}
+        )
+    )
+    return f"a:{token}"
+
+
+def button(
+    session: Session,
+    label: str,
+    doc_type: str,
+    doc_id: int,
+    action: str,
+    payload: dict[str, Any] | None = None,
+    style: str = "default",
+) -> Button:
+    return Button(
+        label=label,
+        action_id=token_for(session, doc_type, doc_id, action, payload),
+        style=style,  # type: ignore[arg-type]
+    )
+
+
+def notify_user(
+    session: Session, user_id: int, reply: Reply, dedupe_key: str | None = None
+) -> None:
+    """Queue a message to every identity of a user (delivered by the outbox dispatcher)."""
+    for n, ident in enumerate(
+        session.scalars(select(UserIdentity).where(UserIdentity.user_id == user_id))
+    ):
+        key = f"{dedupe_key}:{n}" if dedupe_key else None
+        enqueue(session, ident.platform, f"user:{ident.platform_user_id}", reply, key)
+
+
+def notify_chat(session: Session, chat: Chat, reply: Reply, dedupe_key: str | None = None) -> None:
+    enqueue(session, chat.platform, chat.platform_chat_id, reply, dedupe_key)
+
+
+def enqueue(
+    session: Session, platform: str, target: str, reply: Reply, dedupe_key: str | None = None
+) -> None:
+    """Write a message to the outbox in the caller's transaction (see OutboxMessage)."""
+    session.add(
+        OutboxMessage(
+            platform=platform,
+            target=target,
+            payload=reply.model_dump(mode="json"),
+            dedupe_key=dedupe_key[:200] if dedupe_key else None,
+        )
+    )
+
+
+def decide(
+    ctx: Ctx,
+    session: Session,
+    doc_type: str,
+    doc_id: int,
+    action: str,
+    *,
+    level: int = 1,
+    qty: Decimal | None = None,
+    reason: str | None = None,
+) -> Decision:
+    d = Decision(
+        doc_type=doc_type,
+        doc_id=doc_id,
+        action=action,
+        level=level,
+        actor_id=actor_id(ctx, session),
+        qty=qty,
+        reason=reason,
+        chat_platform=ctx.origin.platform,
+        chat_id=ctx.origin.chat_id,
+        message_id=ctx.origin.message_id,
+    )
+    session.add(d)
+    session.flush()
+    return d
+
+
+def last_decision(session: Session, doc_type: str, doc_id: int) -> Decision | None:
+    return session.scalar(
+        select(Decision)
+        .where(Decision.doc_type == doc_type, Decision.doc_id == doc_id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+def local_time(ctx: Ctx, at: datetime, fmt: str = "%H:%M") -> str:
+    return as_utc(at).astimezone(ZoneInfo(ctx.settings.timezone)).strftime(fmt)
+
+
+def transition(
+    session: Session, model: Any, doc_id: int, from_states: tuple[str, ...], **values: Any
+) -> bool:
+    """The conditional update every state change is: true only for the first of two racers."""
+    values.setdefault("updated_at", utcnow())
+    result = session.execute(
+        update(model)
+        .where(model.id == doc_id, model.state.in_(from_states))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

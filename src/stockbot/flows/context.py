@@ -1,0 +1,51 @@
+"""Who is acting, from where, in which language: what every flow receives.
+
+Flows get a `Ctx`, never a platform object, so the same flow serves Slack, Telegram and the
+console, and tests call flows directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stockbot.config import Settings
+from stockbot.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """`user_id` is None for someone we have never seen: the user row is only created inside a
+    unit of work that writes (`flows.common.actor_id`), so bad input writes nothing."""
+
+    user_id: int | None
+    display_name: str
+    platform_user_id: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def has(self, *roles: str) -> bool:
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The chat message an action came from: the audit trail's "where"."""
+
+    platform: str
+    chat_id: str
+    message_id: str | None = None
+    event_id: str | None = None
+
+    def key(self, suffix: str) -> str:
+        """An idempotency key derived from the inbound event, so a redelivery acts once."""
+        ident = self.event_id or self.message_id or ""
+        return f"{self.platform}:{self.chat_id}:{ident}:{suffix}"[:200]
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    db: Database
+    settings: Settings
+    actor: Actor
+    origin: Origin
+    lang: str
+    chat_warehouse_id: int | None = None

@@ -1,0 +1,35 @@
+"""The console as a platform: the runtime's replies, plus whatever the flows queued in the
+outbox for console users (approval cards, "your material is ready"), shown inline — one
+terminal plays requester, approver and keeper, so everything addressed to anyone appears."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from stockbot.commands.inbound import Inbound
+from stockbot.handlers.console import ConsoleChat
+from stockbot.i18n import t
+from stockbot.replies import Reply, Text
+from stockbot.runtime import Runtime
+from stockbot.store.outbox import deliver_console
+
+
+def console_handle(runtime: Runtime):  # type: ignore[no-untyped-def]
+    def handle(inbound: Inbound) -> Reply:
+        reply = runtime.handle(inbound)
+        for msg in deliver_console(runtime.db):
+            who = msg.target.removeprefix("user:")
+            header = Text(text=t("outbox.to", runtime.settings.default_language, who=who))
+            reply = reply + Reply.of(header, *msg.reply.blocks)
+        return reply
+
+    return handle
+
+
+def run_console(
+    runtime: Runtime, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
+    ConsoleChat(
+        console_handle(runtime), user=user, stdin=stdin, stdout=stdout, prompt=stdin.isatty()
+    ).run()

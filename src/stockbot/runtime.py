@@ -1,0 +1,220 @@
+"""The platform-neutral entry point: `Runtime.handle(Inbound) -> Reply`.
+
+Every adapter (console, Slack, Telegram) builds an `Inbound`, calls `handle`, and renders the
+Reply. Here we identify the user and chat (read-only: nothing is written for a message that is
+refused), choose the reply language, parse the text or resolve the pressed button, and call the
+flow. A flow's polite refusal becomes the reply; anything unexpected becomes a short localised
+apology, and the traceback goes to the log, never to the chat.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
+
+from stockbot.commands.inbound import Inbound
+from stockbot.commands.parser import Command, ParseError, parse
+from stockbot.config import Settings, get_settings
+from stockbot.flows import FLOW_MODULES, conversation
+from stockbot.flows.common import Refusal, parse_doc
+from stockbot.flows.context import Actor, Ctx, Origin
+from stockbot.i18n import detect_language, help_text, normalize_lang, register, t, tm
+from stockbot.replies import Reply
+from stockbot.store.catalog import find_user, user_roles
+from stockbot.store.db import Database
+from stockbot.store.ledger import InsufficientStock, PostingError
+from stockbot.store.models import ActionToken, Chat
+from stockbot.store.types import fmt_qty
+
+log = logging.getLogger(__name__)
+
+register(
+    {
+        "runtime.error": {
+            "en": "Sorry, something went wrong; nothing was changed. Please try again.",
+            "zh-Hans": "抱歉，出错了，未做任何更改。请重试。",
+        },
+        "runtime.not_yet": {
+            "en": "/{command} is not available yet.",
+            "zh-Hans": "/{command} 功能暂未开放。",
+        },
+        "runtime.insufficient": {
+            "en": "Not enough {item}{place}: {on_hand} on hand, {requested} needed — short by "
+            "{short}. Nothing was changed.",
+            "zh-Hans": "{item}{place} 库存不足：在库 {on_hand}，需要 {requested}，缺 {short}。"
+            "未做任何更改。",
+        },
+        "runtime.posting_refused": {
+            "en": "Refused: {reason}. Nothing was changed.",
+            "zh-Hans": "已拒绝：{reason}。未做任何更改。",
+        },
+    }
+)
+
+_COMMAND = TypeAdapter(Command)
+Handler = Callable[..., Reply]
+
+
+class Runtime:
+    """One per process: the database, the settings, and the merged flow tables."""
+
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        self.db = db
+        self.settings = settings or get_settings()
+        self._admins = self.settings.admin_identities()
+        self.commands: dict[str, Handler] = {
+            "help": lambda ctx, cmd: Reply.text(help_text(cmd.topic, ctx.lang)),
+        }
+        self.doc_commands: dict[tuple[str, str], Handler] = {}
+        self.actions: dict[tuple[str, str], Handler] = {}
+        self.replies: dict[str, Handler] = {}
+        for name in FLOW_MODULES:
+            module = importlib.import_module(f"stockbot.flows.{name}")
+            self.commands.update(getattr(module, "COMMANDS", {}))
+            self.doc_commands.update(getattr(module, "DOC_COMMANDS", {}))
+            self.actions.update(getattr(module, "ACTIONS", {}))
+            self.replies.update(getattr(module, "REPLIES", {}))
+
+    # --- entry point ---------------------------------------------------------------------
+
+    def handle(self, inbound: Inbound) -> Reply:
+        lang = self._guess_lang(inbound)
+        try:
+            ctx = self._context(inbound)
+            lang = ctx.lang
+            if inbound.action_id is not None:
+                return self._press(ctx, inbound.action_id)
+            result = parse(inbound.text or "", console=inbound.platform == "console")
+            if isinstance(result, ParseError):
+                answered = self._answer(ctx, result, inbound.text or "")
+                return answered if answered is not None else result.to_reply(ctx.lang)
+            return self.run_command(ctx, result)
+        except Refusal as refusal:
+            return refusal.reply
+        except InsufficientStock as exc:
+            return Reply.text(
+                tm(
+                    "runtime.insufficient",
+                    lang,
+                    item=exc.item_code,
+                    place=f" @ {exc.location}" if exc.location else "",
+                    on_hand=fmt_qty(exc.on_hand),
+                    requested=fmt_qty(exc.requested),
+                    short=fmt_qty(exc.shortfall),
+                ),
+                ephemeral=True,
+            )
+        except PostingError as exc:
+            return Reply.text(tm("runtime.posting_refused", lang, reason=str(exc)), ephemeral=True)
+        except Exception:
+            log.exception("failed to handle %s", inbound.model_dump(exclude={"text"}))
+            return Reply.text(t("runtime.error", lang), ephemeral=True)
+
+    def run_command(self, ctx: Ctx, cmd: Any) -> Reply:
+        doc = getattr(cmd, "doc", None)
+        if doc is not None and cmd.name in {"approve", "reject", "cancel"}:
+            parsed = parse_doc(doc)
+            handler = self.doc_commands.get((cmd.name, parsed[0])) if parsed else None
+            if parsed is None or handler is None:
+                return Reply.text(tm("doc.unknown", ctx.lang, doc=doc), ephemeral=True)
+            return handler(ctx, cmd, parsed[1])
+        handler = self.commands.get(cmd.name)
+        if handler is None:
+            return Reply.text(t("runtime.not_yet", ctx.lang, command=cmd.name))
+        return handler(ctx, cmd)
+
+    def _press(self, ctx: Ctx, action_id: str) -> Reply:
+        prefix, _, arg = action_id.partition(":")
+        if prefix == "stock" and arg.isdigit():  # read-only choices carry the item id itself
+            from stockbot.flows.stock import show
+
+            return show(ctx, int(arg))
+        if prefix != "a":
+            raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
+        with self.db.read() as s:
+            token = s.get(ActionToken, arg)
+        if token is None:
+            raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
+        if (token.doc_type, token.action) == ("cmd", "retry"):
+            return self._retry(ctx, token.payload)
+        handler = self.actions.get((token.doc_type, token.action))
+        if handler is None:
+            raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
+        return handler(ctx, token)
+
+    def _retry(self, ctx: Ctx, payload: dict[str, Any]) -> Reply:
+        """A pressed "did you mean" choice: the original command, now naming the item."""
+        try:
+            cmd = _COMMAND.validate_python({**payload["command"], "item": f"#{payload['item_id']}"})
+        except (KeyError, ValidationError):
+            raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True)) from None
+        return self.run_command(ctx, cmd)
+
+    def _answer(self, ctx: Ctx, error: ParseError, text: str) -> Reply | None:
+        """A message that is not a command may answer a question the bot asked this user."""
+        if error.code not in {"unknown_command"} or ctx.actor.user_id is None:
+            return None
+        with self.db.read() as s:
+            conv = conversation.pending(ctx, s)
+            if conv is None or conv.kind not in self.replies:
+                return None
+            kind = conv.kind
+        return self.replies[kind](ctx, conv, text.strip())
+
+    # --- who and where ---------------------------------------------------------------------
+
+    @staticmethod
+    def _cjk_lang(inbound: Inbound) -> str | None:
+        """Someone writing Chinese is answered in Chinese, whatever the chat's default."""
+        text = inbound.text
+        return detect_language(text) if text and _has_cjk(text) else None
+
+    def _guess_lang(self, inbound: Inbound) -> str:
+        return (
+            self._cjk_lang(inbound)
+            or normalize_lang(inbound.lang_hint)
+            or self.settings.default_language
+        )
+
+    def _context(self, inbound: Inbound) -> Ctx:
+        """Who and where, read-only: unknown users and chats are created only by a flow that
+        writes, so a message that is refused leaves no trace."""
+        with self.db.read() as s:
+            user = find_user(s, inbound.platform, inbound.user_id)
+            chat = s.scalar(
+                select(Chat).where(
+                    Chat.platform == inbound.platform, Chat.platform_chat_id == inbound.chat_id
+                )
+            )
+            roles = user_roles(s, user.id) if user else {"staff"}
+        if (inbound.platform, inbound.user_id) in self._admins:
+            roles = {*roles, "admin"}
+        lang = (
+            (user.language if user else None)
+            or self._cjk_lang(inbound)
+            or (chat.language if chat else None)
+            or normalize_lang(inbound.lang_hint)
+            or self.settings.default_language
+        )
+        return Ctx(
+            db=self.db,
+            settings=self.settings,
+            actor=Actor(
+                user.id if user else None,
+                user.display_name if user else (inbound.user_name or inbound.user_id),
+                inbound.user_id,
+                frozenset(roles),
+            ),
+            origin=Origin(inbound.platform, inbound.chat_id, inbound.message_id, inbound.event_id),
+            lang=lang,
+            chat_warehouse_id=chat.warehouse_id if chat else None,
+        )
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
