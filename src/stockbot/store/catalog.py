@@ -109,7 +109,10 @@ def ensure_batch(
     batch = session.scalar(select(Batch).where(Batch.item_id == item_id, Batch.lot == lot))
     if batch is None:
         batch = Batch(
-            item_id=item_id, lot=lot, received_on=received_on, expiry=expiry,
+            item_id=item_id,
+            lot=lot,
+            received_on=received_on,
+            expiry=expiry,
             supplier_id=supplier_id,
         )
         session.add(batch)
@@ -133,9 +136,7 @@ def find_user(session: Session, platform: str, platform_user_id: str) -> User | 
     return session.scalar(
         select(User)
         .join(UserIdentity)
-        .where(
-            UserIdentity.platform == platform, UserIdentity.platform_user_id == platform_user_id
-        )
+        .where(UserIdentity.platform == platform, UserIdentity.platform_user_id == platform_user_id)
     )
 
 
@@ -180,8 +181,9 @@ def grant_role(
     existing = session.get(UserRole, (user.id, role.value))
     if existing is None:
         session.add(
-            UserRole(user_id=user.id, role=role.value, amount_limit=amount_limit,
-                     granted_by=granted_by)
+            UserRole(
+                user_id=user.id, role=role.value, amount_limit=amount_limit, granted_by=granted_by
+            )
         )
     elif amount_limit is not None:
         existing.amount_limit = amount_limit

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from stockbot.store.models import (
@@ -43,7 +43,7 @@ from stockbot.store.models import (
     Posting,
     Warehouse,
 )
-from stockbot.store.types import fmt_qty, to_decimal
+from stockbot.store.types import Qty, fmt_qty, to_decimal
 from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
@@ -137,6 +137,65 @@ def _insert(conn: Connection, table):  # type: ignore[no-untyped-def]
     return (sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert)(table)
 
 
+class _Statements:
+    """The posting path's statements, built once per dialect with bind parameters: building
+    and cache-keying a SQLAlchemy statement per call cost more than executing it."""
+
+    def __init__(self, dialect: str) -> None:
+        ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        c, d = _balances.c, _daily.c
+        qty = bindparam("d", type_=Qty())
+        self.posting = (
+            ins(_postings)
+            .values({col: bindparam(col) for col in (
+                "idempotency_key", "kind", "actor_id", "created_at", "doc_type", "doc_id",
+                "chat_platform", "chat_id", "message_id", "note",
+            )})
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(_postings.c.id)
+        )  # fmt: skip
+        same = (c.item_id == bindparam("i")) & (c.location_id == bindparam("l"))
+        change = {"qty": c.qty + qty, "updated_at": bindparam("now")}
+        self.bump_unbatched = (
+            _balances.update().where(same & c.batch_id.is_(None)).values(change).returning(c.qty)
+        )
+        self.bump_batched = (
+            _balances.update()
+            .where(same & (c.batch_id == bindparam("b")))
+            .values(change)
+            .returning(c.qty)
+        )
+        self.new_balance = (
+            ins(_balances)
+            .values(
+                item_id=bindparam("i"), warehouse_id=bindparam("w"), location_id=bindparam("l"),
+                batch_id=bindparam("b"), qty=bindparam("zero", type_=Qty()),
+                updated_at=bindparam("now"),
+            )
+            .on_conflict_do_nothing()
+        )  # fmt: skip
+        self.movements = _movements.insert().returning(
+            _movements.c.id, sort_by_parameter_order=True
+        )
+        daily = ins(_daily).values(
+            item_id=bindparam("i"), day=bindparam("day"), qty_in=bindparam("qin", type_=Qty()),
+            qty_out=bindparam("qout", type_=Qty()), consumed=bindparam("used", type_=Qty()),
+        )  # fmt: skip
+        self.daily = daily.on_conflict_do_update(
+            index_elements=["item_id", "day"],
+            set_={
+                "qty_in": d.qty_in + daily.excluded.qty_in,
+                "qty_out": d.qty_out + daily.excluded.qty_out,
+                "consumed": d.consumed + daily.excluded.consumed,
+            },
+        )
+
+
+@lru_cache(maxsize=4)
+def _stmts(dialect: str) -> _Statements:
+    return _Statements(dialect)
+
+
 _location_cache: weakref.WeakKeyDictionary[Any, dict[int, int]] = weakref.WeakKeyDictionary()
 
 
@@ -203,23 +262,16 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
         )
 
     now = utcnow()
+    st = _stmts(conn.dialect.name)
     pid = conn.execute(
-        _insert(conn, _postings)
-        .values(
-            idempotency_key=meta.idempotency_key,
-            kind=meta.kind,
-            actor_id=meta.actor_id,
-            created_at=now,
-            doc_type=meta.doc_type,
-            doc_id=meta.doc_id,
-            chat_platform=meta.chat_platform,
-            chat_id=meta.chat_id,
-            message_id=meta.message_id,
-            note=meta.note,
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(_postings.c.id)
-    ).scalar()
+        st.posting,
+        {
+            "idempotency_key": meta.idempotency_key, "kind": meta.kind,
+            "actor_id": meta.actor_id, "created_at": now, "doc_type": meta.doc_type,
+            "doc_id": meta.doc_id, "chat_platform": meta.chat_platform,
+            "chat_id": meta.chat_id, "message_id": meta.message_id, "note": meta.note,
+        },
+    ).scalar()  # fmt: skip
     if pid is None:
         return _existing(conn, meta.idempotency_key)
 
@@ -232,7 +284,7 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     after: dict[BalanceKey, Decimal] = {}
     for key in sorted(deltas, key=lambda k: (k[0], k[1], -1 if k[2] is None else k[2])):
         delta = deltas[key]
-        new_qty = _apply(conn, key, wh_of[key[1]], delta, now)
+        new_qty = _apply(conn, st, key, wh_of[key[1]], delta, now)
         if new_qty < ZERO and delta < ZERO:
             _refuse_unless_allowed(conn, key, new_qty, delta)
         after[key] = new_qty
@@ -254,48 +306,34 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
         }
         for n, ln in enumerate(clean, start=1)
     ]
-    mids = conn.execute(
-        _movements.insert().returning(_movements.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
+    mids = conn.execute(st.movements, rows).scalars()
     movement_ids = tuple(mids)
-    _bump_daily(conn, clean, business_day(now))
+    _bump_daily(conn, st, clean, business_day(now))
     return PostingResult(pid, movement_ids, already_done=False, balances=after)
 
 
-def _balance_where(key: BalanceKey):  # type: ignore[no-untyped-def]
-    item_id, location_id, batch_id = key
-    c = _balances.c
-    batch_cond = c.batch_id.is_(None) if batch_id is None else c.batch_id == batch_id
-    return (c.item_id == item_id) & (c.location_id == location_id) & batch_cond
-
-
 def _apply(
-    conn: Connection, key: BalanceKey, warehouse_id: int, delta: Decimal, now: datetime
+    conn: Connection,
+    st: _Statements,
+    key: BalanceKey,
+    warehouse_id: int,
+    delta: Decimal,
+    now: datetime,
 ) -> Decimal:
     """Add `delta` to one balance row (creating it at zero first) and return the new quantity."""
-    c = _balances.c
-    stmt = (
-        _balances.update()
-        .where(_balance_where(key))
-        .values(qty=c.qty + delta, updated_at=now)
-        .returning(c.qty)
-    )
-    new_qty = conn.execute(stmt).scalar()
+    item_id, location_id, batch_id = key
+    params = {"i": item_id, "l": location_id, "d": delta, "now": now}
+    stmt = st.bump_unbatched
+    if batch_id is not None:
+        stmt, params["b"] = st.bump_batched, batch_id
+    new_qty = conn.execute(stmt, params).scalar()
     if new_qty is None:
-        item_id, location_id, batch_id = key
         conn.execute(
-            _insert(conn, _balances)
-            .values(
-                item_id=item_id,
-                warehouse_id=warehouse_id,
-                location_id=location_id,
-                batch_id=batch_id,
-                qty=ZERO,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing()
-        )
-        new_qty = conn.execute(stmt).scalar_one()
+            st.new_balance,
+            {"i": item_id, "w": warehouse_id, "l": location_id, "b": batch_id, "zero": ZERO,
+             "now": now},
+        )  # fmt: skip
+        new_qty = conn.execute(stmt, params).scalar_one()
     return new_qty
 
 
@@ -319,7 +357,7 @@ def _refuse_unless_allowed(
     raise InsufficientStock(item_id, code, place, on_hand=new_qty - delta, requested=-delta)
 
 
-def _bump_daily(conn: Connection, lines: Sequence[Line], day: date) -> None:
+def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: date) -> None:
     """Keep per-item daily in/out/consumed totals current (summaries read these, not the ledger)."""
     reversed_kinds: dict[int, str] = {}
     rev_ids = [ln.reverses_movement_id for ln in lines if ln.reverses_movement_id]
@@ -345,18 +383,8 @@ def _bump_daily(conn: Connection, lines: Sequence[Line], day: date) -> None:
         return
     for item_id in sorted(totals):
         q_in, q_out, consumed = totals[item_id]
-        ins = _insert(conn, _daily).values(
-            item_id=item_id, day=day, qty_in=q_in, qty_out=q_out, consumed=consumed
-        )
         conn.execute(
-            ins.on_conflict_do_update(
-                index_elements=["item_id", "day"],
-                set_={
-                    "qty_in": _daily.c.qty_in + ins.excluded.qty_in,
-                    "qty_out": _daily.c.qty_out + ins.excluded.qty_out,
-                    "consumed": _daily.c.consumed + ins.excluded.consumed,
-                },
-            )
+            st.daily, {"i": item_id, "day": day, "qin": q_in, "qout": q_out, "used": consumed}
         )
 
 
