@@ -116,12 +116,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         args.db, args.reset, args.no_chat, args.as_user = None, False, False, None
         return cmd_demo(args)
+    import asyncio
+
+    from stockbot.service import build_service
+
+    db = _open(args)
+    service = build_service(db, settings)
     print(
-        "Slack/Telegram tokens are set, but the platform adapters are not part of this build "
-        "yet (issue 4). Use `stockbot chat` for the console.",
-        file=sys.stderr,
+        f"stockbot serving {', '.join(a.platform for a in service.adapters)} "
+        f"on http://{settings.http_host}:{settings.http_port} (GET /healthz); Ctrl-C to stop"
     )
-    return 2
+    asyncio.run(service.serve_forever())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "STOCKBOT_TELEGRAM_BOT_TOKEN"),
     )
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    """Public URL Telegram should POST updates to (…/telegram/webhook); unset: long polling."""
+    telegram_webhook_secret: str | None = None
+    """`secret_token` for the webhook; derived from the bot token when unset."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 

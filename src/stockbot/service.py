@@ -1,0 +1,346 @@
+"""`stockbot run`: one asyncio process serving every configured chat platform.
+
+```
+aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handlers/telegram.py)
+  GET  /healthz            → DB + adapters        parse platform events → Inbound
+  POST /slack/events       → Slack adapter        await service.handle(inbound) → Reply → render
+  POST /telegram/webhook   → Telegram adapter
+outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
+scheduler (stockbot.scheduler)   ← jobs that call flows; their messages go through the outbox
+```
+Flows are synchronous SQLAlchemy; they run on a bounded thread pool so the event loop keeps
+answering (Slack wants an ack within 3 s). On SIGTERM the service stops taking new work,
+finishes what is in flight, flushes the outbox once more, and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol
+
+from aiohttp import web
+from sqlalchemy import select, text, update
+
+from stockbot.commands.inbound import Inbound
+from stockbot.config import Settings
+from stockbot.i18n import register
+from stockbot.replies import Reply
+from stockbot.runtime import Runtime
+from stockbot.store.db import Database
+from stockbot.store.models import OutboxMessage
+from stockbot.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+register(
+    {
+        "service.stopping": {
+            "en": "stockbot is restarting; please send that again in a minute.",
+            "zh-Hans": "stockbot 正在重启，请稍后再发送一次。",
+        }
+    }
+)
+
+CLAIM = timedelta(seconds=60)
+"""How long a dispatcher may take to send a claimed message before another may retry it."""
+MAX_ATTEMPTS = 12
+"""After this many failed deliveries a message is parked as `failed` (and logged loudly)."""
+
+
+class DeliveryError(Exception):
+    """A send that may succeed later; `retry_after` (seconds) when the platform said so."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(Exception):
+    """A send that will never succeed (unknown chat, bot removed): parked as failed."""
+
+
+class Adapter(Protocol):
+    """What a chat platform plugs into the service."""
+
+    platform: str
+
+    def routes(self) -> list[web.RouteDef]:
+        """HTTP endpoints this adapter serves on the service's port (may be empty)."""
+
+    async def start(self) -> None:
+        """Begin receiving (polling, Socket Mode…); return once running."""
+
+    async def stop(self) -> None: ...
+
+    async def send(self, target: str, reply: Reply) -> None:
+        """Deliver one outbox message: `target` is a platform chat id or `user:<user id>`.
+        Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
+
+    def health(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class Service:
+    db: Database
+    settings: Settings
+    runtime: Runtime
+    adapters: list[Adapter] = field(default_factory=list)
+    workers: int = 8
+    outbox_interval: float = 1.0
+    _executor: ThreadPoolExecutor | None = None
+    _runner: web.AppRunner | None = None
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _in_flight: int = 0
+    scheduler: Any = None
+    port: int | None = None
+
+    # --- flows from async code -----------------------------------------------------------
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        """Run the (synchronous) runtime on the worker pool; refuse new work when stopping."""
+        if self._stopping.is_set():
+            from stockbot.i18n import t
+
+            return Reply.text(t("service.stopping", self.settings.default_language))
+        return await self.call(self.runtime.handle, inbound)
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        assert self._executor is not None, "service not started"
+        self._in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        finally:
+            self._in_flight -= 1
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        for adapter in self.adapters:
+            app.add_routes(adapter.routes())
+        return app
+
+    async def start(self, host: str | None = None, port: int | None = None) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="flow")
+        self._runner = web.AppRunner(self.app())
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner,
+            host or self.settings.http_host,
+            self.settings.http_port if port is None else port,
+        )
+        await site.start()
+        sockets = getattr(site._server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else port
+        for adapter in self.adapters:
+            await adapter.start()
+        self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="outbox"))
+        if self.scheduler is not None:
+            await self.call(self.scheduler.start)
+        log.info(
+            "stockbot serving on %s:%s with %s",
+            host or self.settings.http_host,
+            self.port,
+            [a.platform for a in self.adapters] or "no chat platforms",
+        )
+
+    async def stop(self) -> None:
+        """Graceful: no new work, let in-flight flows finish, flush the outbox, close."""
+        self._stopping.set()
+        if self.scheduler is not None:
+            await self.call(self.scheduler.stop)
+        for adapter in self.adapters:
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        for _ in range(100):
+            if self._in_flight == 0:
+                break
+            await asyncio.sleep(0.05)
+        for task in self._tasks:
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await self.dispatch_once()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
+    async def serve_forever(self) -> None:
+        await self.start()
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, done.set)
+        await done.wait()
+        log.info("stopping: finishing in-flight work and flushing the outbox")
+        await self.stop()
+
+    # --- health ------------------------------------------------------------------------------
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        db_ok = True
+        try:
+            await self.call(self._ping)
+        except Exception as exc:
+            db_ok = False
+            log.warning("health: database unreachable: %s", exc)
+        body = {
+            "ok": db_ok,
+            "database": {"ok": db_ok, "dialect": self.db.dialect},
+            "adapters": {a.platform: a.health() for a in self.adapters},
+            "stopping": self._stopping.is_set(),
+        }
+        return web.json_response(body, status=200 if db_ok else 503)
+
+    def _ping(self) -> None:
+        with self.db.read() as s:
+            s.execute(text("SELECT 1"))
+
+    # --- the outbox dispatcher -----------------------------------------------------------
+
+    async def _dispatch_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.dispatch_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox dispatch failed")
+            await asyncio.sleep(self.outbox_interval)
+
+    async def dispatch_once(self, limit: int = 50) -> int:
+        """Deliver what is due; returns how many were delivered.
+
+        Each row is first *claimed* (pending → sending, with a claim expiry) by a conditional
+        update, so two dispatchers — the loop and a shutdown flush, or two processes — never
+        send the same message. A claim left behind by a crash expires and is retried."""
+        senders = {a.platform: a for a in self.adapters}
+        due = await self.call(self._claim_due, list(senders), limit)
+        delivered = 0
+        held: set[tuple[str, str]] = set()  # targets whose earlier message just failed
+        for msg_id, platform, target, payload, attempts in due:
+            if (platform, target) in held:  # keep each chat's messages in order
+                await self.call(self._mark, msg_id, "pending", attempts, None, 0.0)
+                continue
+            try:
+                await senders[platform].send(target, Reply.model_validate(payload))
+            except PermanentDeliveryError as exc:
+                log.error("outbox %s to %s:%s failed for good: %s", msg_id, platform, target, exc)
+                await self.call(self._mark, msg_id, "failed", attempts + 1, str(exc), None)
+            except Exception as exc:  # every other failure is retried
+                held.add((platform, target))
+                retry_after = getattr(exc, "retry_after", None)
+                delay = retry_after if retry_after is not None else _backoff(attempts)
+                state = "failed" if attempts + 1 >= MAX_ATTEMPTS else "pending"
+                log.warning(
+                    "outbox %s to %s:%s failed (attempt %d), retry in %.0fs: %s",
+                    msg_id,
+                    platform,
+                    target,
+                    attempts + 1,
+                    delay,
+                    exc,
+                )
+                await self.call(self._mark, msg_id, state, attempts + 1, str(exc)[:500], delay)
+            else:
+                if await self.call(self._mark, msg_id, "delivered", attempts + 1, None, None):
+                    delivered += 1
+        return delivered
+
+    def _claim_due(self, platforms: list[str], limit: int) -> list[tuple[Any, ...]]:
+        if not platforms:
+            return []
+        now = utcnow()
+        with self.db.read() as s:
+            rows = s.execute(
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.platform,
+                    OutboxMessage.target,
+                    OutboxMessage.payload,
+                    OutboxMessage.attempts,
+                    OutboxMessage.state,
+                    OutboxMessage.next_attempt_at,
+                )
+                .where(
+                    OutboxMessage.state.in_(("pending", "sending")),
+                    OutboxMessage.platform.in_(platforms),
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit * 4)
+            ).all()
+        # A message still waiting (backing off, or claimed by someone else) holds back the
+        # later messages to the same chat: each chat sees its messages in order.
+        blocked: set[tuple[str, str]] = set()
+        ready = []
+        for r in rows:
+            key = (r.platform, r.target)
+            if as_utc(r.next_attempt_at) > now or key in blocked:
+                blocked.add(key)
+            elif len(ready) < limit:
+                ready.append(r)
+        rows = ready
+        claimed = []
+        for r in rows:
+            with self.db.write() as s:
+                won = s.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == r.id,
+                        OutboxMessage.state == r.state,
+                        OutboxMessage.next_attempt_at == r.next_attempt_at,
+                    )
+                    .values(state="sending", next_attempt_at=now + CLAIM)
+                ).rowcount
+            if won == 1:
+                claimed.append((r.id, r.platform, r.target, r.payload, r.attempts))
+        return claimed
+
+    def _mark(
+        self, msg_id: int, state: str, attempts: int, error: str | None, delay: float | None
+    ) -> bool:
+        """Conditional on our claim: a message is marked delivered exactly once."""
+        values: dict[str, Any] = {"state": state, "attempts": attempts, "last_error": error}
+        if state == "delivered":
+            values["delivered_at"] = utcnow()
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
+        with self.db.write() as s:
+            return (
+                s.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == msg_id, OutboxMessage.state == "sending")
+                    .values(**values)
+                ).rowcount
+                == 1
+            )
+
+
+def _backoff(attempts: int) -> float:
+    """1 s, 2 s, 4 s … capped at 5 minutes, with jitter so a recovering API is not stampeded."""
+    return min(300.0, 2.0**attempts) * (0.8 + 0.4 * random.random())
+
+
+def build_service(db: Database, settings: Settings) -> Service:
+    """The service with every adapter whose tokens are configured."""
+    runtime = Runtime(db, settings)
+    service = Service(db=db, settings=settings, runtime=runtime)
+    if settings.slack_bot_token:
+        from stockbot.handlers.slack import SlackAdapter
+
+        service.adapters.append(SlackAdapter(service, settings))
+    if settings.telegram_bot_token:
+        from stockbot.handlers.telegram import TelegramAdapter
+
+        service.adapters.append(TelegramAdapter(service, settings))
+    return service
