@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -92,6 +92,19 @@ class PostingResult:
     already_done: bool
     balances: dict[BalanceKey, Decimal] = field(default_factory=dict)
     """On-hand after this posting, per touched balance (empty when `already_done`)."""
+
+
+PostHook = Callable[[Connection, Sequence["Line"], dict[BalanceKey, Decimal]], None]
+_post_hooks: list[PostHook] = []
+
+
+def on_posted(hook: PostHook) -> PostHook:
+    """Register `hook(conn, lines, balances_after)`, called at the end of every fresh posting
+    in the same transaction — e.g. shortage alerts, which must be written atomically with the
+    movement that caused them. A hook that raises refuses the posting."""
+    if hook not in _post_hooks:
+        _post_hooks.append(hook)
+    return hook
 
 
 class PostingError(Exception):
@@ -309,6 +322,8 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     mids = conn.execute(st.movements, rows).scalars()
     movement_ids = tuple(mids)
     _bump_daily(conn, st, clean, business_day(now))
+    for hook in _post_hooks:
+        hook(conn, clean, after)
     return PostingResult(pid, movement_ids, already_done=False, balances=after)
 
 
