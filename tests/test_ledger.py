@@ -224,3 +224,26 @@ def test_concurrent_issues_never_go_negative_and_exactly_the_stock_is_issued(db)
     for q in qtys:  # in commit order, the balance never dips below zero
         running += q
         assert running >= 0
+
+
+def test_a_large_posting_takes_the_bulk_path_with_the_same_rules(db):
+    """More than BULK_THRESHOLD balance rows: executemany path, same results and refusals."""
+    items = [make_item(db, f"P{n:03d}")[0] for n in range(40)]
+    _, loc = make_item(db, "P000")
+    with db.write() as s:
+        lot = ensure_batch(s, items[0], "L1", today()).id
+    lines = [ledger.Line(i, loc, Decimal("2.5"), R) for i in items]
+    lines.append(ledger.Line(items[0], loc, Decimal(1), R, batch_id=lot))
+    with db.write() as s:
+        res = ledger.post(s.connection(), ledger.Meta("bulk", "receipt"), lines)
+    assert len(res.movement_ids) == 41
+    assert res.balances[(items[0], loc, None)] == Decimal("2.5")
+    assert res.balances[(items[0], loc, lot)] == Decimal(1)
+    refused = [ledger.Line(i, loc, Decimal(-1), ISSUE) for i in items]
+    refused[-1] = ledger.Line(items[-1], loc, Decimal(-3), ISSUE)
+    with pytest.raises(ledger.InsufficientStock) as exc, db.write() as s:
+        ledger.post(s.connection(), ledger.Meta("bulk-issue", "issue"), refused)
+    assert exc.value.item_code == "P039" and exc.value.shortfall == Decimal("0.5")
+    assert counts(db) == (1, 41)
+    with db.read() as s:
+        assert check_balances(s) == []

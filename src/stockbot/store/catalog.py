@@ -35,8 +35,15 @@ ITEM_FIELDS = {
 }  # fmt: skip
 
 
+SEARCH_REV_LOCK = 0x53544B42  # "STKB": the advisory lock serialising item revisions
+
+
 def next_search_rev(session: Session) -> int:
-    """A fresh search revision (monotonic per database): the search cache catches up by it."""
+    """A fresh search revision: the search cache catches up by it, so revisions must commit in
+    increasing order. SQLite writers are already serial; on PostgreSQL a transaction-scoped
+    advisory lock makes item writers take revisions one transaction at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(SEARCH_REV_LOCK)))
     return (session.execute(select(func.max(Item.search_rev))).scalar() or 0) + 1
 
 

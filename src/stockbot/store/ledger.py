@@ -19,14 +19,12 @@ opposite movements instead.
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, select
@@ -47,6 +45,8 @@ from stockbot.store.types import Qty, fmt_qty, to_decimal
 from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
+BULK_THRESHOLD = 16
+"""Postings touching more balance rows than this take the executemany path."""
 _postings = Posting.__table__
 _movements = Movement.__table__
 _balances = Balance.__table__
@@ -178,6 +178,13 @@ class _Statements:
             .values(change)
             .returning(c.qty)
         )
+        # executemany cannot return rows from an UPDATE: the bulk path reads them back after
+        self.bump_unbatched_many = (
+            _balances.update().where(same & c.batch_id.is_(None)).values(change)
+        )
+        self.bump_batched_many = (
+            _balances.update().where(same & (c.batch_id == bindparam("b"))).values(change)
+        )
         self.new_balance = (
             ins(_balances)
             .values(
@@ -209,30 +216,18 @@ def _stmts(dialect: str) -> _Statements:
     return _Statements(dialect)
 
 
-_location_cache: weakref.WeakKeyDictionary[Any, dict[int, int]] = weakref.WeakKeyDictionary()
-
-
 def _warehouses_of(conn: Connection, location_ids: Iterable[int]) -> dict[int, int]:
-    """location → warehouse. A location never changes warehouse, so this is cached."""
-    cache = _location_cache.setdefault(conn.engine, {})
-    out: dict[int, int] = {}
-    missing = []
-    for loc in set(location_ids):
-        wh = cache.get(loc)
-        if wh is None:
-            missing.append(loc)
-        else:
-            out[loc] = wh
-    if missing:
-        rows = conn.execute(
-            select(Location.id, Location.warehouse_id).where(Location.id.in_(missing))
+    """location → warehouse, one indexed query. (Not cached: SQLite reuses the id of a location
+    whose creating transaction rolled back, so a cache could book stock to the wrong
+    warehouse.)"""
+    wanted = set(location_ids)
+    out = dict(
+        conn.execute(
+            select(Location.id, Location.warehouse_id).where(Location.id.in_(wanted))
         ).all()
-        for loc, wh in rows:
-            cache[loc] = wh
-            out[loc] = wh
-        unknown = set(missing) - set(out)
-        if unknown:
-            raise PostingError(f"unknown location id(s): {sorted(unknown)}")
+    )
+    if unknown := wanted - set(out):
+        raise PostingError(f"unknown location id(s): {sorted(unknown)}")
     return out
 
 
@@ -290,17 +285,19 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
 
     wh_of = _warehouses_of(conn, (ln.location_id for ln in clean))
 
-    # Net change per balance row, applied in one fixed order (no deadlocks between postings).
+    # Net change per balance row, applied in ONE global order (unbatched rows first, then by
+    # item, location, batch) by both paths below, so two postings never deadlock.
     deltas: dict[BalanceKey, Decimal] = defaultdict(Decimal)
     for ln in clean:
         deltas[(ln.item_id, ln.location_id, ln.batch_id)] += ln.qty
-    after: dict[BalanceKey, Decimal] = {}
-    for key in sorted(deltas, key=lambda k: (k[0], k[1], -1 if k[2] is None else k[2])):
-        delta = deltas[key]
-        new_qty = _apply(conn, st, key, wh_of[key[1]], delta, now)
-        if new_qty < ZERO and delta < ZERO:
-            _refuse_unless_allowed(conn, key, new_qty, delta)
-        after[key] = new_qty
+    keys = sorted(deltas, key=lambda k: (k[2] is not None, k[0], k[1], k[2] or 0))
+    if len(keys) <= BULK_THRESHOLD:
+        after = {k: _apply(conn, st, k, wh_of[k[1]], deltas[k], now) for k in keys}
+    else:
+        after = _apply_many(conn, st, keys, wh_of, deltas, now)
+    for key in keys:
+        if after[key] < ZERO and deltas[key] < ZERO:
+            _refuse_unless_allowed(conn, key, after[key], deltas[key])
 
     rows = [
         {
@@ -352,6 +349,50 @@ def _apply(
     return new_qty
 
 
+def _apply_many(
+    conn: Connection,
+    st: _Statements,
+    keys: list[BalanceKey],
+    wh_of: dict[int, int],
+    deltas: dict[BalanceKey, Decimal],
+    now: datetime,
+) -> dict[BalanceKey, Decimal]:
+    """The same as `_apply` per key, as a few executemany calls (an opening-stock import posts
+    50,000 lines in one posting): create missing rows at zero, apply every delta in order,
+    read the results back."""
+    conn.execute(
+        st.new_balance,
+        [{"i": i, "w": wh_of[loc], "l": loc, "b": b, "zero": ZERO, "now": now}
+         for i, loc, b in keys],
+    )  # fmt: skip
+    unbatched = [k for k in keys if k[2] is None]
+    batched = [k for k in keys if k[2] is not None]
+    if unbatched:
+        conn.execute(
+            st.bump_unbatched_many,
+            [{"i": i, "l": loc, "d": deltas[(i, loc, b)], "now": now} for i, loc, b in unbatched],
+        )
+    if batched:
+        conn.execute(
+            st.bump_batched_many,
+            [{"i": i, "l": loc, "b": b, "d": deltas[(i, loc, b)], "now": now}
+             for i, loc, b in batched],
+        )  # fmt: skip
+    after: dict[BalanceKey, Decimal] = {}
+    c = _balances.c
+    items = sorted({k[0] for k in keys})
+    for n in range(0, len(items), 5000):
+        rows = conn.execute(
+            select(c.item_id, c.location_id, c.batch_id, c.qty).where(
+                c.item_id.in_(items[n : n + 5000])
+            )
+        )
+        for i, loc, b, q in rows:
+            if (i, loc, b) in deltas:
+                after[(i, loc, b)] = q
+    return after
+
+
 def _refuse_unless_allowed(
     conn: Connection, key: BalanceKey, new_qty: Decimal, delta: Decimal
 ) -> None:
@@ -396,11 +437,11 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
             t[2] -= ln.qty  # an issue (negative) adds to consumption, a return takes it back
     if not totals:
         return
-    for item_id in sorted(totals):
-        q_in, q_out, consumed = totals[item_id]
-        conn.execute(
-            st.daily, {"i": item_id, "day": day, "qin": q_in, "qout": q_out, "used": consumed}
-        )
+    conn.execute(
+        st.daily,
+        [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
+         for i, t in sorted(totals.items())],
+    )  # fmt: skip
 
 
 def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> PostingResult:
