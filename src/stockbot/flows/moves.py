@@ -1,6 +1,467 @@
-"""(to be written)"""
+"""Transfers (调拨) between warehouses/locations, and returns (退料) of unused material.
 
-COMMANDS: dict = {}
+```
+/transfer <item> <qty> <from> <to>   keeper/admin: TRANSFER_OUT at the source (FEFO/FIFO
+                                      batches) + TRANSFER_IN of the same batches at the target
+"Transfer N from WH2" (shortage card)  the same, between two warehouses, once per button
+/return <item> <qty> [note]          anyone: RETURN into the chat's warehouse; keepers told
+```
+Neither is a document with states: the posting is the record (who, when, from which chat), and
+its idempotency key — the inbound event, or the pressed button's token — is what makes a
+redelivered message or a double-pressed button move stock once.
+
+`<from>`/`<to>` name a place: `WH` (a whole warehouse; as a target its default location),
+`WH/LOC`, or a bare location code that exists in exactly one warehouse (case-insensitive).
+Moving stock out of a warehouse is checked against its *available* quantity (on hand − open
+reservations), so a transfer cannot take stock promised to an approved request; a move inside
+one warehouse leaves its reservations covered and is checked against on-hand only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import desc, func, select
+from sqlalchemy.orm import Session
+
+from stockbot.commands.parser import ReturnCmd, TransferCmd
+from stockbot.flows.common import (
+    actor_id,
+    base_qty,
+    display_name,
+    fq,
+    local_time,
+    lock_item,
+    notify_user,
+    refuse,
+    require,
+    resolve_item,
+    users_with_role,
+    warehouse_for,
+)
+from stockbot.flows.context import Ctx
+from stockbot.i18n import register, tm
+from stockbot.replies import Reply, Text
+from stockbot.store import ledger
+from stockbot.store.catalog import default_location
+from stockbot.store.models import (
+    DEFAULT_LOCATION,
+    ActionToken,
+    Balance,
+    Batch,
+    Item,
+    Location,
+    Movement,
+    MovementKind,
+    Posting,
+    Warehouse,
+)
+from stockbot.store.quantities import quantities
+
+ZERO = Decimal(0)
+MAX_LISTED = 20
+
+register(
+    {
+        "mv.unknown_place": {
+            "en": "There is no warehouse or location “{place}”. Warehouses: {known}.",
+            "zh-Hans": "没有仓库或库位“{place}”。现有仓库：{known}。",
+        },
+        "mv.unknown_location": {
+            "en": "Warehouse {wh} has no location “{loc}”. Its locations: {known}.",
+            "zh-Hans": "仓库 {wh} 没有库位“{loc}”。现有库位：{known}。",
+        },
+        "mv.ambiguous_place": {
+            "en": "“{place}” is a location in several warehouses; write one of: {known}.",
+            "zh-Hans": "多个仓库都有库位“{place}”，请写成：{known}。",
+        },
+        "mv.same_place": {
+            "en": "{place} is both the source and the target; nothing was changed.",
+            "zh-Hans": "调出和调入都是 {place}，未做任何更改。",
+        },
+        "mv.short_available": {
+            "en": "Not enough {item} available in {wh}: {on_hand} on hand, {reserved} reserved, "
+            "{available} available, {qty} to move — short by {short}. Nothing was changed.",
+            "zh-Hans": "{wh} 的 {item} 可用量不足：在库 {on_hand}，已预留 {reserved}，可用 "
+            "{available}，需调拨 {qty}，缺 {short}。未做任何更改。",
+        },
+        "mv.short_place": {
+            "en": "Not enough {item} at {place}: {on_hand} there, {qty} to move — short by "
+            "{short}. Nothing was changed.",
+            "zh-Hans": "{place} 的 {item} 不足：现有 {on_hand}，需调拨 {qty}，缺 {short}。"
+            "未做任何更改。",
+        },
+        "mv.moved": {
+            "en": "🔁 Moved {qty} {item} from {src} to {dst}{batches} ({who}, {at}).",
+            "zh-Hans": "🔁 已将 {item} {qty} 从 {src} 调拨到 {dst}{batches}（{who}，{at}）。",
+        },
+        "mv.batches": {"en": "; batches {lots}", "zh-Hans": "；批次 {lots}"},
+        "mv.already": {
+            "en": "That transfer was already done by {who} at {at}; nothing was moved again.",
+            "zh-Hans": "该调拨已由 {who} 于 {at} 完成，未重复调拨。",
+        },
+        "mv.returned": {
+            "en": "↩ {qty} {item} returned to {place} by {who}{batch}. Thank you.",
+            "zh-Hans": "↩ {who} 已将 {item} {qty} 退回 {place}{batch}。谢谢。",
+        },
+        "mv.return_batch": {"en": " (batch {lot})", "zh-Hans": "（批次 {lot}）"},
+        "mv.return_note": {
+            "en": "↩ Return: {who} brought back {qty} {item} to {place}{batch}{note}.",
+            "zh-Hans": "↩ 退料：{who} 退回 {item} {qty} 至 {place}{batch}{note}。",
+        },
+        "mv.note": {"en": " — “{note}”", "zh-Hans": "——“{note}”"},
+        "mv.return_already": {
+            "en": "That return was already recorded; nothing was added again.",
+            "zh-Hans": "该退料已登记，未重复入库。",
+        },
+    }
+)
+
+
+# --- places ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A warehouse, or one location in it (`location` None = the whole warehouse)."""
+
+    warehouse: Warehouse
+    location: Location | None = None
+
+    @property
+    def label(self) -> str:
+        if self.location is None or self.location.code == DEFAULT_LOCATION:
+            return self.warehouse.code
+        return f"{self.warehouse.code}/{self.location.code}"
+
+
+def _warehouse_codes(s: Session) -> str:
+    codes = s.scalars(select(Warehouse.code).order_by(Warehouse.code).limit(MAX_LISTED)).all()
+    return ", ".join(codes) or "-"
+
+
+def lookup_place(ctx: Ctx, s: Session, text: str) -> Place | None:
+    """`WH`, `WH/LOC` or a location code unique across warehouses (case-insensitive); None when
+    the text names no warehouse or location. A known warehouse with an unknown location, or a
+    location code found in several warehouses, is refused with the choices."""
+    raw = text.strip()
+    wh_text, slash, loc_text = raw.partition("/")
+    if slash:
+        wh = s.scalar(select(Warehouse).where(func.lower(Warehouse.code) == wh_text.lower()))
+        if wh is None:
+            return None
+        loc = s.scalar(
+            select(Location).where(
+                Location.warehouse_id == wh.id, func.lower(Location.code) == loc_text.lower()
+            )
+        )
+        if loc is None:
+            known = s.scalars(
+                select(Location.code)
+                .where(Location.warehouse_id == wh.id)
+                .order_by(Location.code)
+                .limit(MAX_LISTED)
+            ).all()
+            raise refuse(
+                "mv.unknown_location", ctx.lang, wh=wh.code, loc=loc_text, known=", ".join(known)
+            )
+        return Place(wh, loc)
+    wh = s.scalar(select(Warehouse).where(func.lower(Warehouse.code) == raw.lower()))
+    if wh is not None:
+        return Place(wh)
+    found = s.execute(
+        select(Location, Warehouse)
+        .join(Warehouse, Warehouse.id == Location.warehouse_id)
+        .where(func.lower(Location.code) == raw.lower(), Location.code != DEFAULT_LOCATION)
+        .order_by(Warehouse.code)
+    ).all()
+    if len(found) > 1:
+        known = ", ".join(Place(w, loc).label for loc, w in found)
+        raise refuse("mv.ambiguous_place", ctx.lang, place=raw, known=known)
+    return Place(found[0][1], found[0][0]) if found else None
+
+
+def resolve_place(ctx: Ctx, s: Session, text: str) -> Place:
+    """Like `lookup_place`, refusing a name that is no place with the list of warehouses."""
+    place = lookup_place(ctx, s, text)
+    if place is None:
+        raise refuse("mv.unknown_place", ctx.lang, place=text.strip(), known=_warehouse_codes(s))
+    return place
+
+
+# --- transfer ----------------------------------------------------------------------------------
+
+
+def transfer(ctx: Ctx, cmd: TransferCmd) -> Reply:
+    require(ctx, "keeper")
+    retry = {"command": cmd.model_dump(mode="json")}
+    with ctx.db.read() as s:
+        item = resolve_item(ctx, s, cmd.item, retry)
+        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
+        item_id = item.id
+    with ctx.db.write() as s:
+        src = resolve_place(ctx, s, cmd.from_loc)
+        dst = resolve_place(ctx, s, cmd.to_loc)
+        return _move(ctx, s, item_id, qty, src, dst, ctx.origin.key("transfer"))
+
+
+def transfer_button(ctx: Ctx, token: ActionToken) -> Reply:
+    """The shortage card's "Transfer N from WH2": warehouse to warehouse, once per button."""
+    require(ctx, "keeper")
+    payload = token.payload or {}
+    try:
+        src_id, dst_id = int(payload["from"]), int(payload["to"])
+        qty = Decimal(str(payload["qty"]))
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        raise refuse("button.stale", ctx.lang) from None
+    if not qty.is_finite() or qty <= 0:
+        raise refuse("button.stale", ctx.lang)
+    with ctx.db.write() as s:
+        src_wh, dst_wh = s.get(Warehouse, src_id), s.get(Warehouse, dst_id)
+        if src_wh is None or dst_wh is None or s.get(Item, token.doc_id) is None:
+            raise refuse("button.stale", ctx.lang)
+        dst = Place(dst_wh, default_location(s, dst_wh.id))
+        return _move(ctx, s, token.doc_id, qty, Place(src_wh), dst, f"transfer:{token.token}")
+
+
+def _already_posted(ctx: Ctx, s: Session, key: str) -> Reply | None:
+    done = s.scalar(select(Posting).where(Posting.idempotency_key == key))
+    if done is None:
+        return None
+    return Reply.text(
+        tm(
+            "mv.already",
+            ctx.lang,
+            who=display_name(s, done.actor_id),
+            at=local_time(ctx, done.created_at),
+        ),
+        ephemeral=True,
+    )
+
+
+def _move(
+    ctx: Ctx, s: Session, item_id: int, qty: Decimal, src: Place, dst: Place, key: str
+) -> Reply:
+    """One unit of work: check, pick FEFO/FIFO at the source, post OUT + IN in one posting."""
+    item = s.get(Item, item_id)
+    assert item is not None
+    if (earlier := _already_posted(ctx, s, key)) is not None:
+        return earlier
+    target = dst.location or default_location(s, dst.warehouse.id)
+    same_warehouse = src.warehouse.id == dst.warehouse.id
+    if (src.location is not None and src.location.id == target.id) or (
+        same_warehouse and src.location is None and dst.location is None
+    ):
+        raise refuse("mv.same_place", ctx.lang, place=Place(dst.warehouse, target).label)
+    lock_item(s, item.id)
+    if not same_warehouse:
+        q = quantities(s, [item.id], src.warehouse.id)[item.id]
+        if qty > q.available:
+            raise refuse(
+                "mv.short_available",
+                ctx.lang,
+                item=item.code,
+                wh=src.warehouse.code,
+                on_hand=fq(q.on_hand, item.unit),
+                reserved=fq(q.reserved, item.unit),
+                available=fq(max(q.available, ZERO), item.unit),
+                qty=fq(qty, item.unit),
+                short=fq(qty - max(q.available, ZERO), item.unit),
+            )
+    picks = _pick(s, item, src, exclude_location_id=target.id)
+    here = sum((p[2] for p in picks), ZERO)
+    if qty > here:
+        raise refuse(
+            "mv.short_place",
+            ctx.lang,
+            item=item.code,
+            place=src.label,
+            on_hand=fq(here, item.unit),
+            qty=fq(qty, item.unit),
+            short=fq(qty - here, item.unit),
+        )
+    lines: list[ledger.Line] = []
+    lots: list[str] = []
+    need = qty
+    for location_id, batch_id, on_hand, lot in picks:
+        if need <= 0:
+            break
+        take = min(need, on_hand)
+        lines.append(ledger.Line(item.id, location_id, -take, MovementKind.TRANSFER_OUT, batch_id))
+        lines.append(ledger.Line(item.id, target.id, take, MovementKind.TRANSFER_IN, batch_id))
+        if lot:
+            lots.append(f"{lot} {fq(take)}")
+        need -= take
+    src_label, dst_label = src.label, Place(dst.warehouse, target).label
+    result = ledger.post(
+        s.connection(),
+        ledger.Meta(
+            idempotency_key=key,
+            kind="transfer",
+            actor_id=actor_id(ctx, s),
+            doc_type="transfer",
+            doc_id=f"{src_label}>{dst_label}"[:64],
+            chat_platform=ctx.origin.platform,
+            chat_id=ctx.origin.chat_id,
+            message_id=ctx.origin.message_id,
+            note=f"{src_label} → {dst_label}",
+        ),
+        lines,
+    )
+    if result.already_done:  # a racing twin posted first (its lock released our wait)
+        earlier = _already_posted(ctx, s, key)
+        assert earlier is not None
+        return earlier
+    at = s.get(Posting, result.posting_id)
+    return Reply.text(
+        tm(
+            "mv.moved",
+            ctx.lang,
+            qty=fq(qty, item.unit),
+            item=item.code,
+            src=src_label,
+            dst=dst_label,
+            batches=tm("mv.batches", ctx.lang, lots=", ".join(lots)) if lots else "",
+            who=ctx.actor.display_name,
+            at=local_time(ctx, at.created_at) if at else "",
+        )
+    )
+
+
+def _pick(
+    s: Session, item: Item, src: Place, exclude_location_id: int
+) -> list[tuple[int, int | None, Decimal, str | None]]:
+    """The source's stock rows in the order they should leave: earliest expiry first (FEFO),
+    then oldest batch (FIFO), then unbatched stock, each by location code — as an issue picks."""
+    stmt = (
+        select(
+            Balance.location_id,
+            Balance.batch_id,
+            Balance.qty,
+            Batch.lot,
+            Batch.expiry,
+            Batch.received_on,
+            Location.code,
+        )
+        .join(Location, Location.id == Balance.location_id)
+        .outerjoin(Batch, Batch.id == Balance.batch_id)
+        .where(
+            Balance.item_id == item.id,
+            Balance.warehouse_id == src.warehouse.id,
+            Balance.location_id != exclude_location_id,
+            Balance.qty > ZERO,
+        )
+    )
+    if src.location is not None:
+        stmt = stmt.where(Balance.location_id == src.location.id)
+    rows = s.execute(stmt).all()
+    rows.sort(
+        key=lambda r: (
+            r.batch_id is None,
+            r.expiry is None,
+            r.expiry or r.received_on,
+            r.received_on or r.expiry,
+            r.code,
+        )
+    )
+    return [(r.location_id, r.batch_id, r.qty, r.lot) for r in rows]
+
+
+# --- return ------------------------------------------------------------------------------------
+
+
+def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
+    """Anyone may bring unused material back; it lands in the chat's warehouse."""
+    retry = {"command": cmd.model_dump(mode="json")}
+    with ctx.db.read() as s:
+        item = resolve_item(ctx, s, cmd.item, retry)
+        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
+        item_id = item.id
+    note = cmd.note.strip()[:500] if cmd.note else None
+    with ctx.db.write() as s:
+        item = s.get(Item, item_id)
+        assert item is not None
+        wh = warehouse_for(ctx, s)
+        loc = default_location(s, wh.id)
+        batch_id, lot = _last_issued_batch(s, item, wh.id)
+        me = actor_id(ctx, s)
+        result = ledger.post(
+            s.connection(),
+            ledger.Meta(
+                idempotency_key=ctx.origin.key("return"),
+                kind="return",
+                actor_id=me,
+                doc_type="return",
+                chat_platform=ctx.origin.platform,
+                chat_id=ctx.origin.chat_id,
+                message_id=ctx.origin.message_id,
+                note=note,
+            ),
+            [ledger.Line(item.id, loc.id, qty, MovementKind.RETURN, batch_id)],
+        )
+        if result.already_done:
+            return Reply.text(tm("mv.return_already", ctx.lang), ephemeral=True)
+        place = Place(wh, loc).label
+        batch = tm("mv.return_batch", ctx.lang, lot=lot) if lot else ""
+        who = ctx.actor.display_name
+        notice = Reply.text(
+            tm(
+                "mv.return_note",
+                ctx.lang,
+                who=who,
+                qty=fq(qty, item.unit),
+                item=item.code,
+                place=place,
+                batch=batch,
+                note=tm("mv.note", ctx.lang, note=note) if note else "",
+            )
+        )
+        for keeper in users_with_role(s, "keeper"):
+            if keeper.id != me:
+                notify_user(s, keeper.id, notice, f"return:{result.posting_id}:{keeper.id}")
+        return Reply.of(
+            Text(
+                text=tm(
+                    "mv.returned",
+                    ctx.lang,
+                    qty=fq(qty, item.unit),
+                    item=item.code,
+                    place=place,
+                    who=who,
+                    batch=batch,
+                )
+            )
+        )
+
+
+def _last_issued_batch(s: Session, item: Item, warehouse_id: int) -> tuple[int | None, str | None]:
+    """A batch-tracked item comes back into the batch it most recently left this warehouse in
+    (the best guess there is); untracked items come back unbatched."""
+    if not item.batch_tracked:
+        return None, None
+    row = s.execute(
+        select(Movement.batch_id, Batch.lot)
+        .join(Batch, Batch.id == Movement.batch_id)
+        .where(
+            Movement.item_id == item.id,
+            Movement.warehouse_id == warehouse_id,
+            Movement.kind == MovementKind.ISSUE.value,
+        )
+        .order_by(desc(Movement.id))
+        .limit(1)
+    ).first()
+    return (row.batch_id, row.lot) if row else (None, None)
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+COMMANDS = {
+    "transfer": transfer,
+    "return": return_stock,
+}
 DOC_COMMANDS: dict = {}
-ACTIONS: dict = {}
+ACTIONS = {
+    ("item", "transfer"): transfer_button,
+}
 REPLIES: dict = {}
