@@ -9,7 +9,6 @@ import sys
 from decimal import Decimal
 
 from factory import make_item, post
-
 from stockbot.cli import main
 from stockbot.store.models import Balance
 
@@ -40,9 +39,13 @@ def test_run_without_tokens_says_so_and_opens_the_demo_chat(tmp_path):
         for k, v in os.environ.items()
         if not k.startswith(("STOCKBOT_", "SLACK_", "TELEGRAM_"))
     }
+    from stockbot.demo import N_ITEMS
+    from stockbot.lookup.catalog_gen import generate_catalog
+
+    code = generate_catalog(N_ITEMS, seed=7)[0].code
     out = subprocess.run(
         [exe, "run"],
-        input="/stock 6204\n查库存 螺母\n",
+        input=f"/stock {code}\n查库存 螺母\n",
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -51,7 +54,7 @@ def test_run_without_tokens_says_so_and_opens_the_demo_chat(tmp_path):
         check=True,
     )
     assert "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN" in out.stdout
-    assert "6204" in out.stdout and "On hand" in out.stdout
+    assert code in out.stdout and "On hand" in out.stdout
     assert "螺母" in out.stdout
     assert (tmp_path / "stockbot-demo.db").exists()
     assert "Traceback" not in out.stderr

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from transcript import Floor, row_counts
 
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
@@ -18,6 +17,7 @@ from stockbot.store.models import (
     Reservation,
     ShortageIncident,
 )
+from transcript import Floor, row_counts
 
 
 @pytest.fixture

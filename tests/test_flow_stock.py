@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from transcript import Floor, row_counts
 
 from stockbot.replies import Choice, Fields, Table
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_batch, ensure_location, ensure_warehouse
 from stockbot.store.models import MovementKind
 from stockbot.timeutil import set_clock
+from transcript import Floor, row_counts
 
 
 @pytest.fixture

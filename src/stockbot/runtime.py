@@ -89,10 +89,16 @@ class Runtime:
             lang = ctx.lang
             if inbound.action_id is not None:
                 return self._press(ctx, inbound.action_id)
-            result = parse(inbound.text or "", console=inbound.platform == "console")
+            text = inbound.text or ""
+            if not text.lstrip().startswith(("/", "／")):
+                # The bot asked this user something (a reason, a count): a message without a
+                # leading slash is the answer, even if it starts with a command word.
+                answered = self._answer(ctx, text)
+                if answered is not None:
+                    return answered
+            result = parse(text, console=inbound.platform == "console")
             if isinstance(result, ParseError):
-                answered = self._answer(ctx, result, inbound.text or "")
-                return answered if answered is not None else result.to_reply(ctx.lang)
+                return result.to_reply(ctx.lang)
             return self.run_command(ctx, result)
         except Refusal as refusal:
             return refusal.reply
@@ -155,9 +161,9 @@ class Runtime:
             raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True)) from None
         return self.run_command(ctx, cmd)
 
-    def _answer(self, ctx: Ctx, error: ParseError, text: str) -> Reply | None:
-        """A message that is not a command may answer a question the bot asked this user."""
-        if error.code not in {"unknown_command"} or ctx.actor.user_id is None:
+    def _answer(self, ctx: Ctx, text: str) -> Reply | None:
+        """The answer to a question the bot asked this user in this chat, if one is pending."""
+        if ctx.actor.user_id is None or not text.strip():
             return None
         with self.db.read() as s:
             conv = conversation.pending(ctx, s)
