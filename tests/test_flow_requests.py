@@ -276,3 +276,14 @@ def _say(who: str, text: str, n: int, doc: int):  # type: ignore[no-untyped-def]
 
     return Inbound(platform="console", user_id=who, chat_id="group", message_id=f"i{n}-{doc}",
                    text=text)
+
+
+def test_a_reason_given_after_someone_else_decided_closes_the_question(floor):
+    floor.item("MOTOR", stock=10, unit_cost=Decimal(800))
+    floor.say("bob", "/request motor 2")
+    floor.press("dave", "Reject")
+    floor.press("frank", "Approve")
+    late = floor.say("dave", "too expensive")
+    assert "already approved by Frank" in late.plain()
+    # the question is closed: dave's next plain words are not taken as a reason again
+    assert "already approved" not in floor.say("dave", "thanks").plain()

@@ -502,9 +502,10 @@ def ask_reject_reason(ctx: Ctx, mr_id: int) -> Reply:
 def reject(ctx: Ctx, mr_id: int, reason: str, *, answering: bool = False) -> Reply:
     require(ctx, "approver")
     reason = reason.strip()[:500]
-    with ctx.db.write() as s:
-        if answering:  # the reason came as the answer to "why?": that question is settled
+    if answering:  # the reason answers "why?": that question is settled even if refused below
+        with ctx.db.write() as s:
             conversation.clear(ctx, s)
+    with ctx.db.write() as s:
         mr, _item, no = _load(ctx, s, mr_id)
         me = actor_id(ctx, s)
         if mr.state == "pending_approval" and mr.requester_id == me:
