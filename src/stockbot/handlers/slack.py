@@ -1,0 +1,531 @@
+"""The Slack adapter: slack-bolt's AsyncApp in front of `Service.handle`.
+
+```
+POST /slack/events (HTTP mode)  ─┐   bolt: signature + 5-minute replay window (else 401),
+Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack within 3 s, then the listener runs in the background
+  /stock … /pending   → Inbound(text="/stock …")   → reply: ephemeral → respond(ephemeral)
+                                                             else  → respond(in_channel)
+  @stockbot stock m8  → Inbound(text="stock m8")    → chat.postMessage in the mention's thread
+  button (block_actions) → Inbound(action_id=value) → ephemeral → only the presser sees it;
+                                                       else the card is edited in place
+outbox  send("C123" | "user:U123", reply)          → conversations.open + chat.postMessage
+```
+The adapter only parses, calls the service, and renders (`slack_render`); the one database
+write here is the `ProcessedEvent` row that makes a redelivered event (`X-Slack-Retry-Num`, or
+the same `event_id` twice) do nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
+
+from stockbot.commands.inbound import Inbound
+from stockbot.commands.parser import COMMAND_NAMES
+from stockbot.config import Settings
+from stockbot.handlers.slack_render import (
+    ACTION_PREFIX,
+    MAX_BLOCKS,
+    SlackMessage,
+    render,
+    unescape,
+)
+from stockbot.replies import Image, Reply
+from stockbot.service import DeliveryError, PermanentDeliveryError
+from stockbot.store.db import Database
+from stockbot.store.models import ProcessedEvent
+
+__all__ = ["PERMANENT_ERRORS", "SlackAdapter", "first_delivery"]
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "account_inactive",
+        "user_not_found",
+        "is_archived",
+        "channel_is_archived",
+        "user_disabled",
+        "cannot_dm_bot",
+    }
+)
+"""Slack errors that no retry will fix: the outbox parks the message as failed."""
+_REJECTED_PAYLOAD = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
+_BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
+_PROFILE_CACHE = 5000
+
+
+def first_delivery(db: Database, platform: str, *event_ids: str) -> bool:
+    """Record an inbound event under each of its ids, all or none; False when any of them was
+    recorded before (a redelivery)."""
+    try:
+        with db.write() as s:
+            for event_id in dict.fromkeys(e[:200] for e in event_ids):
+                s.add(ProcessedEvent(platform=platform, event_id=event_id))
+            s.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+class SlackAdapter:
+    """One Slack workspace (single-team bot token), HTTP mode or Socket Mode."""
+
+    platform = PLATFORM
+
+    def __init__(self, service: Any, settings: Settings) -> None:
+        self.service = service
+        self.settings = settings
+        self.mode = "socket" if settings.slack_app_token else "http"
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url
+        )
+        if self.mode == "http" and not settings.slack_signing_secret:
+            log.warning("SLACK_SIGNING_SECRET is not set: every Slack request will be refused")
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            process_before_response=False,  # ack first; the listener finishes in the background
+            name="stockbot",
+            logger=logging.getLogger("stockbot.slack.bolt"),
+        )
+        for name in COMMAND_NAMES:
+            self.app.command(f"/{name}")(self._command_listener(name))
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("message")(self._on_message)
+        self.app.action(_BUTTON_RE)(self._on_button)
+        self.socket_handler: Any = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._profiles: dict[str, tuple[str | None, str | None]] = {}
+        self._dm_channels: dict[str, str] = {}
+        self._partial: dict[str, int] = {}  # outbox message digest → parts already posted
+        self._active = 0
+        self.completed = 0
+        """Listeners finished (handled or skipped): tests wait on it instead of sleeping."""
+        self.bot_user_id: str | None = None
+        self._started = False
+        self._error: str | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        if self.mode == "socket":
+            return []
+        return [web.post("/slack/events", self._http)]
+
+    async def _http(self, request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await self.app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def start(self) -> None:
+        self._started = True
+        self._tasks.append(asyncio.create_task(self._check_auth(), name="slack-auth"))
+        if self.mode == "socket":
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            # Built here: its aiohttp session needs the running loop. `connect_async` retries
+            # until Slack answers, so it runs in the background and start() returns at once.
+            self.socket_handler = AsyncSocketModeHandler(
+                self.app, app_token=self.settings.slack_app_token
+            )
+            self._tasks.append(
+                asyncio.create_task(self.socket_handler.connect_async(), name="slack-socket")
+            )
+
+    async def _check_auth(self) -> None:
+        try:
+            auth = await self.client.auth_test()
+            self.bot_user_id = auth.get("user_id")
+            self._error = None
+        except Exception as exc:  # health reports it; bolt retries auth on the next request
+            self._error = f"auth.test failed: {exc}"
+            log.warning("slack: %s", self._error)
+
+    async def stop(self) -> None:
+        if self.socket_handler is not None:
+            with contextlib.suppress(Exception):
+                await self.socket_handler.close_async()
+        for task in self._tasks:
+            task.cancel()
+        for _ in range(200):  # let listeners that are posting their reply finish (≤ 10 s)
+            if self._active == 0:
+                break
+            await asyncio.sleep(0.05)
+        self._started = False
+
+    def health(self) -> dict[str, Any]:
+        ok = self._started and self._error is None
+        body: dict[str, Any] = {"ok": ok, "mode": self.mode}
+        if self.mode == "socket":
+            session = getattr(getattr(self.socket_handler, "client", None), "current_session", None)
+            body["connected"] = bool(session is not None and not session.closed)
+            body["ok"] = ok and body["connected"]
+        if self._error:
+            body["error"] = self._error
+        return body
+
+    async def _guard(self, work: Awaitable[None]) -> None:
+        """Run a listener body after its ack: count it, and never let an error escape."""
+        self._active += 1
+        try:
+            await work
+        except Exception:
+            log.exception("slack listener failed")
+        finally:
+            self._active -= 1
+            self.completed += 1
+
+    # --- who -------------------------------------------------------------------------------
+
+    async def _profile(self, user_id: str, fallback: str | None) -> tuple[str | None, str | None]:
+        """(display name, locale) from users.info, cached; the fallback name when it fails."""
+        if user_id in self._profiles:
+            return self._profiles[user_id]
+        name, locale = fallback, None
+        try:
+            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
+            profile = user.get("profile") or {}
+            name = (
+                profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or fallback
+            )
+            locale = user.get("locale")
+        except Exception as exc:
+            log.debug("slack users.info %s failed: %s", user_id, exc)
+        if len(self._profiles) >= _PROFILE_CACHE:
+            self._profiles.clear()
+        self._profiles[user_id] = (name, locale)
+        return name, locale
+
+    async def _inbound(self, user_id: str, fallback_name: str | None, **fields: Any) -> Inbound:
+        name, locale = await self._profile(user_id, fallback_name)
+        return Inbound(
+            platform=PLATFORM, user_id=user_id, user_name=name, lang_hint=locale, **fields
+        )
+
+    # --- slash commands --------------------------------------------------------------------
+
+    def _command_listener(self, name: str) -> Callable[..., Awaitable[None]]:
+        async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
+            await ack()
+            await self._guard(self._slash(name, body, respond))
+
+        on_command.__name__ = f"on_slash_{name}"
+        return on_command
+
+    async def _slash(self, name: str, body: dict[str, Any], respond: Any) -> None:
+        text = unescape(body.get("text") or "").strip()
+        inbound = await self._inbound(
+            body["user_id"],
+            body.get("user_name"),
+            chat_id=body["channel_id"],
+            message_id=body.get("trigger_id"),
+            text=f"/{name} {text}".strip(),
+            event_id=body.get("trigger_id"),
+        )
+        reply = await self.service.handle(inbound)
+        channel, user = body["channel_id"], body["user_id"]
+        rendered = render(reply, upload_images=not reply.ephemeral)
+        kind = "ephemeral" if reply.ephemeral else "in_channel"
+        for message in rendered:
+            if not await self._respond(respond, message, response_type=kind):
+                await self._post(channel, message, ephemeral_to=user if reply.ephemeral else None)
+        await self._upload_all(channel, rendered.images)
+
+    async def _respond(self, respond: Any, message: SlackMessage, **kwargs: Any) -> bool:
+        """Answer through the interaction's response_url; False when that did not work."""
+        try:
+            result = await respond(**message.kwargs(), **kwargs)
+        except Exception as exc:  # no response_url (e.g. App Home) or network trouble
+            log.info("slack respond failed, falling back to the Web API: %s", exc)
+            return False
+        if getattr(result, "status_code", 200) != 200:
+            log.info("slack respond returned %s: %s", result.status_code, result.body)
+            return False
+        return True
+
+    # --- mentions and direct messages -------------------------------------------------------
+
+    async def _on_mention(
+        self, body: dict[str, Any], event: dict[str, Any], context: Any, request: Any
+    ) -> None:
+        # Events are acked by bolt before this runs.
+        await self._guard(self._message(body, event, context, request, in_thread=True))
+
+    async def _on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: Any, request: Any
+    ) -> None:
+        """A direct message to the bot (``message.im``): a command without the mention, or
+        the answer to a question the bot asked there ("Why is MR-7 rejected?")."""
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype")
+            or event.get("bot_id")
+            or not event.get("user")
+        ):
+            return  # edits, joins, bots (our own messages included) and channel chatter
+        await self._guard(self._message(body, event, context, request, in_thread=False))
+
+    async def _message(
+        self,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: Any,
+        request: Any,
+        *,
+        in_thread: bool,
+    ) -> None:
+        # Every delivery is recorded, so a retry (X-Slack-Retry-Num) or any duplicate event_id
+        # does nothing; the message key also stops one message seen as both an app_mention and
+        # a message.im from being handled twice.
+        channel, user, ts = event["channel"], event["user"], event.get("ts")
+        event_id = body.get("event_id") or f"msg:{channel}:{ts}"
+        keys = [event_id, f"msg:{channel}:{ts}"] if ts else [event_id]
+        if not await self.service.call(first_delivery, self.service.db, PLATFORM, *keys):
+            log.info(
+                "slack: event %s already handled (retry %s); skipped",
+                event_id,
+                _header(request, "x-slack-retry-num"),
+            )
+            return
+        bot = context.get("bot_user_id") or self.bot_user_id
+        text = unescape(_strip_mention(event.get("text") or "", bot)).strip() or "help"
+        thread = event.get("thread_ts") or (ts if in_thread else None)
+        inbound = await self._inbound(
+            user, None, chat_id=channel, message_id=ts, text=text, event_id=event_id
+        )
+        reply = await self.service.handle(inbound)
+        rendered = render(reply, upload_images=not reply.ephemeral)
+        for message in rendered:
+            await self._post(
+                channel, message, thread_ts=thread, ephemeral_to=user if reply.ephemeral else None
+            )
+        await self._upload_all(channel, rendered.images, thread_ts=thread)
+
+    # --- buttons ---------------------------------------------------------------------------
+
+    async def _on_button(
+        self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any
+    ) -> None:
+        await ack()
+        await self._guard(self._button(body, action, respond))
+
+    async def _button(self, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        value = action.get("value")
+        if not value:
+            return
+        user = body["user"]
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or user["id"]
+        message = body.get("message") or {}
+        ts = container.get("message_ts") or message.get("ts")
+        inbound = await self._inbound(
+            user["id"],
+            user.get("name") or user.get("username"),
+            chat_id=channel,
+            message_id=ts,
+            action_id=value,
+            event_id=body.get("trigger_id") or action.get("action_ts"),
+        )
+        reply = await self.service.handle(inbound)
+        if reply.ephemeral:  # e.g. "Only an approver may do that": the card stays as it was
+            for part in render(reply, upload_images=False):
+                sent = await self._respond(
+                    respond, part, response_type="ephemeral", replace_original=False
+                )
+                if not sent:
+                    await self._post(channel, part, ephemeral_to=user["id"])
+            return
+        rendered = render(reply, max_blocks=MAX_BLOCKS)
+        if not rendered.messages and not rendered.images:
+            return
+        first, *rest = rendered.messages or [SlackMessage(text=" ", blocks=[])]
+        card = _decided_card(message.get("blocks") or [], first)
+        replaced = await self._respond(respond, card, replace_original=True)
+        if not replaced and ts and not container.get("is_ephemeral"):
+            replaced = await self._update(channel, ts, card)
+        if not replaced:
+            rest = [first, *rest]
+        thread = message.get("thread_ts")
+        for part in rest:
+            await self._post(channel, part, thread_ts=thread)
+        await self._upload_all(channel, rendered.images, thread_ts=thread)
+
+    async def _update(self, channel: str, ts: str, message: SlackMessage) -> bool:
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, **message.kwargs())
+        except SlackApiError as exc:
+            log.info("slack chat.update %s/%s failed: %s", channel, ts, _error_code(exc))
+            return False
+        return True
+
+    # --- the Web API -----------------------------------------------------------------------
+
+    async def _post(
+        self,
+        channel: str,
+        message: SlackMessage,
+        *,
+        thread_ts: str | None = None,
+        ephemeral_to: str | None = None,
+    ) -> None:
+        """chat.postMessage (or chat.postEphemeral); blocks Slack rejects are retried once as
+        plain text, so a rendering mistake costs formatting, not the message."""
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+        try:
+            await self._post_once(channel, message.kwargs(), extra, ephemeral_to)
+        except SlackApiError as exc:
+            if _error_code(exc) not in _REJECTED_PAYLOAD:
+                raise
+            log.error("slack refused our blocks (%s); sending plain text", _error_code(exc))
+            await self._post_once(channel, {"text": message.text}, extra, ephemeral_to)
+
+    async def _post_once(
+        self, channel: str, body: dict[str, Any], extra: dict[str, Any], ephemeral_to: str | None
+    ) -> None:
+        if ephemeral_to:
+            await self.client.chat_postEphemeral(
+                channel=channel, user=ephemeral_to, **body, **extra
+            )
+        else:
+            await self.client.chat_postMessage(channel=channel, **body, **extra)
+
+    async def _upload_all(
+        self, channel: str, images: list[Image], thread_ts: str | None = None
+    ) -> None:
+        for n, image in enumerate(images, 1):
+            await self._upload(channel, image, n, thread_ts)
+
+    async def _upload(
+        self, channel: str, image: Image, n: int = 1, thread_ts: str | None = None
+    ) -> None:
+        caption = " ".join(image.caption.split())
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=image.png,
+            filename=f"stockbot-{n}.png",
+            title=caption[:250] or "stockbot",
+            alt_txt=caption[:1000] or None,
+            thread_ts=thread_ts,
+        )
+
+    # --- the outbox ------------------------------------------------------------------------
+
+    async def send(self, target: str, reply: Reply) -> None:
+        """Deliver one outbox message to a channel id or ``user:U…`` (a DM)."""
+        digest = hashlib.sha256(
+            json.dumps([target, reply.model_dump(mode="json")], sort_keys=True).encode()
+        ).hexdigest()
+        try:
+            channel = await self._channel_for(target)
+            rendered = render(reply)
+            parts: list[Callable[[], Awaitable[None]]] = [
+                (lambda m=m: self._post(channel, m)) for m in rendered.messages
+            ]
+            parts += [
+                (lambda img=img, n=n: self._upload(channel, img, n))
+                for n, img in enumerate(rendered.images, 1)
+            ]
+            # A retry after a partial delivery (part 1 posted, part 2 rate-limited) resumes
+            # where it stopped instead of posting part 1 again.
+            for index in range(self._partial.get(digest, 0), len(parts)):
+                await parts[index]()
+                self._partial[digest] = index + 1
+        except SlackApiError as exc:
+            error = _delivery_error(exc)
+            if isinstance(error, PermanentDeliveryError):
+                self._partial.pop(digest, None)
+            raise error from exc
+        except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
+            raise DeliveryError(f"slack unreachable: {exc!r}") from exc
+        self._partial.pop(digest, None)
+
+    async def _channel_for(self, target: str) -> str:
+        if not target.startswith("user:"):
+            return target
+        user = target.removeprefix("user:")
+        if user not in self._dm_channels:
+            opened = await self.client.conversations_open(users=user)
+            self._dm_channels[user] = opened["channel"]["id"]
+        return self._dm_channels[user]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Drop the bot's own mention (``<@UBOT>`` or ``<@UBOT|stockbot>``) wherever it is."""
+    if bot_user_id:
+        return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
+    return re.sub(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
+
+
+def _header(request: Any, name: str) -> str | None:
+    headers = getattr(request, "headers", None) or {}
+    values = headers.get(name) or []
+    return values[0] if values else None
+
+
+def _error_code(exc: SlackApiError) -> str:
+    response = exc.response
+    data = getattr(response, "data", None)
+    if isinstance(data, dict):
+        return str(data.get("error") or "")
+    return ""
+
+
+def _delivery_error(exc: SlackApiError) -> Exception:
+    response = exc.response
+    status = getattr(response, "status_code", None)
+    code = _error_code(exc)
+    if status == 429 or code == "ratelimited":
+        headers = getattr(response, "headers", None) or {}
+        retry_after = headers.get("Retry-After") or headers.get("retry-after")
+        try:
+            seconds = float(retry_after) if retry_after is not None else None
+        except ValueError:
+            seconds = None
+        return DeliveryError(f"slack rate limit ({code or status})", retry_after=seconds)
+    if code in PERMANENT_ERRORS or code in _REJECTED_PAYLOAD:
+        return PermanentDeliveryError(f"slack: {code}")
+    return DeliveryError(f"slack: {code or status}")
+
+
+def _decided_card(original: list[dict[str, Any]], outcome: SlackMessage) -> SlackMessage:
+    """The pressed card edited in place: what it asked (its buttons removed) and what was
+    decided, so the channel shows the truth instead of stale buttons."""
+    kept = [
+        b
+        for b in original
+        if not (
+            b.get("type") == "actions"
+            and all(
+                str(e.get("action_id", "")).startswith(ACTION_PREFIX)
+                for e in b.get("elements") or []
+            )
+        )
+    ]
+    room = MAX_BLOCKS - len(outcome.blocks)
+    kept = kept[: max(0, room)]
+    return SlackMessage(text=outcome.text, blocks=[*kept, *outcome.blocks])
