@@ -156,20 +156,20 @@ class Service:
 
     async def stop(self) -> None:
         """Graceful: no new work, let in-flight flows finish, flush the outbox, close."""
-        self._stopping.set()
+        self._stopping.set()  # handle() now answers "restarting" instead of taking work
         if self.scheduler is not None:
             await self.call(self.scheduler.stop)
-        for adapter in self.adapters:
-            with contextlib.suppress(Exception):
-                await adapter.stop()
-        for _ in range(100):
+        for _ in range(200):  # let in-flight flows finish (bounded: 10 s)
             if self._in_flight == 0:
                 break
             await asyncio.sleep(0.05)
         for task in self._tasks:
             task.cancel()
         with contextlib.suppress(Exception):
-            await self.dispatch_once()
+            await self.dispatch_once()  # flush while the adapters can still send
+        for adapter in self.adapters:
+            with contextlib.suppress(Exception):
+                await adapter.stop()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._executor is not None:

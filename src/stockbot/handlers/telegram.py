@@ -1,0 +1,588 @@
+"""Telegram adapter (python-telegram-bot): parse updates → ``service.handle`` → render natively.
+
+```
+getUpdates (polling, default)  ─┐                         ┌─ sendMessage / sendPhoto (HTML)
+POST /telegram/webhook (secret) ─┴→ Application handlers ─→ Service.handle(Inbound) ─→ Reply
+                                    commands, text, buttons  └─ editMessageText (the card)
+outbox dispatcher → TelegramAdapter.send(target, reply) → sendMessage; errors → Delivery errors
+```
+We never let PTB own the event loop (no ``run_polling``/``run_webhook``): the service's loop
+runs ``initialize() / start() / updater.start_polling()`` and the reverse on stop.
+
+* **Commands** — a ``CommandHandler`` per name in ``COMMAND_NAMES``, so ``/stock@yourbot m8``
+  works in groups with privacy mode on and ``/stock@otherbot`` is left alone. Plain text
+  (Chinese aliases, bare answers to a question the bot asked) is handled in private chats, in
+  replies to the bot, and after an ``@yourbot`` mention; other group chatter is ignored.
+* **Buttons** — callback_data is our action id. The query is answered at once (with the text
+  of an ephemeral refusal as an alert, leaving the card alone); any other reply replaces the
+  card's text and keyboard (``editMessageText``), so the group sees who decided.
+* **Duplicates** — a webhook retry or a re-fetched update is recognised by a ``ProcessedEvent``
+  row (chat + message id, or the callback query id) and dropped.
+* **Order** — updates of one chat are processed in order, different chats concurrently.
+* **Rate limits** — ``AIORateLimiter`` throttles and retries 429s after ``retry_after``; a 429 that
+  outlasts its retries reaches the outbox as ``DeliveryError(retry_after=…)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import html
+import logging
+import re
+import warnings
+from collections import OrderedDict
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from stockbot.commands.inbound import Inbound
+from stockbot.commands.parser import COMMAND_NAMES
+from stockbot.config import Settings
+from stockbot.handlers import telegram_render
+from stockbot.i18n import t
+from stockbot.replies import Reply, strip_markup
+from stockbot.service import DeliveryError, PermanentDeliveryError
+from stockbot.store.db import Database
+from stockbot.store.models import ProcessedEvent
+from stockbot.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from stockbot.service import Service
+
+__all__ = ["TelegramAdapter", "remember_event", "webhook_secret"]
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+ALERT_LIMIT = 200
+"""answerCallbackQuery text limit; a longer ephemeral reply is sent as a message instead."""
+KEEP_EVENTS = timedelta(days=3)
+"""Telegram keeps an undelivered update for 24 h; remembering ids for 3 days is plenty."""
+MENU_LANGUAGES = (("en", None), ("zh-Hans", "zh"))
+"""(catalog language, setMyCommands language_code): English is the default menu."""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The webhook ``secret_token``: configured, or derived from the bot token (sha256), which
+    fits Telegram's alphabet ``[A-Za-z0-9_-]{1,256}`` and changes when the token does."""
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    token = settings.telegram_bot_token or ""
+    return hashlib.sha256(f"stockbot-telegram-webhook:{token}".encode()).hexdigest()
+
+
+def api_urls(api_url: str) -> tuple[str, str]:
+    """PTB's ``base_url`` and ``base_file_url``; PTB appends the token to each.
+
+    ``https://api.telegram.org/bot`` → (``…/bot``, ``…/file/bot``); a bare server root such as
+    ``http://127.0.0.1:8081`` (a self-hosted Bot API server) gets ``/bot`` appended.
+    """
+    base = api_url.rstrip("/")
+    if "{token}" in base:
+        return base, base.replace("/bot{token}", "/file/bot{token}")
+    if not base.endswith("/bot"):
+        base += "/bot"
+    return base, base.removesuffix("/bot") + "/file/bot"
+
+
+_prune_counter = 0
+
+
+def remember_event(db: Database, event_id: str) -> bool:
+    """True the first time this Telegram event is seen; False for a redelivery."""
+    global _prune_counter
+    try:
+        with db.write() as s:
+            s.add(ProcessedEvent(platform=PLATFORM, event_id=event_id[:200]))
+            s.flush()
+    except IntegrityError:
+        return False
+    _prune_counter += 1
+    if _prune_counter % 500 == 1:  # now and then, forget ids no redelivery can carry any more
+        with db.write() as s:
+            s.execute(
+                delete(ProcessedEvent).where(
+                    ProcessedEvent.platform == PLATFORM,
+                    ProcessedEvent.created_at < utcnow() - KEEP_EVENTS,
+                )
+            )
+    return True
+
+
+def _retry_after(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated
+        warnings.simplefilter("ignore")
+        value: Any = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _chat_id(target: str) -> int | str:
+    """Outbox target → chat id: ``user:<id>`` is the private chat with that user."""
+    raw = target.removeprefix("user:")
+    try:
+        return int(raw)
+    except ValueError:
+        return raw  # "@channelusername"
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _html_to_plain(text: str) -> str:
+    return html.unescape(_TAG_RE.sub("", text))
+
+
+def _describe(command: str, lang: str) -> str:
+    """A menu description: the first line of ``help.<command>``, markup removed, ≤ 256."""
+    key = f"help.{command}"
+    text = t(key, lang)
+    if text == key:
+        text = t(f"usage.{command}", lang)
+    line = strip_markup(text).strip().splitlines()[0] if text.strip() else command
+    line = " ".join(line.split()) or command
+    return line if len(line) <= 256 else line[:255] + "…"
+
+
+class _PerChatOrder(BaseUpdateProcessor):
+    """Updates of one chat in arrival order; different chats concurrently."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[chat.id] -= 1
+            if not self._waiting[chat.id]:
+                del self._waiting[chat.id], self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+# ----------------------------------------------------------------------------- the adapter
+
+
+class TelegramAdapter:
+    """The ``Adapter`` for Telegram: polling by default, webhook when a URL is configured."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        service: Service,
+        settings: Settings,
+        *,
+        poll_timeout: float = 10.0,
+        answer_within: float = 1.0,
+        max_retries: int = 2,
+        concurrency: int = 32,
+    ) -> None:
+        if not settings.telegram_bot_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        self.service = service
+        self.settings = settings
+        self.webhook_url = settings.telegram_webhook_url or None
+        self.mode = "webhook" if self.webhook_url else "polling"
+        self.secret = webhook_secret(settings)
+        self.poll_timeout = poll_timeout
+        self.answer_within = answer_within
+        self._ready = False
+        self._error: str | None = None
+        self._boot_task: asyncio.Task[None] | None = None
+        self._partial: OrderedDict[str, int] = OrderedDict()  # outbox sends cut short
+        # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+        httpx_log = logging.getLogger("httpx")
+        httpx_log.setLevel(max(httpx_log.level, logging.WARNING))
+        base_url, base_file_url = api_urls(settings.telegram_api_url)
+        self.app = (
+            Application.builder()
+            .token(settings.telegram_bot_token)
+            .base_url(base_url)
+            .base_file_url(base_file_url)
+            .rate_limiter(AIORateLimiter(max_retries=max_retries))
+            .concurrent_updates(_PerChatOrder(concurrency))
+            .job_queue(None)
+            .build()
+        )
+        message = filters.UpdateType.MESSAGE
+        self.app.add_handler(CommandHandler(list(COMMAND_NAMES), self._on_command, filters=message))
+        self.app.add_handler(CommandHandler("start", self._on_start, filters=message))
+        self.app.add_handler(
+            MessageHandler(message & filters.TEXT & ~filters.COMMAND, self._on_text)
+        )
+        self.app.add_handler(  # an unknown /command in a private chat gets the usage answer
+            MessageHandler(message & filters.COMMAND & filters.ChatType.PRIVATE, self._on_command)
+        )
+        self.app.add_handler(CallbackQueryHandler(self._on_callback))
+        self.app.add_error_handler(self._on_error)
+
+    # --- Adapter protocol ----------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        if self.mode != "webhook":
+            return []
+        return [web.post("/telegram/webhook", self._webhook)]
+
+    async def start(self) -> None:
+        """Connect (getMe), register the command menu, then poll or set the webhook. A Bot API
+        that cannot be reached does not stop the service: we keep retrying in the background
+        (health says so) and the outbox keeps what it could not deliver."""
+        try:
+            await self._boot()
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            self._error = str(exc)
+            log.warning("telegram: cannot start yet (%s); retrying in the background", exc)
+            self._boot_task = asyncio.create_task(self._boot_retry(), name="telegram-boot")
+
+    async def stop(self) -> None:
+        self._ready = False
+        if self._boot_task is not None:
+            self._boot_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._boot_task
+        updater = self.app.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.app.running:
+            await self.app.stop()  # finishes the updates already taken
+        await self.app.shutdown()
+
+    async def send(self, target: str, reply: Reply) -> None:
+        """Deliver one outbox message (maybe several Telegram messages). A retry after a partial
+        failure resumes after the parts already delivered."""
+        if not self._ready:
+            raise DeliveryError("telegram is not connected")
+        chat_id = _chat_id(target)
+        messages = telegram_render.render(reply)
+        key = hashlib.sha256(f"{target}\n{reply.model_dump_json()}".encode()).hexdigest()
+        done = self._partial.get(key, 0)
+        try:
+            for index in range(done, len(messages)):
+                await self._send_one(chat_id, messages[index])
+                self._partial[key] = index + 1
+                self._partial.move_to_end(key)
+                while len(self._partial) > 1000:
+                    self._partial.popitem(last=False)
+        except RetryAfter as exc:
+            raise DeliveryError(str(exc), retry_after=_retry_after(exc)) from exc
+        except (Forbidden, BadRequest) as exc:  # blocked, kicked, chat not found, refused
+            raise PermanentDeliveryError(str(exc)) from exc
+        except TelegramError as exc:  # NetworkError, TimedOut, Conflict, 5xx …
+            raise DeliveryError(str(exc)) from exc
+        self._partial.pop(key, None)
+
+    def health(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": self._ready, "mode": self.mode}
+        if self._ready:
+            with contextlib.suppress(Exception):
+                body["bot"] = self.app.bot.username
+        if self._error and not self._ready:
+            body["error"] = self._error
+        return body
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def _boot(self) -> None:
+        app = self.app
+        await app.initialize()  # getMe: the bot's username, needed for /cmd@bot
+        await self._register_menu()
+        if self.mode == "webhook":
+            await app.bot.set_webhook(
+                url=self.webhook_url or "",
+                secret_token=self.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        if not app.running:
+            await app.start()
+        if self.mode == "polling" and app.updater is not None and not app.updater.running:
+            # start_polling calls deleteWebhook first (PTB's bootstrap), then long-polls.
+            await app.updater.start_polling(
+                timeout=timedelta(seconds=self.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        self._ready, self._error = True, None
+        log.info("telegram: @%s ready (%s)", app.bot.username, self.mode)
+
+    async def _boot_retry(self) -> None:
+        delay = 1.0
+        while not self._ready:
+            await asyncio.sleep(delay)
+            try:
+                await self._boot()
+            except TelegramError as exc:
+                self._error = str(exc)
+                delay = min(delay * 2, 60.0)
+                log.warning("telegram: still cannot start (%s); next try in %.0fs", exc, delay)
+
+    async def _register_menu(self) -> None:
+        """setMyCommands per language, so users pick commands instead of remembering them."""
+        for lang, code in MENU_LANGUAGES:
+            commands = [BotCommand(name, _describe(name, lang)) for name in COMMAND_NAMES]
+            try:
+                await self.app.bot.set_my_commands(commands, language_code=code)
+            except TelegramError as exc:  # a missing menu is no reason to stay offline
+                log.warning("telegram: setMyCommands(%s) failed: %s", code or "default", exc)
+
+    # --- webhook -----------------------------------------------------------------------------
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("telegram webhook: wrong secret token from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        if not self._ready:
+            return web.Response(status=503, text="starting")  # Telegram retries later
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.app.bot)
+        except Exception:
+            log.warning("telegram webhook: unreadable update")
+            return web.Response(status=400, text="bad update")
+        await self.app.update_queue.put(update)  # processed by the application; answer now
+        return web.Response(text="ok")
+
+    # --- inbound -----------------------------------------------------------------------------
+
+    async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram sends /start when someone opens the bot: answer with the help."""
+        await self._on_command(update, context, text="/help")
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.text is None:
+            return
+        if message.chat.type != "private":
+            replied = message.reply_to_message
+            to_bot = (
+                replied is not None
+                and replied.from_user is not None
+                and replied.from_user.id == context.bot.id
+            )
+            username = (context.bot.username or "").lower()
+            mention = bool(username) and message.text.lstrip().lower().startswith(f"@{username}")
+            if not (to_bot or mention):
+                return  # group chatter that is not meant for us
+        await self._on_command(update, context)
+
+    async def _on_command(
+        self, update: Update, _context: ContextTypes.DEFAULT_TYPE, text: str | None = None
+    ) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None or user.is_bot or not (text or message.text):
+            return
+        chat = message.chat
+        event_id = f"{chat.id}:{message.message_id}"
+        if not await self.service.call(remember_event, self.service.db, event_id):
+            log.info("telegram: message %s already handled", event_id)
+            return
+        inbound = Inbound(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            user_name=user.username or user.full_name,
+            chat_id=str(chat.id),
+            message_id=str(message.message_id),
+            text=text or message.text,
+            lang_hint=user.language_code,
+            event_id=event_id,
+        )
+        reply = await self.service.handle(inbound)
+        reply_to = message.message_id if chat.type != "private" else None
+        await self._send_all(chat.id, telegram_render.render(reply), reply_to)
+
+    async def _on_callback(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        if not isinstance(query.data, str) or not query.data:
+            await self._answer(query)
+            return
+        card = query.message if isinstance(query.message, Message) else None
+        chat = card.chat if card is not None else None
+        chat_id = chat.id if chat is not None else query.from_user.id
+        event_id = f"cb:{query.id}"
+        if not await self.service.call(remember_event, self.service.db, event_id):
+            log.info("telegram: callback %s already handled", query.id)
+            return
+        user = query.from_user
+        inbound = Inbound(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            user_name=user.username or user.full_name,
+            chat_id=str(chat_id),
+            message_id=str(card.message_id) if card is not None else None,
+            action_id=query.data,
+            lang_hint=user.language_code,
+            event_id=event_id,
+        )
+        # Answer at once: with the refusal text when the flow says no quickly, empty otherwise.
+        task = asyncio.ensure_future(self.service.handle(inbound))
+        answered = False
+        try:
+            finished, _ = await asyncio.wait({task}, timeout=self.answer_within)
+            if not finished:
+                answered = await self._answer(query)
+            reply = await task
+        except Exception:
+            if not answered:
+                await self._answer(query)
+            raise
+        messages = telegram_render.render(reply)
+        in_group = chat is not None and chat.type != "private"
+        reply_to = card.message_id if card is not None and in_group else None
+        if reply.ephemeral:
+            note = " ".join(reply.plain().split())
+            if not answered and 0 < len(note) <= ALERT_LIMIT:
+                await self._answer(query, note, alert=True)
+                return
+            if not answered:
+                await self._answer(query)
+            await self._send_all(chat_id, messages, reply_to)
+            return
+        if not answered:
+            await self._answer(query)
+        editable = card is not None and card.text is not None
+        if (
+            messages
+            and editable
+            and not messages[0].is_photo
+            and await self._edit(card, messages[0])
+        ):
+            messages = messages[1:]
+        await self._send_all(chat_id, messages, reply_to if messages else None)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: handling update failed", exc_info=context.error)
+
+    # --- outbound ----------------------------------------------------------------------------
+
+    async def _answer(
+        self, query: CallbackQuery, text: str | None = None, *, alert: bool = False
+    ) -> bool:
+        try:
+            await query.answer(text=text, show_alert=alert or None)
+        except TelegramError as exc:  # too old to answer, or the API hiccuped: not fatal
+            log.warning("telegram: answerCallbackQuery failed: %s", exc)
+        return True
+
+    async def _edit(self, card: Message, message: telegram_render.Message) -> bool:
+        """Replace the card's text and keyboard; False when it cannot be edited."""
+        try:
+            await self.app.bot.edit_message_text(
+                text=message.text,
+                chat_id=card.chat.id,
+                message_id=card.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.keyboard,
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("telegram: cannot edit message %s (%s); sending anew", card.message_id, exc)
+            return False
+        return True
+
+    async def _send_all(
+        self, chat_id: int | str, messages: list[telegram_render.Message], reply_to: int | None
+    ) -> None:
+        """Send a rendered interactive reply; failures are logged (the user may ask again)."""
+        try:
+            for index, message in enumerate(messages):
+                await self._send_one(chat_id, message, reply_to if index == 0 else None)
+        except TelegramError as exc:
+            log.warning("telegram: reply to %s failed: %s", chat_id, exc)
+
+    async def _send_one(
+        self, chat_id: int | str, message: telegram_render.Message, reply_to: int | None = None
+    ) -> None:
+        params = (
+            ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
+        bot = self.app.bot
+        try:
+            if message.photo is not None:
+                await bot.send_photo(
+                    chat_id,
+                    photo=message.photo,
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=message.keyboard,
+                    reply_parameters=params,
+                )
+                return
+            try:
+                await bot.send_message(
+                    chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=message.keyboard,
+                    reply_parameters=params,
+                )
+            except BadRequest as exc:
+                if "parse entities" not in str(exc).lower():
+                    raise
+                # Our HTML should always parse; if Telegram disagrees, plain text beats nothing.
+                log.error("telegram refused our HTML (%s); sending plain text", exc)
+                await bot.send_message(
+                    chat_id,
+                    _html_to_plain(message.text),
+                    reply_markup=message.keyboard,
+                    reply_parameters=params,
+                )
+        except ChatMigrated as exc:  # a group became a supergroup: same chat, new id
+            log.warning("telegram: chat %s migrated to %s", chat_id, exc.new_chat_id)
+            await self._send_one(exc.new_chat_id, message, None)
