@@ -1,0 +1,233 @@
+"""Roles, chat binding, language and the personal inbox (/pending), as conversations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from stockbot.i18n import t
+from stockbot.replies import strip_markup
+from stockbot.store.catalog import find_user
+from stockbot.store.models import Chat, Decision, MaterialRequest, User, UserRole, Warehouse
+from stockbot.timeutil import set_clock
+from transcript import Floor, row_counts
+
+
+@pytest.fixture
+def floor(db) -> Floor:
+    return Floor(db).people()
+
+
+# --- /role ---------------------------------------------------------------------------------------
+
+
+def test_an_admin_grants_keeper_and_bob_can_then_issue_and_is_told(floor):
+    floor.item("BOLT-M8", stock=100)
+    floor.say("bea", "/request BOLT-M8 10")
+    assert "Only a warehouse keeper" in floor.say("bob", "/issue MR-1").plain()
+    reply = floor.say("alice", "/role @bob keeper")
+    assert "Bob is now a warehouse keeper" in reply.plain()
+    assert "Alice made you a warehouse keeper" in floor.inbox("bob")[0].plain()
+    assert "issued by Bob" in floor.say("bob", "/issue MR-1").plain()
+    with floor.db.read() as s:
+        grant = s.scalars(select(Decision).where(Decision.doc_type == "user")).one()
+        assert (grant.action, grant.reason) == ("grant", "keeper")
+
+
+def test_a_non_admin_cannot_grant_roles_and_nothing_is_written(floor):
+    before = row_counts(floor.db)
+    reply = floor.say("carol", "/role @bea keeper")
+    assert "Only an admin" in reply.plain()
+    assert row_counts(floor.db) == before
+
+
+def test_an_approver_limit_is_recorded_and_used(floor):
+    floor.item("PRESS", stock=3, unit_cost=Decimal(7000))
+    reply = floor.say("alice", "/role @bea approver 8000")
+    assert "approval limit 8000" in reply.plain()
+    with floor.db.read() as s:
+        bea = find_user(s, "console", "bea")
+        assert s.get(UserRole, (bea.id, "approver")).amount_limit == Decimal(8000)
+    floor.say("bob", "/request press 1")
+    assert "over your approval limit" in floor.say("dave", "/approve MR-1").plain()
+    assert "approved by Bea" in floor.say("bea", "/approve MR-1").plain()
+    raised = floor.say("alice", "/role @dave approver 9000")
+    assert "Dave is now an approver (approval limit 9000)" in raised.plain()
+
+
+def test_granting_a_role_someone_already_holds_changes_nothing(floor):
+    before = row_counts(floor.db)
+    reply = floor.say("alice", "/role @carol keeper")
+    assert "Carol is already a warehouse keeper" in reply.plain()
+    assert row_counts(floor.db) == before
+
+
+def test_a_limit_for_a_role_other_than_approver_is_refused(floor):
+    before = row_counts(floor.db)
+    assert "approvers only" in floor.say("alice", "/role @bob keeper 500").plain()
+    assert row_counts(floor.db) == before
+
+
+def test_an_admin_can_pre_grant_a_role_to_someone_not_seen_yet(floor):
+    floor.item("BOLT-M8", stock=100)
+    floor.say("bea", "/request BOLT-M8 10")
+    reply = floor.say("alice", "/role @zoe keeper")
+    assert "zoe is now a warehouse keeper" in reply.plain()
+    assert "issued by zoe" in floor.say("zoe", "/issue MR-1").plain()
+
+
+def test_a_user_is_found_by_display_name_whatever_the_case(floor):
+    floor.say("alice", "/role @BEA purchaser")
+    with floor.db.read() as s:
+        bea = find_user(s, "console", "bea")
+        assert s.get(UserRole, (bea.id, "purchaser")) is not None
+        assert s.scalar(select(User).where(User.display_name == "BEA")) is None
+
+
+# --- /bind and /lang -----------------------------------------------------------------------------
+
+
+def test_binding_a_chat_to_a_warehouse_and_language_steers_later_requests(floor):
+    floor.item("BOLT-M8", stock=5)
+    floor.item("BOLT-M8", stock=40, warehouse="WH2")
+    reply = floor.say("alice", "/bind WH2 zh-Hans")
+    assert "本群已绑定到仓库 WH2" in reply.plain()
+    answer = floor.say("bob", "/request BOLT-M8 20")
+    assert "已为 Bob 预留" in answer.plain()
+    with floor.db.read() as s:
+        wh2 = s.scalar(select(Warehouse.id).where(Warehouse.code == "WH2"))
+        assert s.get(MaterialRequest, 1).warehouse_id == wh2
+        chat = s.scalars(select(Chat)).one()
+        assert (chat.platform, chat.platform_chat_id, chat.language) == (
+            "console",
+            "group",
+            "zh-Hans",
+        )
+    other = floor.say("bob", "/request BOLT-M8 20", chat="elsewhere")  # unbound chat: MAIN
+    assert "short by 15 pcs" in other.plain()
+
+
+def test_binding_to_an_unknown_warehouse_is_refused_with_the_known_ones(floor):
+    floor.item("BOLT-M8", stock=5)
+    floor.item("NUT-M8", stock=5, warehouse="WH2")
+    before = row_counts(floor.db)
+    reply = floor.say("alice", "/bind NOPE")
+    assert "There is no warehouse “NOPE”" in reply.plain() and "MAIN, WH2" in reply.plain()
+    assert "Only an admin" in floor.say("carol", "/bind WH2").plain()
+    assert row_counts(floor.db) == before
+
+
+def test_a_users_language_override_makes_replies_traditional(floor):
+    floor.item("BOLT-M8", stock=5)
+    reply = floor.say("bob", "/lang zh-Hant")
+    assert "繁體中文" in reply.plain()
+    help_reply = floor.say("bob", "/help")
+    assert help_reply.plain() == strip_markup(t("help.overview", "zh-Hant"))
+    assert help_reply.plain() != strip_markup(t("help.overview", "zh-Hans"))
+    assert t("qty.on_hand", "zh-Hant") in floor.say("bob", "/stock BOLT-M8").plain()
+    assert "在庫" in floor.say("bob", "/stock BOLT-M8").plain()
+    assert "On hand" in floor.say("bea", "/stock BOLT-M8").plain()  # only Bob's replies
+
+
+def test_a_users_language_wins_over_the_chats(floor):
+    floor.item("BOLT-M8", stock=5)
+    floor.say("alice", "/bind MAIN zh-Hans")
+    floor.say("bob", "/lang en")
+    assert "On hand" in floor.say("bob", "/stock BOLT-M8").plain()
+    assert "在库" in floor.say("bea", "/stock BOLT-M8").plain()
+
+
+# --- /pending ------------------------------------------------------------------------------------
+
+
+def test_pending_shows_an_approver_the_requests_they_may_approve(floor):
+    floor.item("MOTOR", stock=10, unit_cost=Decimal(800))
+    floor.item("PRESS", stock=3, unit_cost=Decimal(9000))
+    floor.say("bob", "/request motor 2")
+    floor.say("bob", "/request press 1")  # over Dave's limit
+    floor.say("dave", "/request motor 1")  # his own
+    reply = floor.say("dave", "/pending")
+    text = reply.plain()
+    assert "To approve" in text and "MR-00001" in text and "MOTOR 2 pcs" in text
+    assert "MR-00002" not in text and "MR-00003" in text  # his own: under "Your open requests"
+    assert [b.label for b in reply.buttons()] == ["Approve MR-00001"]
+    assert "approved by Dave" in floor.press("dave", "Approve MR-00001").plain()
+    assert "MR-00002" in floor.say("frank", "/pending").plain()
+
+
+def test_pending_shows_the_keeper_what_to_issue_and_issues_not_confirmed_in_a_day(floor):
+    start = datetime.now(UTC)
+    set_clock(lambda: start)
+    floor.item("BOLT-M8", stock=100)
+    floor.say("bob", "/request BOLT-M8 20")
+    floor.press("carol", "Issue 20")
+    floor.say("bea", "/request BOLT-M8 5 for WO-4")
+    fresh = floor.say("carol", "/pending").plain()
+    assert "not confirmed within a day" not in fresh
+    set_clock(lambda: start + timedelta(hours=25))
+    reply = floor.say("carol", "/pending")
+    text = reply.plain()
+    assert "To issue" in text and "MR-00002" in text and "WO-4" in text
+    assert "Issued but not confirmed within a day" in text
+    assert "MR-00001 · BOLT-M8 20 pcs · Bob · issued 25 h ago" in text
+    assert "Issue MR-00002 (5 pcs)" in [b.label for b in reply.buttons()]
+    assert "issued by Carol" in floor.press("carol", "Issue MR-00002").plain()
+
+
+def test_pending_shows_everyone_their_own_open_requests(floor):
+    floor.item("BOLT-M8", stock=100)
+    floor.item("MOTOR", stock=10, unit_cost=Decimal(800))
+    floor.say("bob", "/request BOLT-M8 20")
+    floor.say("bob", "/request motor 2")
+    floor.say("bea", "/request BOLT-M8 3")
+    floor.say("carol", "/issue MR-1")
+    reply = floor.say("bob", "/pending")
+    text = reply.plain()
+    assert "Your open requests" in text
+    assert "MR-00001" in text and "issued" in text
+    assert "MR-00002" in text and "waiting for approval" in text
+    assert "MR-00003" not in text and "To issue" not in text
+    assert "received by Bob" in floor.press("bob", "Confirm MR-00001").plain()
+
+
+def test_pending_for_someone_with_nothing_to_do_says_so_and_writes_nothing(floor):
+    before = row_counts(floor.db)
+    reply = floor.say("newcomer", "待办")
+    assert "没有待办" in reply.plain()
+    assert "Nothing waits for you" in floor.say("bea", "/pending").plain()
+    assert row_counts(floor.db) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/role",
+        "/role bob keeper",
+        "/role @bob wizard",
+        "/role @bob approver -5",
+        "/role @bob approver abc",
+        "/bind",
+        "/lang",
+        "/lang klingon",
+        "/pending now",
+    ],
+)
+def test_bad_admin_input_gets_a_clear_message_and_writes_nothing(floor, text):
+    before = row_counts(floor.db)
+    reply = floor.say("alice", text)
+    assert reply.plain() and "went wrong" not in reply.plain()
+    assert row_counts(floor.db) == before
+
+
+def test_pending_lists_purchase_requests_an_approver_may_approve(floor):
+    floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
+    floor.say("bob", "/purchase BOLT-M8 1000")
+    reply = floor.say("dave", "/pending")
+    assert "PR-00001" in reply.plain() and "BOLT-M8 1000 pcs" in reply.plain()
+    assert "Approve PR-00001" in [b.label for b in reply.buttons()]
+    assert "approved by Dave" in floor.press("dave", "Approve PR-00001").plain()
+    assert "PR-00001" not in floor.say("frank", "/pending").plain()
+    assert "PR-00001" not in floor.say("bob", "/pending").plain()  # ordered: no longer open
