@@ -450,8 +450,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "仅限管理员：把本群绑定到仓库，可同时设置语言。\n例如：`/bind 一号仓 zh-Hans`",
     },
     "help.lang": {
-        "en": "Sets the language of my replies in this chat.\nExample: `/lang zh-Hant`",
-        "zh-Hans": "设置本群回复所用的语言。\n例如：`/lang zh-Hans`",
+        "en": "Sets the language of my replies to you (admins set a chat's with `/bind`).\n"
+        "Example: `/lang zh-Hant`",
+        "zh-Hans": "设置我回复你时使用的语言（群的语言由管理员用 `/bind` 设置）。\n"
+        "例如：`/lang zh-Hans`",
     },
     "help.as": {
         "en": "Console only: type as another user, to try roles and approvals.\nExample: `/as li`",

@@ -156,7 +156,8 @@ class Runtime:
     def _retry(self, ctx: Ctx, payload: dict[str, Any]) -> Reply:
         """A pressed "did you mean" choice: the original command, now naming the item."""
         try:
-            cmd = _COMMAND.validate_python({**payload["command"], "item": f"#{payload['item_id']}"})
+            field = payload.get("field", "item")  # which argument of the command names the item
+            cmd = _COMMAND.validate_python({**payload["command"], field: f"#{payload['item_id']}"})
         except (KeyError, ValidationError):
             raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True)) from None
         return self.run_command(ctx, cmd)
@@ -219,6 +220,7 @@ class Runtime:
             origin=Origin(inbound.platform, inbound.chat_id, inbound.message_id, inbound.event_id),
             lang=lang,
             chat_warehouse_id=chat.warehouse_id if chat else None,
+            timezone=chat.timezone if chat else None,
         )
 
 

@@ -360,7 +360,7 @@ def last_decision(session: Session, doc_type: str, doc_id: int) -> Decision | No
 
 
 def local_time(ctx: Ctx, at: datetime, fmt: str = "%H:%M") -> str:
-    return as_utc(at).astimezone(ZoneInfo(ctx.settings.timezone)).strftime(fmt)
+    return as_utc(at).astimezone(ZoneInfo(ctx.tz)).strftime(fmt)
 
 
 def transition(

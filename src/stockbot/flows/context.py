@@ -49,3 +49,9 @@ class Ctx:
     origin: Origin
     lang: str
     chat_warehouse_id: int | None = None
+    timezone: str | None = None
+    """The chat's timezone (times shown to people); the factory's when the chat has none."""
+
+    @property
+    def tz(self) -> str:
+        return self.timezone or self.settings.timezone

@@ -190,7 +190,7 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
         )
     if card.last_movement is not None:
         m = card.last_movement
-        at = as_utc(m.at).astimezone(_zone(ctx.settings.timezone)).strftime("%Y-%m-%d %H:%M")
+        at = as_utc(m.at).astimezone(_zone(ctx.tz)).strftime("%Y-%m-%d %H:%M")
         sign = "+" if m.qty > 0 else ""
         blocks.append(
             Text(

@@ -43,7 +43,7 @@ class ItemSearch:
     def __init__(self) -> None:
         self._index: ItemIndex | None = None
         self._rev = -1
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @classmethod
     def of(cls, db: Database) -> ItemSearch:
@@ -80,7 +80,8 @@ class ItemSearch:
     def search(self, session: Session, query: str, limit: int = 10) -> list[Hit]:
         self.refresh(session)
         assert self._index is not None
-        return self._index.search(query, limit=limit)
+        with self._lock:  # an incremental upsert must not change the index under a query
+            return self._index.search(query, limit=limit)
 
     def __len__(self) -> int:
         return 0 if self._index is None else len(self._index)
