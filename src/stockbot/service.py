@@ -132,6 +132,9 @@ class Service:
 
     async def start(self, host: str | None = None, port: int | None = None) -> None:
         self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="flow")
+        from stockbot.lookup.service import ItemSearch
+
+        ItemSearch.of(self.db).warm(self.db)
         self._runner = web.AppRunner(self.app())
         await self._runner.setup()
         site = web.TCPSite(

@@ -30,6 +30,9 @@ def console_handle(runtime: Runtime):  # type: ignore[no-untyped-def]
 def run_console(
     runtime: Runtime, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
+    from stockbot.lookup.service import ItemSearch
+
+    ItemSearch.of(runtime.db).warm(runtime.db)  # build the index while the user types
     ConsoleChat(
         console_handle(runtime), user=user, stdin=stdin, stdout=stdout, prompt=stdin.isatty()
     ).run()

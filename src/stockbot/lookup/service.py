@@ -9,10 +9,11 @@ one PostgreSQL) consistent without rescanning the table per query.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
@@ -77,7 +78,36 @@ class ItemSearch:
             else:
                 self._index.remove(r.id)
 
+    def warm(self, db: Database) -> threading.Thread:
+        """Build the index in the background (at process start), so the first fuzzy query does
+        not pay for it; a query arriving meanwhile waits on the lock for the build."""
+
+        def build() -> None:
+            with db.read() as session:
+                self.refresh(session)
+            gc.freeze()  # the index is long-lived: keep the collector from rescanning it
+
+        thread = threading.Thread(target=build, name="search-index", daemon=True)
+        thread.start()
+        return thread
+
+    @staticmethod
+    def exact(session: Session, query: str) -> int | None:
+        """An exact code or barcode, straight from the database's unique index — answers at
+        once even before the fuzzy index is built."""
+        q = query.strip()
+        if not q or len(q) > 64:
+            return None
+        return session.scalar(
+            select(Item.id)
+            .where(Item.active.is_(True), or_(Item.code.in_({q, q.upper()}), Item.barcode == q))
+            .limit(1)
+        )
+
     def search(self, session: Session, query: str, limit: int = 10) -> list[Hit]:
+        exact = self.exact(session, query)
+        if exact is not None:
+            return [Hit(item_id=exact, score=100.0, exact=True)]
         self.refresh(session)
         assert self._index is not None
         with self._lock:  # an incremental upsert must not change the index under a query
