@@ -41,6 +41,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.picking import in_pick_order
 from stockbot.i18n import register, tm
 from stockbot.replies import Reply, Text
 from stockbot.store import ledger
@@ -48,7 +49,6 @@ from stockbot.store.catalog import default_location
 from stockbot.store.models import (
     DEFAULT_LOCATION,
     ActionToken,
-    Balance,
     Batch,
     Item,
     Location,
@@ -332,40 +332,13 @@ def _move(
 def _pick(
     s: Session, item: Item, src: Place, exclude_location_id: int
 ) -> list[tuple[int, int | None, Decimal, str | None]]:
-    """The source's stock rows in the order they should leave: earliest expiry first (FEFO),
-    then oldest batch (FIFO), then unbatched stock, each by location code — as an issue picks."""
-    stmt = (
-        select(
-            Balance.location_id,
-            Balance.batch_id,
-            Balance.qty,
-            Batch.lot,
-            Batch.expiry,
-            Batch.received_on,
-            Location.code,
-        )
-        .join(Location, Location.id == Balance.location_id)
-        .outerjoin(Batch, Batch.id == Balance.batch_id)
-        .where(
-            Balance.item_id == item.id,
-            Balance.warehouse_id == src.warehouse.id,
-            Balance.location_id != exclude_location_id,
-            Balance.qty > ZERO,
-        )
-    )
-    if src.location is not None:
-        stmt = stmt.where(Balance.location_id == src.location.id)
-    rows = s.execute(stmt).all()
-    rows.sort(
-        key=lambda r: (
-            r.batch_id is None,
-            r.expiry is None,
-            r.expiry or r.received_on,
-            r.received_on or r.expiry,
-            r.code,
-        )
-    )
-    return [(r.location_id, r.batch_id, r.qty, r.lot) for r in rows]
+    """The source's stock rows in the order they should leave (see flows.picking)."""
+    picks = in_pick_order(
+        s, item.id, src.warehouse.id,
+        location_id=src.location.id if src.location is not None else None,
+        exclude_location_id=exclude_location_id,
+    )  # fmt: skip
+    return [(p.location_id, p.batch_id, p.qty, p.lot) for p in picks]
 
 
 # --- return ------------------------------------------------------------------------------------

@@ -46,15 +46,13 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.picking import in_pick_order, take
 from stockbot.i18n import register, tm
 from stockbot.replies import Buttons, Fields, Reply, Text
 from stockbot.store import ledger
 from stockbot.store.models import (
-    Balance,
-    Batch,
     Item,
     ItemSubstitute,
-    Location,
     MaterialRequest,
     MovementKind,
     Reservation,
@@ -611,40 +609,14 @@ def issue(ctx: Ctx, mr_id: int, qty: Decimal | None = None, unit: str | None = N
 
 
 def _pick(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[ledger.Line]:
-    """Which stock to take: earliest expiry first (FEFO), then oldest batch (FIFO), then
-    unbatched stock, each by location code; refused as a shortage if there is not enough."""
-    rows = s.execute(
-        select(
-            Balance.location_id,
-            Balance.batch_id,
-            Balance.qty,
-            Batch.expiry,
-            Batch.received_on,
-            Location.code,
-        )
-        .join(Location, Location.id == Balance.location_id)
-        .outerjoin(Batch, Batch.id == Balance.batch_id)
-        .where(Balance.item_id == item.id, Balance.warehouse_id == warehouse_id, Balance.qty > ZERO)
-    ).all()
-    rows.sort(
-        key=lambda r: (
-            r.batch_id is None,
-            r.expiry is None,
-            r.expiry or r.received_on,
-            r.received_on or r.expiry,
-            r.code,
-        )
-    )
-    lines, need = [], qty
-    for r in rows:
-        if need <= 0:
-            break
-        take = min(need, r.qty)
-        lines.append(ledger.Line(item.id, r.location_id, -take, MovementKind.ISSUE, r.batch_id))
-        need -= take
-    if need > 0:  # the ledger refuses it too; say it in words first
-        raise ledger.InsufficientStock(item.id, item.code, "", qty - need, qty)
-    return lines
+    """Issue lines in pick order (see flows.picking); a shortfall is refused in words first
+    (the ledger would refuse it too)."""
+    picks, missing = take(in_pick_order(s, item.id, warehouse_id), qty)
+    if missing > 0:
+        raise ledger.InsufficientStock(item.id, item.code, "", qty - missing, qty)
+    return [
+        ledger.Line(item.id, p.location_id, -p.qty, MovementKind.ISSUE, p.batch_id) for p in picks
+    ]
 
 
 def _consume_reservation(s: Session, mr_id: int, amount: Decimal, full: bool) -> None:

@@ -1,0 +1,71 @@
+"""Which stock leaves first: the one picking rule for issues and transfers.
+
+Earliest expiry first (FEFO), then the oldest batch (FIFO), then unbatched stock, each by
+location code — so what expires soonest is used before it spoils, whoever moves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stockbot.store.models import Balance, Batch, Location
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    location_id: int
+    batch_id: int | None
+    qty: Decimal
+    lot: str | None
+
+
+def in_pick_order(
+    s: Session,
+    item_id: int,
+    warehouse_id: int,
+    *,
+    location_id: int | None = None,
+    exclude_location_id: int | None = None,
+) -> list[Pick]:
+    """Every positive balance of the item in the warehouse (or one location), in pick order."""
+    stmt = (
+        select(Balance.location_id, Balance.batch_id, Balance.qty, Batch.lot, Batch.expiry,
+               Batch.received_on, Location.code)
+        .join(Location, Location.id == Balance.location_id)
+        .outerjoin(Batch, Batch.id == Balance.batch_id)
+        .where(Balance.item_id == item_id, Balance.warehouse_id == warehouse_id,
+               Balance.qty > ZERO)
+    )  # fmt: skip
+    if location_id is not None:
+        stmt = stmt.where(Balance.location_id == location_id)
+    if exclude_location_id is not None:
+        stmt = stmt.where(Balance.location_id != exclude_location_id)
+    rows = s.execute(stmt).all()
+    rows.sort(
+        key=lambda r: (
+            r.batch_id is None,
+            r.expiry is None,
+            r.expiry or r.received_on,
+            r.received_on or r.expiry,
+            r.code,
+        )
+    )
+    return [Pick(r.location_id, r.batch_id, r.qty, r.lot) for r in rows]
+
+
+def take(picks: list[Pick], qty: Decimal) -> tuple[list[Pick], Decimal]:
+    """The first `qty` of `picks` (the last one partly), and how much was still missing."""
+    out, need = [], qty
+    for p in picks:
+        if need <= 0:
+            break
+        got = min(need, p.qty)
+        out.append(Pick(p.location_id, p.batch_id, got, p.lot))
+        need -= got
+    return out, max(need, ZERO)
