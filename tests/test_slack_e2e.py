@@ -221,6 +221,7 @@ async def running(db, **overrides: Any) -> AsyncIterator[Slack]:  # type: ignore
         **overrides,
     )
     service = build_service(db, st)
+    service.dispatch_loop = False  # the tests deliver the outbox themselves, step by step
     [adapter] = service.adapters
     assert isinstance(adapter, SlackAdapter)
     await service.start(host="127.0.0.1", port=0)

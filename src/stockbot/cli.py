@@ -130,6 +130,40 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_job_list(args: argparse.Namespace) -> int:
+    from stockbot.config import get_settings
+    from stockbot.scheduler.jobs import JOBS, job_specs
+    from stockbot.scheduler.runner import SchedulerRunner
+
+    db = _open(args)
+    settings = get_settings()
+    stored = dict(SchedulerRunner(db, settings, background=False).jobs())
+    specs = job_specs(db, settings)
+    for name, job in JOBS.items():
+        print(f"{name:<14} {job.help}")
+        for spec in (sp for sp in specs if sp.name == name):
+            when = stored.get(spec.id)
+            nxt = f"next {when:%Y-%m-%d %H:%M} UTC" if when else "not scheduled yet"
+            print(f"{'':<14}   {spec.id}: {spec.trigger} ({nxt})")
+    return 0
+
+
+def cmd_job_run(args: argparse.Namespace) -> int:
+    from stockbot.config import get_settings
+    from stockbot.scheduler.jobs import JOBS
+    from stockbot.scheduler.runner import SchedulerRunner
+
+    if args.name not in JOBS:
+        print(f"no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    runner = SchedulerRunner(_open(args), get_settings(), background=False)
+    lines = runner.run_job(args.name, args.chat)
+    for line in lines:
+        print(line, end="\n\n")
+    print(f"job {args.name}: {len(lines)} message(s) queued")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from stockbot import __version__
 
@@ -173,6 +207,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run", help="serve the configured chat platforms (demo without tokens)"
     ).set_defaults(func=cmd_run)
+
+    job = sub.add_parser("job", help="scheduled jobs: list them, or run one now")
+    jobsub = job.add_subparsers(dest="job_command", required=True)
+    jobsub.add_parser("list", help="the jobs and when they run next").set_defaults(
+        func=cmd_job_list
+    )
+    jrun = jobsub.add_parser("run", help="run a job now and print what it queued")
+    jrun.add_argument("name", help="summary, shortage-scan, reminders or stale-report")
+    jrun.add_argument("--chat", help="only this chat (our id, or the platform's chat id)")
+    jrun.set_defaults(func=cmd_job_run)
     return p
 
 

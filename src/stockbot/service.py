@@ -95,6 +95,8 @@ class Service:
     adapters: list[Adapter] = field(default_factory=list)
     workers: int = 8
     outbox_interval: float = 1.0
+    dispatch_loop: bool = True
+    """False: nothing delivers the outbox but explicit `dispatch_once()` calls (tests)."""
     _executor: ThreadPoolExecutor | None = None
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -147,7 +149,8 @@ class Service:
         self.port = sockets[0].getsockname()[1] if sockets else port
         for adapter in self.adapters:
             await adapter.start()
-        self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="outbox"))
+        if self.dispatch_loop:
+            self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="outbox"))
         if self.scheduler is not None:
             await self.call(self.scheduler.start)
         log.info(
@@ -336,8 +339,11 @@ def _backoff(attempts: int) -> float:
 
 def build_service(db: Database, settings: Settings) -> Service:
     """The service with every adapter whose tokens are configured."""
+    from stockbot.scheduler import SchedulerRunner
+
     runtime = Runtime(db, settings)
     service = Service(db=db, settings=settings, runtime=runtime)
+    service.scheduler = SchedulerRunner(db, settings)
     if settings.slack_bot_token:
         from stockbot.handlers.slack import SlackAdapter
 

@@ -17,4 +17,6 @@ FLOW_MODULES = (
     "stocktake",
     "audit",
     "admin",
+    "alerts",
+    "summary",
 )

@@ -23,12 +23,15 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    Unicode,
     UniqueConstraint,
     text,
 )
@@ -293,6 +296,7 @@ class Balance(Base):
             sqlite_where=text("batch_id IS NOT NULL"),
             postgresql_where=text("batch_id IS NOT NULL"),
         ),
+        Index("ix_balances_item_id", "item_id"),
         Index(
             "uq_balances_item_loc_nobatch",
             "item_id",
@@ -574,3 +578,65 @@ class Conversation(Base):
     doc_id: Mapped[int] = mapped_column(BigId)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = _ts()
+
+
+# --- proactive: alerts, notices sent once, the scheduler's job store (issue 5) ----------------
+
+
+class Alert(Base):
+    """A warning stockbot raised on its own (缺料预警): open → snoozed / acknowledged → closed.
+
+    Reasons: `stockout`, `below_safety`, `below_reorder`, `cover` (days of cover < lead time),
+    `expiring` (a batch; `ref` = batch id), `overdue_po` (`ref` = purchase order line id).
+    At most one alert per (item, reason, ref) is not closed: the code path inserts with
+    ON CONFLICT DO NOTHING against the partial unique index, so two postings racing to open the
+    same alert open it once. `detail` keeps the numbers the alert was raised with."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index(
+            "uq_alerts_active",
+            "item_id",
+            "reason",
+            "ref",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+        Index("ix_alerts_state", "state"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opened_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts()
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    snoozed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    snoozed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    close_note: Mapped[str | None] = mapped_column(Text)
+
+
+class SentNotice(Base):
+    """A proactive message that goes out once per key: a reminder stage, a chat's summary for a
+    day, a week's stale-stock report. Inserting the key is the claim (ON CONFLICT DO NOTHING)."""
+
+    __tablename__ = "sent_notices"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = _ts()
+
+
+class SchedulerJob(Base):
+    """APScheduler's SQLAlchemyJobStore table (`tablename="scheduler_jobs"`), declared here so it
+    is migrated like every other table; the job store only creates it when it is missing."""
+
+    __tablename__ = "scheduler_jobs"
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)

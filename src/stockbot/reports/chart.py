@@ -1,0 +1,119 @@
+"""Charts as PNG bytes: matplotlib's Agg canvas, imported only when a chart is drawn.
+
+No pyplot and no global backend switch: a `Figure` with its own `FigureCanvasAgg`, drawn inside
+an `rc_context`, so a chart changes nothing else in the process and threads may draw at once.
+
+Chinese item names need a CJK font, and the machines here have none (`fc-list :lang=zh` is
+empty). The font comes with the `mplfonts` package that stockbot depends on — Noto Sans CJK SC
+(SIL Open Font License) — registered with matplotlib's font manager on first use and put first
+in the family list; it has Latin glyphs too, and DejaVu Sans stays behind it as the fallback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FALLBACK_FAMILY = "DejaVu Sans"
+WIDTH, HEIGHT, DPI = 960, 420, 100
+"""The summary chart's size in pixels (and dots per inch)."""
+
+_draw_lock = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
+
+
+def cjk_font_path() -> Path | None:
+    """The Noto Sans CJK SC file shipped by `mplfonts` (found without importing it)."""
+    spec = importlib.util.find_spec("mplfonts")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root) / "fonts" / CJK_FONT_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def cjk_family() -> str | None:
+    """Register the CJK font with matplotlib (once per process) and return its family name."""
+    path = cjk_font_path()
+    if path is None:
+        return None
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    return str(font_manager.FontProperties(fname=str(path)).get_name())
+
+
+def font_families() -> list[str]:
+    """The family list charts draw with: the CJK font first, DejaVu Sans as the fallback."""
+    family = cjk_family()
+    return [family, FALLBACK_FAMILY] if family else [FALLBACK_FAMILY]
+
+
+def _rc() -> dict[str, object]:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": font_families(),
+        "axes.unicode_minus": False,
+        "font.size": 9,
+    }
+
+
+def summary_chart(
+    below: Sequence[tuple[str, float, float, float]],
+    trend: Sequence[tuple[date, float, float]],
+    *,
+    title_below: str,
+    title_trend: str,
+    legend: tuple[str, str, str, str, str],
+    none_text: str,
+) -> bytes:
+    """Left: items below safety stock — available vs safety stock and reorder point (up to
+    10, worst first). Right: value received and issued per day. `legend` = (available, safety
+    stock, reorder point, in, out). Returns a WIDTH × HEIGHT PNG."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with _draw_lock, matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+        rows = list(below)[:10][::-1]
+        left.set_title(title_below)
+        if rows:
+            ys = range(len(rows))
+            left.barh(ys, [r[1] for r in rows], color="#d9534f", label=legend[0])
+            left.scatter([r[2] for r in rows], ys, marker="|", s=260, color="#333333",
+                         label=legend[1], zorder=3)  # fmt: skip
+            left.scatter([r[3] for r in rows], ys, marker="|", s=260, color="#f0ad4e",
+                         label=legend[2], zorder=3)  # fmt: skip
+            left.set_yticks(list(ys), [_short(r[0]) for r in rows])
+            left.legend(loc="lower right", fontsize=7)
+            left.set_xlim(left=0)
+        else:
+            left.text(0.5, 0.5, none_text, ha="center", va="center", transform=left.transAxes)
+            left.set_xticks([])
+            left.set_yticks([])
+        right.set_title(title_trend)
+        if trend:
+            xs = list(range(len(trend)))
+            right.plot(xs, [t[1] for t in trend], color="#5cb85c", marker=".", label=legend[3])
+            right.plot(xs, [t[2] for t in trend], color="#0275d8", marker=".", label=legend[4])
+            step = max(1, len(trend) // 6)
+            right.set_xticks(xs[::step], [t[0].strftime("%m-%d") for t in trend][::step])
+            right.legend(loc="upper left", fontsize=7)
+            right.set_ylim(bottom=0)
+            right.grid(alpha=0.3)
+        buf = BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()
+
+
+def _short(label: str, width: int = 22) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
