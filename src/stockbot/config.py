@@ -21,8 +21,9 @@ from pydantic_settings import (
 DEFAULT_DATABASE_URL = "sqlite:///stockbot.db"
 
 
-class Settings(BaseSettings):
-    """Everything an operator may set. Field docs appear in the README."""
+class EnvSettings(BaseSettings):
+    """Where every stockbot setting comes from, in order: arguments, `STOCKBOT_*` environment,
+    `.env`, `stockbot.toml`, defaults. Shared by `Settings` and the scheduler's options."""
 
     model_config = SettingsConfigDict(
         env_prefix="STOCKBOT_",
@@ -32,6 +33,27 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+            file_secret_settings,
+        )
+
+
+class Settings(EnvSettings):
+    """Everything an operator may set. Field docs appear in the README."""
 
     database_url: str = DEFAULT_DATABASE_URL
     """SQLAlchemy URL. SQLite file by default; `postgresql+psycopg://...` to scale out."""
@@ -87,23 +109,6 @@ class Settings(BaseSettings):
         if v not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
         return v
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            env_settings,
-            dotenv_settings,
-            TomlConfigSettingsSource(settings_cls),
-            file_secret_settings,
-        )
 
     def admin_identities(self) -> set[tuple[str, str]]:
         """`slack:U1,console:alice` → {("slack","U1"), ("console","alice")}."""

@@ -10,23 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from stockbot.config import EnvSettings
 
 
-class Options(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="STOCKBOT_",
-        env_file=".env",
-        env_file_encoding="utf-8",
-        toml_file="stockbot.toml",
-        extra="ignore",
-    )
-
+class Options(EnvSettings):
     alert_digest_over: int = 5
     """More warnings than this for one chat at once become one digest message."""
     alert_snooze_hours: int = 24
@@ -51,23 +38,6 @@ class Options(BaseSettings):
     stale_report_time: str = "09:00"
     lease_ttl_seconds: float = 30.0
     lease_renew_seconds: float = 10.0
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            env_settings,
-            dotenv_settings,
-            TomlConfigSettingsSource(settings_cls),
-            file_secret_settings,
-        )
 
 
 _override: Options | None = None
