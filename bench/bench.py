@@ -31,13 +31,14 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.text_render import render_text
 from stockbot.store import ledger
 from stockbot.store.db import Database
 from stockbot.store.migrate import upgrade
 from stockbot.store.models import Balance, Item, Movement, MovementKind
+
+from generate import generate
 
 OUT = Path(__file__).resolve().parent / "out"
 RESULTS: list[tuple[str, str, str]] = []

@@ -26,12 +26,13 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate
 from stockbot.config import get_settings
 from stockbot.store import ledger
 from stockbot.store.db import Database
 from stockbot.store.migrate import upgrade
 from stockbot.store.models import Alert, Balance, Chat, Item, Movement, MovementKind, Warehouse
+
+from generate import generate
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from factory import post
 from stockbot.flows import alerts
 from stockbot.replies import Fields, Reply, Table
 from stockbot.scheduler.options import Options, set_options
@@ -25,6 +24,8 @@ from stockbot.store.models import (
     PurchaseOrderLine,
 )
 from stockbot.timeutil import set_clock, utcnow
+
+from factory import post
 from transcript import Floor, row_counts, settings
 
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Monday

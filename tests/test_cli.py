@@ -8,9 +8,10 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from factory import make_item, post
 from stockbot.cli import main
 from stockbot.store.models import Balance
+
+from factory import make_item, post
 
 
 def test_check_passes_on_a_consistent_ledger_and_fails_on_a_tampered_balance(db, db_url, capsys):

@@ -13,6 +13,7 @@ from stockbot.replies import strip_markup
 from stockbot.store.catalog import find_user
 from stockbot.store.models import Chat, Decision, MaterialRequest, User, UserRole, Warehouse
 from stockbot.timeutil import set_clock
+
 from transcript import Floor, row_counts
 
 

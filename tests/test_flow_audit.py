@@ -13,6 +13,7 @@ from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_warehouse
 from stockbot.store.check import check_balances
 from stockbot.store.models import Movement, MovementKind, Posting, User
+
 from transcript import Floor, row_counts
 
 

@@ -22,6 +22,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.quantities import quantities
+
 from transcript import Floor, row_counts
 
 

@@ -21,6 +21,7 @@ from stockbot.store.models import (
 )
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import set_clock
+
 from transcript import Floor, row_counts
 
 NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 on the floor (Asia/Shanghai)

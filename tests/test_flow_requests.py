@@ -17,6 +17,7 @@ from stockbot.store.models import (
     Reservation,
     ShortageIncident,
 )
+
 from transcript import Floor, row_counts
 
 
@@ -137,10 +138,14 @@ def test_issue_takes_the_earliest_expiry_first(floor):
         loc = default_location(s, 1).id
         late = ensure_batch(s, glue, "LATE", date.today(), date.today() + timedelta(days=90)).id
         soon = ensure_batch(s, glue, "SOON", date.today(), date.today() + timedelta(days=10)).id
-        ledger.post(s.connection(), ledger.Meta("glue", "receipt"), [
-            ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, late),
-            ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, soon),
-        ])
+        ledger.post(
+            s.connection(),
+            ledger.Meta("glue", "receipt"),
+            [
+                ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, late),
+                ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, soon),
+            ],
+        )
     floor.say("bob", "/request glue 7")
     floor.press("carol", "Issue 7")
     with floor.db.read() as s:
@@ -183,10 +188,19 @@ def test_a_short_request_says_how_much_is_missing_and_offers_purchase_and_transf
 
 @pytest.mark.parametrize(
     "text",
-    ["/request BOLT-M8 0", "/request BOLT-M8 -5", "/request BOLT-M8 abc", "/request BOLT-M8 1e309",
-     "/request BOLT-M8 NaN", "/request nothing-like-this 5", "/request BOLT-M8 5 " + "x" * 10_000,
-     "/request '); DROP TABLE items;-- 5", "/request BOLT-M8 2 桶", "/issue MR-99",
-     "/approve MR-1"],
+    [
+        "/request BOLT-M8 0",
+        "/request BOLT-M8 -5",
+        "/request BOLT-M8 abc",
+        "/request BOLT-M8 1e309",
+        "/request BOLT-M8 NaN",
+        "/request nothing-like-this 5",
+        "/request BOLT-M8 5 " + "x" * 10_000,
+        "/request '); DROP TABLE items;-- 5",
+        "/request BOLT-M8 2 桶",
+        "/issue MR-99",
+        "/approve MR-1",
+    ],
 )
 def test_bad_input_gets_a_clear_message_and_writes_nothing(floor, text):
     floor.item("BOLT-M8", stock=10)
@@ -207,8 +221,13 @@ def test_sql_and_markup_in_a_note_are_kept_as_text(floor):
 
 
 def test_a_chinese_request_is_answered_in_chinese_and_units_convert(floor):
-    floor.item("BOLT-M8", stock=1000, name="Hex bolt M8", aliases=["六角螺栓M8"],
-               units={"箱": Decimal(100)})
+    floor.item(
+        "BOLT-M8",
+        stock=1000,
+        name="Hex bolt M8",
+        aliases=["六角螺栓M8"],
+        units={"箱": Decimal(100)},
+    )
     reply = floor.say("bob", "领料 六角螺栓M8 2箱")
     assert "已为" in reply.plain() and "200 pcs" in reply.plain()
 
@@ -267,15 +286,22 @@ def test_twenty_threads_racing_to_approve_and_issue_act_once_per_request(floor):
 def _press(who: str, action: str, n: int, doc: int):  # type: ignore[no-untyped-def]
     from stockbot.commands.inbound import Inbound
 
-    return Inbound(platform="console", user_id=who, chat_id="group", message_id=f"r{n}-{doc}",
-                   event_id=f"r{n}-{doc}", action_id=action)
+    return Inbound(
+        platform="console",
+        user_id=who,
+        chat_id="group",
+        message_id=f"r{n}-{doc}",
+        event_id=f"r{n}-{doc}",
+        action_id=action,
+    )
 
 
 def _say(who: str, text: str, n: int, doc: int):  # type: ignore[no-untyped-def]
     from stockbot.commands.inbound import Inbound
 
-    return Inbound(platform="console", user_id=who, chat_id="group", message_id=f"i{n}-{doc}",
-                   text=text)
+    return Inbound(
+        platform="console", user_id=who, chat_id="group", message_id=f"i{n}-{doc}", text=text
+    )
 
 
 def test_a_reason_given_after_someone_else_decided_closes_the_question(floor):

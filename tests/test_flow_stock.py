@@ -12,6 +12,7 @@ from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_batch, ensure_location, ensure_warehouse
 from stockbot.store.models import MovementKind
 from stockbot.timeutil import set_clock
+
 from transcript import Floor, row_counts
 
 

@@ -26,6 +26,7 @@ from stockbot.store.models import (
     MovementKind,
     Posting,
 )
+
 from transcript import Floor, row_counts
 
 

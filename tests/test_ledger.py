@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from factory import make_item, post
 from stockbot.store import ledger
 from stockbot.store.catalog import ensure_batch, ensure_location, ensure_warehouse
 from stockbot.store.check import check_balances
@@ -16,6 +15,8 @@ from stockbot.store.models import Balance, ItemDaily, Movement, MovementKind, Po
 from stockbot.store.quantities import quantities
 from stockbot.store.types import PrecisionError
 from stockbot.timeutil import today, utcnow
+
+from factory import make_item, post
 
 R, ISSUE = MovementKind.RECEIPT, MovementKind.ISSUE
 

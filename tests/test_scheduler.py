@@ -27,6 +27,7 @@ from stockbot.scheduler.runner import close_scheduler, new_scheduler
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, OutboxMessage, SchedulerJob
 from stockbot.timeutil import set_clock
+
 from transcript import Floor, settings
 
 

@@ -14,6 +14,7 @@ from stockbot.replies import Reply
 from stockbot.runtime import Runtime
 from stockbot.service import DeliveryError, PermanentDeliveryError, Service
 from stockbot.store.models import OutboxMessage
+
 from transcript import settings
 
 

@@ -23,7 +23,6 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from fake_slack import BOT_USER, TEAM, FakeSlack, Message
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.flows.common import enqueue
 from stockbot.handlers.slack import SlackAdapter
@@ -39,6 +38,8 @@ from stockbot.store.models import (
     Reservation,
     Role,
 )
+
+from fake_slack import BOT_USER, TEAM, FakeSlack, Message
 from transcript import Floor, row_counts, settings
 
 SECRET = "s3cr3t"

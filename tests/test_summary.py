@@ -22,6 +22,7 @@ from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_warehouse, upsert_supplier
 from stockbot.store.models import Chat, MovementKind, OutboxMessage, PurchaseOrder
 from stockbot.timeutil import set_clock
+
 from transcript import Floor
 
 T0 = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai, Monday 2 March

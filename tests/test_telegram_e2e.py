@@ -21,7 +21,6 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from fake_telegram import FakeTelegram, buttons, visible_html
 from stockbot.flows.common import enqueue
 from stockbot.handlers.telegram import TelegramAdapter, webhook_secret
 from stockbot.handlers.telegram_render import render
@@ -37,6 +36,8 @@ from stockbot.store.models import (
     Reservation,
     Role,
 )
+
+from fake_telegram import FakeTelegram, buttons, visible_html
 from transcript import Floor, row_counts, settings
 
 GROUP = -1001234567890

@@ -99,8 +99,14 @@ class Floor:
     def press_id(self, who: str, action_id: str, chat: str = "group") -> Reply:
         n = next(self._ids)
         reply = self.runtime.handle(
-            Inbound(platform="console", user_id=who, chat_id=chat, message_id=f"b{n}",
-                    event_id=f"e{n}", action_id=action_id)
+            Inbound(
+                platform="console",
+                user_id=who,
+                chat_id=chat,
+                message_id=f"b{n}",
+                event_id=f"e{n}",
+                action_id=action_id,
+            )
         )
         self._saw(who, reply)
         return reply
