@@ -475,8 +475,8 @@ ledger.on_posted(_on_posted)
 _BITS = {"stockout": 1, "below_safety": 2, "below_reorder": 4}
 
 
-@lru_cache(maxsize=1)
-def _quick_levels() -> Any:
+@lru_cache(maxsize=2)
+def _quick_levels(single: bool = False) -> Any:
     """One round trip per commit: each touched item's thresholds, levels and the stock alerts it
     has open (as a bit mask), so the usual posting — nothing crosses — costs one query."""
     ids = bindparam("ids", expanding=True)
@@ -537,7 +537,11 @@ def _quick_levels() -> Any:
         ),
         mask,
         woke,
-    ).where(Item.id.in_(ids), Item.active.is_(True))
+    ).where(
+        # one item (the usual posting) skips the expanding IN's per-call compilation
+        Item.id == bindparam("id") if single else Item.id.in_(ids),
+        Item.active.is_(True),
+    )
 
 
 def needs_work(s: Session, touched: _Touched, now: datetime) -> set[int]:
@@ -545,7 +549,11 @@ def needs_work(s: Session, touched: _Touched, now: datetime) -> set[int]:
     yet, or woke a snooze that ran out; any change that cleared an open alert."""
     ids = set(touched.down) | touched.up
     out: set[int] = set()
-    for row in s.connection().execute(_quick_levels(), {"ids": list(ids), "now": now}):
+    if len(ids) == 1:
+        query, params = _quick_levels(single=True), {"id": next(iter(ids)), "now": now}
+    else:
+        query, params = _quick_levels(), {"ids": list(ids), "now": now}
+    for row in s.connection().execute(query, params):
         item_id, safety, rop, loose, batched, reserved, ordered, received, asked, mask, woke = row
         if not mask and safety <= ZERO and rop <= ZERO:
             continue

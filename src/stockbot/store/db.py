@@ -18,6 +18,7 @@ balance and never deadlock.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,25 +29,33 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class FairLock:
-    """A FIFO ticket lock: threads acquire in arrival order (threading.Lock makes no promise)."""
+    """A FIFO lock: threads acquire in arrival order (threading.Lock makes no promise).
+
+    The releasing thread hands the lock straight to the longest waiter, waking that one thread
+    only, so the handover costs one wake-up rather than a stampede of every waiter."""
 
     def __init__(self) -> None:
-        self._cv = threading.Condition()
-        self._next_ticket = 0
-        self._serving = 0
+        self._guard = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
 
     def __enter__(self) -> FairLock:
-        with self._cv:
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            while ticket != self._serving:
-                self._cv.wait()
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return self
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by the previous holder: the lock is now ours
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._cv:
-            self._serving += 1
-            self._cv.notify_all()
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().release()  # stays held: ownership passes on
+            else:
+                self._held = False
 
 
 def is_sqlite_url(url: str) -> bool:

@@ -178,6 +178,9 @@ class _Statements:
             .values(change)
             .returning(c.qty)
         )
+        loc = select(Location.id, Location.warehouse_id)
+        self.location_one = loc.where(Location.id == bindparam("loc"))
+        self.location_many = loc.where(Location.id.in_(bindparam("locs", expanding=True)))
         # executemany cannot return rows from an UPDATE: the bulk path reads them back after
         self.bump_unbatched_many = (
             _balances.update().where(same & c.batch_id.is_(None)).values(change)
@@ -217,15 +220,16 @@ def _stmts(dialect: str) -> _Statements:
 
 
 def _warehouses_of(conn: Connection, location_ids: Iterable[int]) -> dict[int, int]:
-    """location → warehouse, one indexed query. (Not cached: SQLite reuses the id of a location
-    whose creating transaction rolled back, so a cache could book stock to the wrong
-    warehouse.)"""
+    """location → warehouse, one indexed query with a prepared statement. (Not cached: SQLite
+    reuses the id of a location whose creating transaction rolled back, so a cache could book
+    stock to the wrong warehouse.)"""
     wanted = set(location_ids)
-    out = dict(
-        conn.execute(
-            select(Location.id, Location.warehouse_id).where(Location.id.in_(wanted))
-        ).all()
-    )
+    st = _stmts(conn.dialect.name)
+    if len(wanted) == 1:
+        (only,) = wanted
+        out = dict(conn.execute(st.location_one, {"loc": only}).all())
+    else:
+        out = dict(conn.execute(st.location_many, {"locs": sorted(wanted)}).all())
     if unknown := wanted - set(out):
         raise PostingError(f"unknown location id(s): {sorted(unknown)}")
     return out
