@@ -24,6 +24,9 @@ from stockbot.store.models import Base
 from stockbot.timeutil import set_clock
 
 PG_URL = os.environ.get("STOCKBOT_TEST_DATABASE_URL", "").strip()
+# Tests build their search index fresh: no snapshot files in the user's cache directory
+# (tests/test_lookup_service.py turns it on in a temporary directory).
+os.environ["STOCKBOT_SEARCH_CACHE"] = ""
 
 
 def _admin_url(url: str) -> str:

@@ -21,3 +21,11 @@ def test_the_migrations_create_every_table_the_models_declare(db):
 
     tables = set(inspect(db.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+
+def test_the_fast_path_head_constant_is_alembics_head(db_url):
+    from alembic.script import ScriptDirectory
+
+    from stockbot.store.migrate import HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config(db_url)).get_current_head() == HEAD

@@ -406,6 +406,9 @@ class ItemIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._entries
+
     # ------------------------------------------------------------------ writes
 
     def upsert(self, doc: SearchDoc) -> None:
