@@ -232,3 +232,39 @@ def test_pending_lists_purchase_requests_an_approver_may_approve(floor):
     assert "approved by Dave" in floor.press("dave", "Approve PR-00001").plain()
     assert "PR-00001" not in floor.say("frank", "/pending").plain()
     assert "PR-00001" not in floor.say("bob", "/pending").plain()  # ordered: no longer open
+
+
+# --- /link: one person on several platforms ---------------------------------------------------
+
+
+def _on(floor, platform: str, uid: str, text: str):  # type: ignore[no-untyped-def]
+    from stockbot.commands.inbound import Inbound
+
+    return floor.runtime.handle(
+        Inbound(platform=platform, user_id=uid, chat_id=f"{platform}-dm", text=text)
+    )
+
+
+def test_an_admin_links_a_telegram_identity_and_the_roles_follow(floor):
+    floor.item("BOLT-M8", stock=100)
+    floor.say("bob", "/request BOLT-M8 5")
+    assert "Only a warehouse keeper" in _on(floor, "telegram", "777", "/issue MR-1").plain()
+    reply = floor.say("alice", "/link @carol telegram:777")
+    assert "telegram:777 is now Carol too" in reply.plain()
+    assert "issued by Carol" in _on(floor, "telegram", "777", "/issue MR-1").plain()
+
+
+def test_an_identity_with_its_own_history_is_not_moved(floor):
+    floor.item("BOLT-M8", stock=100)
+    _on(floor, "telegram", "888", "/request BOLT-M8 1")  # acted on its own: has a history
+    before = row_counts(floor.db)
+    reply = floor.say("alice", "/link @carol telegram:888")
+    assert "already acts as" in reply.plain()
+    assert row_counts(floor.db) == before
+
+
+def test_only_admins_link_and_a_malformed_identity_is_refused(floor):
+    before = row_counts(floor.db)
+    assert "Only an admin" in floor.say("bob", "/link @bob telegram:1").plain()
+    assert "is not an identity" in floor.say("alice", "/link @bob 12345").plain()
+    assert row_counts(floor.db) == before

@@ -304,6 +304,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Usage: `/pending` (what waits for you)",
         "zh-Hans": "用法：`待办`（或 `/pending`）",
     },
+    "usage.link": {
+        "en": "Usage: `/link <@user> <slack|telegram>:<id>` (admins)",
+        "zh-Hans": "用法：`/link <@用户> <slack|telegram>:<编号>`（管理员）",
+    },
+    "parse.bad_identity": {
+        "en": "“{value}” is not an identity; write it as `telegram:123456789` or `slack:U0123`.",
+        "zh-Hans": "“{value}”不是有效身份，请写成 `telegram:123456789` 或 `slack:U0123`。",
+    },
     "usage.as": {
         "en": "Usage: `/as <user>` (console only)",
         "zh-Hans": "用法：`/as <用户>`（仅限控制台）",
@@ -426,6 +434,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.pending": {
         "en": "Lists what waits for you: approvals, issues, QC, receipts to confirm.",
         "zh-Hans": "列出等待你处理的事项：审批、发料、质检、签收。",
+    },
+    "help.link": {
+        "en": "Tells stockbot that an identity on another platform is the same person, so roles "
+        "and requests follow them (admins).",
+        "zh-Hans": "把另一平台上的身份关联到同一个人，角色与申请随之共享（管理员）。",
     },
     "help.undo": {
         "en": "Reverses a movement with a new movement (keeper or admin); the reason is kept.\n"

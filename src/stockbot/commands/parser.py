@@ -61,6 +61,7 @@ __all__ = [
     "HistoryCmd",
     "IssueCmd",
     "LangCmd",
+    "LinkCmd",
     "ParseError",
     "PendingCmd",
     "PurchaseCmd",
@@ -87,7 +88,7 @@ MAX_TEXT_LENGTH: Final = 2000
 COMMAND_NAMES: Final[tuple[str, ...]] = (
     "stock", "request", "receive", "purchase", "transfer", "return", "count", "wo",
     "shortages", "summary", "report", "undo", "history", "help", "role", "bind", "lang",
-    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending",
+    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link",
 )  # fmt: skip
 #: Commands only the console accepts (``parse(..., console=True)``).
 CONSOLE_COMMANDS: Final[tuple[str, ...]] = ("as",)
@@ -124,6 +125,7 @@ ALIASES: Final[Mapping[str, str]] = {
     "签收": "confirm", "簽收": "confirm",
     "取消": "cancel",
     "待办": "pending", "待辦": "pending",
+    "关联": "link", "關聯": "link",
 }  # fmt: skip
 
 # aliases matched as a prefix (may be glued to the argument): all but the Latin words
@@ -350,6 +352,16 @@ class PendingCmd(_Cmd):
     name: Literal["pending"] = "pending"
 
 
+class LinkCmd(_Cmd):
+    """``link <@user> <platform>:<id>``: that platform identity is the same person."""
+
+    name: Literal["link"] = "link"
+    user: str = Field(min_length=1)
+    mention: str
+    platform: Literal["slack", "telegram", "console"]
+    platform_user_id: str = Field(min_length=1, max_length=100)
+
+
 class AsUserCmd(_Cmd):
     """Console only: type as another user."""
 
@@ -361,7 +373,7 @@ Command = Annotated[
     StockCmd | RequestCmd | ReceiveCmd | PurchaseCmd | TransferCmd | ReturnCmd | CountCmd
     | WorkOrderCmd | ShortagesCmd | SummaryCmd | ReportCmd | UndoCmd | HistoryCmd | HelpCmd
     | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
-    | CancelCmd | PendingCmd | AsUserCmd,
+    | CancelCmd | PendingCmd | LinkCmd | AsUserCmd,
     Field(discriminator="name"),
 ]  # fmt: skip
 
@@ -906,6 +918,24 @@ def _p_cancel(args: str) -> Command:
     return CancelCmd(doc=doc, reason=reason)
 
 
+def _p_link(args: str) -> Command:
+    toks = _tokens(args)
+    if not toks:
+        raise _Fail("parse.missing_user")
+    mention = toks[0].text
+    match = _SLACK_MENTION_RE.fullmatch(mention) or _AT_MENTION_RE.fullmatch(mention)
+    if match is None:
+        raise _Fail("parse.bad_user", user=mention)
+    if len(toks) != 2 or ":" not in toks[1].text:
+        raise _Fail("parse.bad_identity", value=_slice(args, toks[1:]) or "")
+    platform, _, uid = toks[1].text.partition(":")
+    if platform.lower() not in {"slack", "telegram", "console"} or not uid:
+        raise _Fail("parse.bad_identity", value=toks[1].text)
+    return LinkCmd(
+        user=match[1], mention=mention, platform=platform.lower(), platform_user_id=uid
+    )
+
+
 _PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "stock": _p_stock,
     "request": _p_request,
@@ -931,6 +961,7 @@ _PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "confirm": _p_confirm,
     "cancel": _p_cancel,
     "pending": _p_no_args(PendingCmd),
+    "link": _p_link,
     "as": _p_as,
 }
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from stockbot.commands.parser import BindCmd, LangCmd, PendingCmd, RoleCmd
+from stockbot.commands.parser import BindCmd, LangCmd, LinkCmd, PendingCmd, RoleCmd
 from stockbot.flows.common import (
     actor_id,
     approval_limit,
@@ -207,6 +207,73 @@ def role(ctx: Ctx, cmd: RoleCmd) -> Reply:
                 limit=_limit_text(ctx.lang, granted.value, limit),
             )
         )
+
+
+# --- /link -------------------------------------------------------------------------------------
+
+register(
+    {
+        "admin.linked": {
+            "en": "{platform}:{uid} is now {who} too; their roles apply there.",
+            "zh-Hans": "{platform}:{uid} 已关联到 {who}，其角色在该平台同样有效。",
+        },
+        "admin.link_already": {
+            "en": "{platform}:{uid} is already {who}.",
+            "zh-Hans": "{platform}:{uid} 已经是 {who}。",
+        },
+        "admin.link_busy": {
+            "en": "{platform}:{uid} already acts as {other} (with its own history); nothing "
+            "was changed.",
+            "zh-Hans": "{platform}:{uid} 已是 {other}（有自己的记录），未做任何更改。",
+        },
+    }
+)
+
+
+def link(ctx: Ctx, cmd: LinkCmd) -> Reply:
+    """One person, several platforms: move the identity onto the named user. An identity that
+    already has a history of its own is refused, so no record ever changes owner."""
+    require(ctx, "admin")
+    with ctx.db.write() as s:
+        actor_id(ctx, s)
+        target, _created = _target_user(ctx, s, cmd.user)
+        ident = s.scalar(
+            select(UserIdentity).where(
+                UserIdentity.platform == cmd.platform,
+                UserIdentity.platform_user_id == cmd.platform_user_id,
+            )
+        )
+        params = {"platform": cmd.platform, "uid": cmd.platform_user_id,
+                  "who": target.display_name}  # fmt: skip
+        if ident is not None and ident.user_id == target.id:
+            raise refuse("admin.link_already", ctx.lang, **params)
+        if ident is None:
+            s.add(UserIdentity(user_id=target.id, platform=cmd.platform,
+                               platform_user_id=cmd.platform_user_id))  # fmt: skip
+        else:
+            other = s.get(User, ident.user_id)
+            if other is not None and _has_history(s, other.id):
+                raise refuse("admin.link_busy", ctx.lang, other=other.display_name, **params)
+            ident.user_id = target.id
+            if other is not None:  # an empty first-sight account: retire it
+                for extra in s.scalars(select(UserRole).where(UserRole.user_id == other.id)):
+                    if extra.role != Role.STAFF.value:
+                        grant_role(s, target, Role(extra.role), extra.amount_limit)
+                other.active = False
+        s.flush()
+        decide(ctx, s, "user", target.id, "link", reason=f"{cmd.platform}:{cmd.platform_user_id}")
+        return Reply.text(tm("admin.linked", ctx.lang, **params))
+
+
+def _has_history(s: Session, user_id: int) -> bool:
+    """Did this user act (post, decide, request)? Then their identity stays theirs."""
+    from stockbot.store.models import Decision, MaterialRequest, Posting
+
+    for model, col in ((Posting, Posting.actor_id), (Decision, Decision.actor_id),
+                       (MaterialRequest, MaterialRequest.requester_id)):  # fmt: skip
+        if s.scalar(select(model.id).where(col == user_id).limit(1)) is not None:
+            return True
+    return False
 
 
 # --- /bind and /lang ----------------------------------------------------------------------------
@@ -557,6 +624,7 @@ COMMANDS = {
     "bind": bind,
     "lang": set_lang,
     "pending": pending,
+    "link": link,
 }
 DOC_COMMANDS: dict = {}
 ACTIONS: dict = {}
