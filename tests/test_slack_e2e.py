@@ -390,6 +390,7 @@ def test_reject_asks_why_and_the_reason_comes_by_mention_in_a_channel_or_plainly
 
     async def scenario(slack: Slack) -> None:
         fake = slack.fake
+        fake.fail("views.open", times=10)  # no modal (e.g. an expired trigger): ask in chat
         # in the channel: press Reject, then answer by mentioning the bot
         await slack.command("U0BOB", "/request motor 2")
         card = newest(fake.in_channel(FLOOR), "MR-00001")
@@ -415,6 +416,45 @@ def test_reject_asks_why_and_the_reason_comes_by_mention_in_a_channel_or_plainly
     with floor.db.read() as s:
         states_ = s.scalars(select(MaterialRequest.state).order_by(MaterialRequest.id)).all()
     assert states_ == ["rejected", "rejected"]
+
+
+def test_reject_opens_a_form_for_the_reason_and_its_submission_rejects(floor):
+    floor.item("MOTOR", stock=10, unit_cost=Decimal(800))
+
+    async def scenario(slack: Slack) -> None:
+        fake = slack.fake
+        await slack.command("U0BOB", "/request motor 2")
+        card = newest(fake.in_channel(FLOOR), "MR-00001")
+        await slack.click("U0DAVE", card, "Reject")
+        await fake.wait_for(lambda: fake.views)
+        view = fake.views[-1]
+        assert view["callback_id"] == "stockbot_answer"
+        assert "Why is MR-00001 rejected" in json.dumps(view, ensure_ascii=False)
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM, "domain": "factory"},
+            "user": {"id": "U0DAVE", "username": "dave", "name": "dave", "team_id": TEAM},
+            "api_app_id": "A0STOCK",
+            "token": "legacy",
+            "trigger_id": "trig.view.1",
+            "view": {
+                **view,
+                "state": {"values": {"answer": {"text": {"type": "plain_text_input",
+                                                          "value": "wrong motor size"}}}},
+            },
+        }  # fmt: skip
+        before = slack.adapter.completed
+        resp = await slack.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+        assert resp.status == 200
+        await slack.settle(before)
+        done = newest(fake.in_channel(FLOOR), "rejected by Dave")
+        assert "wrong motor size" in done.all_text()
+
+    run(floor.db, scenario)
+    with floor.db.read() as s:
+        assert s.get(MaterialRequest, 1).state == "rejected"
 
 
 # ------------------------------------------------------------------------ security and retries

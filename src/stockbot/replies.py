@@ -323,6 +323,9 @@ class Reply(BaseModel):
 
     blocks: list[SerializeAsAny[Block]] = Field(default_factory=list)
     ephemeral: bool = False
+    asks: bool = False
+    """The reply asks this user for a free-text answer (a reason): their next message in the
+    chat answers it. A platform may offer a form instead (Slack opens a modal)."""
 
     @field_validator("blocks", mode="before")
     @classmethod

@@ -600,7 +600,7 @@ def ask_reject_reason(ctx: Ctx, pr_id: int) -> Reply:
         if pr.requested_by == actor_id(ctx, s):
             raise refuse("pr.self_reject", ctx.lang, no=no)
         conversation.expect(ctx, s, "pr_reject_reason", pr.id)
-        return Reply.text(tm("pr.ask_reason", ctx.lang, no=no))
+        return Reply(blocks=[Text(text=tm("pr.ask_reason", ctx.lang, no=no))], asks=True)
 
 
 def reject(ctx: Ctx, pr_id: int, reason: str | None, *, answering: bool = False) -> Reply:

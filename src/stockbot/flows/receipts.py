@@ -650,8 +650,15 @@ def ask_reject_reason(ctx: Ctx, gr_id: int) -> Reply:
         if gr.state != "qc_pending":
             raise _already(ctx, s, gr)
         conversation.expect(ctx, s, "gr_reject_reason", gr.id)
-        return Reply.text(
-            tm("gr.ask_reason", ctx.lang, no=no, qty=fq(gr.qty, item.unit), item=item.code)
+        return Reply(
+            blocks=[
+                Text(
+                    text=tm(
+                        "gr.ask_reason", ctx.lang, no=no, qty=fq(gr.qty, item.unit), item=item.code
+                    )
+                )
+            ],
+            asks=True,
         )
 
 

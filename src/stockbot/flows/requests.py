@@ -494,7 +494,7 @@ def ask_reject_reason(ctx: Ctx, mr_id: int) -> Reply:
         if mr.state != "pending_approval":
             raise _already(ctx, s, mr)
         conversation.expect(ctx, s, "mr_reject_reason", mr.id)
-        return Reply.text(tm("mr.ask_reason", ctx.lang, no=no))
+        return Reply(blocks=[Text(text=tm("mr.ask_reason", ctx.lang, no=no))], asks=True)
 
 
 def reject(ctx: Ctx, mr_id: int, reason: str, *, answering: bool = False) -> Reply:

@@ -670,7 +670,10 @@ def ask_reject_reason(ctx: Ctx, session_id: int) -> Reply:
         if session.state != "submitted":
             raise _already(ctx, s, session)
         conversation.expect(ctx, s, "count_reject_reason", session.id)
-        return Reply.text(tm("cnt.ask_reason", ctx.lang, no=doc_number(DOC, session.id)))
+        return Reply(
+            blocks=[Text(text=tm("cnt.ask_reason", ctx.lang, no=doc_number(DOC, session.id)))],
+            asks=True,
+        )
 
 
 def reject(ctx: Ctx, session_id: int, reason: str, *, answering: bool = False) -> Reply:

@@ -41,6 +41,7 @@ from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
     SlackMessage,
+    escape,
     render,
     unescape,
 )
@@ -85,6 +86,10 @@ def first_delivery(db: Database, platform: str, *event_ids: str) -> bool:
     return True
 
 
+ANSWER_VIEW = "stockbot_answer"
+"""The modal that asks for a free-text answer (a reject reason)."""
+
+
 class SlackAdapter:
     """One Slack workspace (single-team bot token), HTTP mode or Socket Mode."""
 
@@ -111,6 +116,7 @@ class SlackAdapter:
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
         self.app.action(_BUTTON_RE)(self._on_button)
+        self.app.view(ANSWER_VIEW)(self._on_answer)
         self.socket_handler: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
@@ -349,6 +355,10 @@ class SlackAdapter:
             event_id=body.get("trigger_id") or action.get("action_ts"),
         )
         reply = await self.service.handle(inbound)
+        trigger = body.get("trigger_id")
+        # a reason is kinder in a form than in chat; the chat question is the fallback
+        if reply.asks and trigger and await self._open_answer_form(trigger, reply, channel, ts):
+            return
         if reply.ephemeral:  # e.g. "Only an approver may do that": the card stays as it was
             for part in render(reply, upload_images=False):
                 sent = await self._respond(
@@ -371,6 +381,67 @@ class SlackAdapter:
         for part in rest:
             await self._post(channel, part, thread_ts=thread)
         await self._upload_all(channel, rendered.images, thread_ts=thread)
+
+    async def _open_answer_form(
+        self, trigger_id: str, reply: Reply, channel: str, ts: str | None
+    ) -> bool:
+        """A modal with the question and a text box; its submission is the user's answer,
+        exactly as if typed in the channel (the flow is already waiting for it)."""
+        question = reply.plain()[:2900]
+        view = {
+            "type": "modal",
+            "callback_id": ANSWER_VIEW,
+            "private_metadata": json.dumps({"channel": channel, "ts": ts}),
+            "title": {"type": "plain_text", "text": "stockbot"},
+            "submit": {"type": "plain_text", "text": "Send / 提交"},
+            "close": {"type": "plain_text", "text": "Cancel / 取消"},
+            "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn", "text": escape(question)}},
+                {
+                    "type": "input",
+                    "block_id": "answer",
+                    "label": {"type": "plain_text", "text": "Reason / 原因"},
+                    "element": {
+                        "type": "plain_text_input",
+                        "action_id": "text",
+                        "multiline": True,
+                        "max_length": 500,
+                    },
+                },
+            ],
+        }
+        try:
+            await self.app.client.views_open(trigger_id=trigger_id, view=view)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+            log.warning("slack: could not open the answer form (%s); asking in the chat", exc)
+            return False
+        return True
+
+    async def _on_answer(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()  # closes the modal at once; the answer is handled after
+        await self._guard(self._answer(body, view))
+
+    async def _answer(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        text = (
+            ((view.get("state") or {}).get("values") or {}).get("answer", {}).get("text", {})
+        ).get("value") or ""
+        user = body["user"]
+        channel = meta.get("channel") or user["id"]
+        inbound = await self._inbound(
+            user["id"],
+            user.get("name") or user.get("username"),
+            chat_id=channel,
+            message_id=view.get("id"),
+            text=text.strip() or "-",
+            event_id=f"view:{view.get('id')}",
+        )
+        reply = await self.service.handle(inbound)
+        for part in render(reply, upload_images=False).messages:
+            if reply.ephemeral:
+                await self._post(channel, part, ephemeral_to=user["id"])
+            else:
+                await self._post(channel, part)
 
     async def _update(self, channel: str, ts: str, message: SlackMessage) -> bool:
         try:
