@@ -457,6 +457,53 @@ def test_reject_opens_a_form_for_the_reason_and_its_submission_rejects(floor):
         assert s.get(MaterialRequest, 1).state == "rejected"
 
 
+def test_a_bare_receive_opens_a_form_whose_submission_receives_with_batch_and_location(floor):
+    from stockbot.store.models import Batch
+
+    bolt = floor.item("BOLT-M8", stock=0)
+    with floor.db.write() as s:
+        from stockbot.store.catalog import ensure_location, ensure_warehouse
+
+        ensure_location(s, ensure_warehouse(s, "MAIN"), "A-02")
+
+    async def scenario(slack: Slack) -> None:
+        fake = slack.fake
+        await slack.command("U0CAROL", "/receive")
+        await fake.wait_for(lambda: fake.views)
+        view = fake.views[-1]
+        assert view["callback_id"] == "stockbot_receive"
+        values = {
+            "item": {"v": {"type": "plain_text_input", "value": "BOLT-M8"}},
+            "qty": {"v": {"type": "plain_text_input", "value": "40"}},
+            "batch": {"v": {"type": "plain_text_input", "value": "L2611"}},
+            "exp": {"v": {"type": "datepicker", "selected_date": "2027-05-31"}},
+            "loc": {"v": {"type": "plain_text_input", "value": "A-02"}},
+            "po": {"v": {"type": "plain_text_input", "value": None}},
+        }
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM, "domain": "factory"},
+            "user": {"id": "U0CAROL", "username": "carol", "name": "carol", "team_id": TEAM},
+            "api_app_id": "A0STOCK",
+            "token": "legacy",
+            "trigger_id": "trig.view.2",
+            "view": {**view, "state": {"values": values}},
+        }
+        before = slack.adapter.completed
+        resp = await slack.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+        assert resp.status == 200
+        await slack.settle(before)
+        assert newest(fake.in_channel(FLOOR), "GR-00001")
+
+    run(floor.db, scenario)
+    assert floor.on_hand(bolt) == 40
+    with floor.db.read() as s:
+        batch = s.scalars(select(Batch)).one()
+        assert (batch.lot, str(batch.expiry)) == ("L2611", "2027-05-31")
+
+
 # ------------------------------------------------------------------------ security and retries
 
 

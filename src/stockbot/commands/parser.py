@@ -931,9 +931,7 @@ def _p_link(args: str) -> Command:
     platform, _, uid = toks[1].text.partition(":")
     if platform.lower() not in {"slack", "telegram", "console"} or not uid:
         raise _Fail("parse.bad_identity", value=toks[1].text)
-    return LinkCmd(
-        user=match[1], mention=mention, platform=platform.lower(), platform_user_id=uid
-    )
+    return LinkCmd(user=match[1], mention=mention, platform=platform.lower(), platform_user_id=uid)
 
 
 _PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {

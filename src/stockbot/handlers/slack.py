@@ -86,6 +86,8 @@ def first_delivery(db: Database, platform: str, *event_ids: str) -> bool:
     return True
 
 
+RECEIPT_VIEW = "stockbot_receive"
+"""The goods-receipt form a bare `/receive` opens."""
 ANSWER_VIEW = "stockbot_answer"
 """The modal that asks for a free-text answer (a reject reason)."""
 
@@ -117,6 +119,7 @@ class SlackAdapter:
         self.app.event("message")(self._on_message)
         self.app.action(_BUTTON_RE)(self._on_button)
         self.app.view(ANSWER_VIEW)(self._on_answer)
+        self.app.view(RECEIPT_VIEW)(self._on_receipt)
         self.socket_handler: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
@@ -242,6 +245,11 @@ class SlackAdapter:
 
     async def _slash(self, name: str, body: dict[str, Any], respond: Any) -> None:
         text = unescape(body.get("text") or "").strip()
+        trigger = body.get("trigger_id")
+        # a bare `/receive` gets the form; its submission is the command
+        wants_form = name == "receive" and not text and trigger
+        if wants_form and await self._open_receipt_form(trigger, body["channel_id"]):
+            return
         inbound = await self._inbound(
             body["user_id"],
             body.get("user_name"),
@@ -417,17 +425,83 @@ class SlackAdapter:
             return False
         return True
 
+    async def _open_receipt_form(self, trigger_id: str, channel: str) -> bool:
+        """Goods in, as a form: item and quantity, then batch, expiry and location — kinder
+        than remembering `/receive <item> <qty> po … batch … exp … loc …`."""
+
+        def field(block_id: str, label: str, *, optional: bool = True, **element: Any) -> dict:
+            return {
+                "type": "input",
+                "block_id": block_id,
+                "optional": optional,
+                "label": {"type": "plain_text", "text": label},
+                "element": {"type": "plain_text_input", "action_id": "v", **element},
+            }
+
+        view = {
+            "type": "modal",
+            "callback_id": RECEIPT_VIEW,
+            "private_metadata": json.dumps({"channel": channel}),
+            "title": {"type": "plain_text", "text": "Receive / 入库"},
+            "submit": {"type": "plain_text", "text": "Receive / 入库"},
+            "blocks": [
+                field("item", "Item (code or name) / 物料", optional=False),
+                field("qty", "Quantity / 数量 (e.g. 200, 2箱)", optional=False),
+                field("po", "Purchase order / 采购单 (PO-00012)"),
+                field("batch", "Batch / 批次"),
+                {
+                    "type": "input",
+                    "block_id": "exp",
+                    "optional": True,
+                    "label": {"type": "plain_text", "text": "Expiry / 有效期"},
+                    "element": {"type": "datepicker", "action_id": "v"},
+                },
+                field("loc", "Location / 库位 (A-01)"),
+            ],
+        }
+        try:
+            await self.app.client.views_open(trigger_id=trigger_id, view=view)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+            log.warning("slack: could not open the receipt form (%s)", exc)
+            return False
+        return True
+
+    async def _on_receipt(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        values = (view.get("state") or {}).get("values") or {}
+
+        def get(block: str) -> str:
+            v = values.get(block, {}).get("v", {})
+            return str(v.get("value") or v.get("selected_date") or "").strip()
+
+        words = [get("item"), get("qty")]
+        for key in ("po", "batch", "exp", "loc"):
+            if get(key):
+                words += [key, get(key)]
+        meta = json.loads(view.get("private_metadata") or "{}")
+        # The same command a keeper could have typed: the parser and flow check everything.
+        await self._guard(self._answer(body, view, text="/receive " + " ".join(words),
+                                       channel=meta.get("channel")))  # fmt: skip
+
     async def _on_answer(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()  # closes the modal at once; the answer is handled after
         await self._guard(self._answer(body, view))
 
-    async def _answer(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def _answer(
+        self,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        *,
+        text: str | None = None,
+        channel: str | None = None,
+    ) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
-        text = (
-            ((view.get("state") or {}).get("values") or {}).get("answer", {}).get("text", {})
-        ).get("value") or ""
+        if text is None:
+            text = (
+                ((view.get("state") or {}).get("values") or {}).get("answer", {}).get("text", {})
+            ).get("value") or ""
         user = body["user"]
-        channel = meta.get("channel") or user["id"]
+        channel = channel or meta.get("channel") or user["id"]
         inbound = await self._inbound(
             user["id"],
             user.get("name") or user.get("username"),
