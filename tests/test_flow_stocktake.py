@@ -358,3 +358,18 @@ def test_a_chinese_count_is_asked_in_chinese(floor):
     reply = floor.say("carol", "盘点 MAIN/A-01")
     assert "盲盘" in reply.plain() and "实盘多少" in reply.plain()
     assert "已记录 37 pcs" in floor.say("carol", "37个").plain()
+
+
+def test_an_adjustment_worth_more_than_the_approvers_limit_needs_a_higher_approver(floor):
+    ids = _shelf(floor)
+    with floor.db.write() as s:  # make the bolts precious: 2 missing bolts × 4,000 = 8,000
+        s.get(Item, ids["BOLT"]).unit_cost = Decimal(4000)
+    floor.say("carol", "/count MAIN/A-01")
+    for answer in ("35", "53", "41"):
+        floor.say("carol", answer)
+    before = row_counts(floor.db)
+    refused = floor.press("dave", "Approve adjustment")
+    assert "worth 8,000.00, over your approval limit of 5,000" in refused.plain()
+    assert row_counts(floor.db) == before and _qty(floor, ids["BOLT"]) == 37
+    assert "approved by Frank" in floor.press("frank", "Approve adjustment").plain()
+    assert _qty(floor, ids["BOLT"]) == 35

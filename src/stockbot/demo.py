@@ -57,6 +57,26 @@ PRODUCTS = [
 ]
 
 
+# Unit cost range (RMB) and typical daily usage per family, so the demo's money adds up.
+FAMILIES: dict[str, tuple[tuple[float, float], list[int]]] = {
+    "fasteners": ((0.05, 1.8), [0, 10, 20, 40, 80]),
+    "electronics": ((0.01, 0.9), [0, 20, 50, 100]),
+    "raw material": ((25.0, 650.0), [0, 1, 2, 5]),
+    "bearings": ((6.0, 120.0), [0, 1, 2, 5]),
+    "seals": ((0.3, 6.0), [0, 5, 10, 20]),
+    "electrical": ((3.0, 45.0), [0, 2, 5, 10]),
+    "packaging": ((1.5, 9.0), [0, 10, 20, 40]),
+    "motors": ((450.0, 2600.0), [0, 1]),
+    "consumables": ((5.0, 180.0), [0, 1, 2, 5]),
+    "tools": ((8.0, 60.0), [0, 1, 2]),
+}
+BATCHED = {"paint", "adhesive", "adhesives", "chemicals", "glue", "sealant"}
+
+
+def _family(category: str) -> tuple[tuple[float, float], list[int]]:
+    return FAMILIES.get(category.split("/")[0].strip().lower(), ((1.0, 50.0), [0, 1, 5]))
+
+
 def prepare_demo(path: Path, *, reset: bool = False, seed: int = 7) -> Database:
     """Open the demo database at `path`, building it first if it is missing (or `reset`)."""
     url = f"sqlite:///{path}"
@@ -113,13 +133,12 @@ def populate(db: Database, *, seed: int = 7, n_items: int = N_ITEMS, days: int =
 
         items = []
         for doc in generate_catalog(n_items, seed=seed):
-            cost = Decimal(rng.choice([0.05, 0.12, 0.8, 2.5, 6, 18, 45, 120, 380])).quantize(
-                Decimal("0.01")
-            )
-            daily = rng.choice([0, 1, 2, 5, 10, 20, 40])
+            (lo, hi), usage = _family(doc.category)
+            cost = Decimal(str(round(rng.uniform(lo, hi), 2)))
+            daily = rng.choice(usage)
             lead = rng.choice([3, 5, 7, 10, 14])
             rop = Decimal(daily * (lead + 3))
-            batchy = doc.category.lower() in {"paint", "adhesive", "chemicals", "涂料", "胶粘剂"}
+            batchy = doc.category.split("/")[-1].strip().lower() in BATCHED
             item = upsert_item(
                 s,
                 doc.code,

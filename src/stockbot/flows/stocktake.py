@@ -33,6 +33,7 @@ from stockbot.flows import conversation
 from stockbot.flows.common import (
     Refusal,
     actor_id,
+    approval_limit,
     base_qty,
     button,
     decide,
@@ -76,6 +77,12 @@ OPEN_STATES = ("counting", "submitted")
 
 register(
     {
+        "cnt.over_limit": {
+            "en": "The adjustments of {no} are worth {amount}, over your approval limit of "
+            "{limit}; an approver with a higher limit must approve.",
+            "zh-Hans": "{no} 的盘点调整金额为 {amount}，超出你的审批限额 {limit}，"
+            "请由限额更高的审批人批准。",
+        },
         "cnt.opened": {
             "en": "📋 {no} opened by {who}: {n} lines to count in {scope}. The count is blind: "
             "write what you find, not what the books say.",
@@ -630,6 +637,19 @@ def approve(ctx: Ctx, session_id: int) -> Reply:
             for ln in lines
             if ln.counted_qty is not None and ln.counted_qty != ln.book_qty
         ]
+        # A write-off or write-up is money: the approver's limit covers its value (盘盈 + 盘亏).
+        counted = {m.item_id for m in moves}
+        costs = {
+            item_id: cost
+            for item_id, cost in s.execute(
+                select(Item.id, Item.unit_cost).where(Item.id.in_(counted))
+            )
+        }
+        value = sum((abs(m.qty) * costs.get(m.item_id, ZERO) for m in moves), ZERO)
+        value = value.quantize(Decimal("0.01"))
+        limit = approval_limit(s, me)
+        if limit is not None and value > limit:
+            raise refuse("cnt.over_limit", ctx.lang, no=no, amount=f"{value:,}", limit=f"{limit:,}")
         for item_id in sorted({m.item_id for m in moves}):
             lock_item(s, item_id)
         if moves:
