@@ -237,3 +237,26 @@ def test_bad_input_gets_a_clear_message_and_writes_nothing(floor, who, text):
     assert reply.plain()
     assert "went wrong" not in reply.plain()
     assert row_counts(floor.db) == before
+
+
+def test_two_console_sessions_each_transfer_and_neither_is_taken_for_a_redelivery(db):
+    """Console message ids restart at 1 each session; they must not collide as keys."""
+    import io
+
+    from stockbot.handlers.console import ConsoleChat
+    from stockbot.handlers.console_app import console_handle
+
+    floor = Floor(db).people()
+    item = floor.item("BOLT-M8", stock=100)
+    with db.write() as s:
+        from stockbot.store.catalog import ensure_warehouse
+
+        ensure_warehouse(s, "LINE")
+    for _ in range(2):  # two separate `stockbot chat` sessions, each with message "1"
+        out = io.StringIO()
+        ConsoleChat(console_handle(floor.runtime), user="carol", stdin=io.StringIO(),
+                    stdout=out, prompt=False).feed("/transfer BOLT-M8 5 MAIN LINE")  # fmt: skip
+        assert "Moved 5 pcs" in out.getvalue(), out.getvalue()
+    with db.read() as s:
+        line = s.scalar(select(Warehouse.id).where(Warehouse.code == "LINE"))
+        assert quantities(s, [item], line)[item].on_hand == 10

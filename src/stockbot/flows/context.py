@@ -6,6 +6,7 @@ console, and tests call flows directly.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from stockbot.config import Settings
@@ -36,8 +37,11 @@ class Origin:
     event_id: str | None = None
 
     def key(self, suffix: str) -> str:
-        """An idempotency key derived from the inbound event, so a redelivery acts once."""
-        ident = self.event_id or self.message_id or ""
+        """An idempotency key derived from the inbound event, so a redelivery acts once.
+
+        An event with neither an event id nor a message id cannot be recognised when redelivered;
+        it gets a fresh key rather than one it would share with every other such event."""
+        ident = self.event_id or self.message_id or f"anon-{uuid.uuid4().hex}"
         return f"{self.platform}:{self.chat_id}:{ident}:{suffix}"[:200]
 
 

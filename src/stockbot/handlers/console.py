@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+import uuid
 from collections.abc import Callable
 from typing import TextIO
 
@@ -47,6 +48,9 @@ class ConsoleChat:
         self.prompt = prompt
         self.lang = lang
         self._message_counter = 0
+        # Message ids feed idempotency keys: unique per session, so a second console session's
+        # message 1 is not mistaken for a redelivery of the first session's message 1.
+        self._session = uuid.uuid4().hex[:12]
         self._actions: dict[int, str] = {}  # button number → action_id
         self._numbers: dict[str, int] = {}  # action_id → button number (stable across replies)
 
@@ -112,7 +116,7 @@ class ConsoleChat:
             user_id=self.user,
             user_name=self.user,
             chat_id=self.chat_id,
-            message_id=str(self._message_counter),
+            message_id=f"{self._session}-{self._message_counter}",
             text=text,
             action_id=action_id,
             lang_hint=self.lang,
