@@ -289,7 +289,12 @@ def test_each_line_becomes_a_text_inbound_from_the_current_user() -> None:
         ("console", "li", "floor", "stock m8"),
         ("console", "li", "floor", "request m8 20"),
     ]
-    assert [i.message_id for i in bot.seen] == ["1", "2"]
+    ids = [i.message_id for i in bot.seen]
+    assert len(set(ids)) == 2 and ids[0].endswith("-1") and ids[1].endswith("-2")
+    other = ConsoleChat(bot, user="alice", stdin=io.StringIO(), stdout=io.StringIO())
+    other.feed("/stock m8")  # another session: its first message id differs from ours
+    assert bot.seen[-1].message_id not in ids
+    bot.seen.pop()
 
 
 def test_buttons_are_numbered_across_the_whole_session() -> None:
