@@ -154,8 +154,9 @@ def bench_summary(db: Database) -> None:
 
 
 def bench_hook(db: Database, n: int = 1000) -> None:
-    from stockbot.flows import alerts
+    from stockbot.flows.wiring import subscribe
 
+    subscribe(db, get_settings())
     with db.read() as s:
         targets = s.execute(
             select(Balance.item_id, Balance.location_id)
@@ -180,7 +181,7 @@ def bench_hook(db: Database, n: int = 1000) -> None:
                 )
         return n / (time.perf_counter() - t)
 
-    with alerts.muted():
+    with db.quiet():
         without = run("off", True)
     with_hook = run("on", False)
     report("postings/s, single writer, alert hook muted", f"{without:.0f} tx/s")

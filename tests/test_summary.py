@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from stockbot import reports
 from stockbot.flows import summary as summary_flow
-from stockbot.replies import Fields, Image, Reply, Table
+from stockbot.flows.notices import render
+from stockbot.replies import Fields, Image, Table
 from stockbot.reports import chart
 from stockbot.scheduler.options import set_options
 from stockbot.store import ledger
@@ -201,7 +202,7 @@ def test_the_scheduled_summary_goes_to_each_bound_chat_once_a_day(factory, db):
     with db.read() as s:
         rows = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         posted = {
-            r.target: Reply.model_validate(r.payload)
+            r.target: render(r.payload, "en", "Asia/Shanghai")
             for r in rows
             if r.target in {"group", "floor2"}
         }

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
+from stockbot.flows.notices import deliver_console
 from stockbot.replies import Button, Reply
 from stockbot.runtime import Runtime
-from stockbot.store import outbox
 from stockbot.store.catalog import (
     default_location,
     ensure_user,
@@ -123,10 +123,11 @@ class Floor:
         return got
 
     def _deliver(self) -> None:
-        for msg in outbox.deliver_console(self.db):
-            who = msg.target.removeprefix("user:")
-            self.inboxes.setdefault(who, []).append(msg.reply)
-            self._saw(who, msg.reply)
+        """Everything waiting in the outbox, rendered for its reader as delivery would."""
+        for target, reply in deliver_console(self.db, self.runtime.settings):
+            who = target.removeprefix("user:")
+            self.inboxes.setdefault(who, []).append(reply)
+            self._saw(who, reply)
 
     def _saw(self, who: str, reply: Reply) -> None:
         self.shown.extend((who, b) for b in reply.buttons())

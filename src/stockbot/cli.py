@@ -74,11 +74,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from stockbot.handlers.console import ConsoleChat
+    from stockbot.handlers.console_app import console_handle
     from stockbot.runtime import Runtime
 
     runtime = Runtime(_open(args))
     ConsoleChat(
-        runtime.handle,
+        console_handle(runtime),
         user=args.as_user,
         stdin=sys.stdin,
         stdout=sys.stdout,

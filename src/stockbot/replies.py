@@ -205,10 +205,14 @@ class Block(BaseModel):
 
 
 class Text(Block):
-    """Prose with the small markup subset (``*bold*``, `` `code` ``, line breaks)."""
+    """Prose with the small markup subset (``*bold*``, `` `code` ``, line breaks).
+
+    ``key`` names the catalogue message the text was rendered from, when there is one: tests
+    and other code ask *what* was said (``reply.keys()``) rather than match English words."""
 
     kind: Literal["text"] = "text"
     text: str
+    key: str | None = None
 
     def plain(self) -> str:
         return strip_markup(self.text)
@@ -350,9 +354,13 @@ class Reply(BaseModel):
         return cls(blocks=list(blocks), ephemeral=ephemeral)
 
     @classmethod
-    def text(cls, text: str, *, ephemeral: bool = False) -> Reply:
+    def text(cls, text: str, *, ephemeral: bool = False, key: str | None = None) -> Reply:
         """A reply holding one Text block (markup allowed; escape user text yourself)."""
-        return cls(blocks=[Text(text=text)], ephemeral=ephemeral)
+        return cls(blocks=[Text(text=text, key=key)], ephemeral=ephemeral)
+
+    def keys(self) -> list[str]:
+        """The catalogue keys of the Text blocks, in order."""
+        return [b.key for b in self.blocks if isinstance(b, Text) and b.key]
 
     def __add__(self, other: Reply) -> Reply:
         """Concatenate blocks; the result is ephemeral only if both parts are."""

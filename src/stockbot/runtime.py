@@ -23,6 +23,8 @@ from stockbot.config import Settings, get_settings
 from stockbot.flows import FLOW_MODULES, conversation
 from stockbot.flows.common import Refusal, parse_doc
 from stockbot.flows.context import Actor, Ctx, Origin
+from stockbot.flows.wiring import subscribe
+from stockbot.flows.workflow import Workflow, find_workflow
 from stockbot.i18n import detect_language, help_text, normalize_lang, register, t, tm
 from stockbot.replies import Reply
 from stockbot.store.catalog import find_user, user_roles
@@ -67,14 +69,19 @@ class Runtime:
         self.db = db
         self.settings = settings or get_settings()
         self._admins = self.settings.admin_identities()
+        subscribe(db, self.settings)
         self.commands: dict[str, Handler] = {
             "help": lambda ctx, cmd: Reply.text(help_text(cmd.topic, ctx.lang)),
         }
         self.doc_commands: dict[tuple[str, str], Handler] = {}
         self.actions: dict[tuple[str, str], Handler] = {}
         self.replies: dict[str, Handler] = {}
+        self.workflows: dict[str, Workflow] = {}
         for name in FLOW_MODULES:
             module = importlib.import_module(f"stockbot.flows.{name}")
+            wf = getattr(module, "WF", None)
+            if isinstance(wf, Workflow):
+                self.workflows[wf.doc_type] = wf
             self.commands.update(getattr(module, "COMMANDS", {}))
             self.doc_commands.update(getattr(module, "DOC_COMMANDS", {}))
             self.actions.update(getattr(module, "ACTIONS", {}))
@@ -124,6 +131,12 @@ class Runtime:
     def run_command(self, ctx: Ctx, cmd: Any) -> Reply:
         doc = getattr(cmd, "doc", None)
         if doc is not None and cmd.name in {"approve", "reject", "cancel"}:
+            found = find_workflow(self.workflows, doc)
+            if found is not None:
+                wf, doc_id = found
+                if cmd.name not in wf.steps:
+                    return Reply.text(tm("doc.unknown", ctx.lang, doc=doc), ephemeral=True)
+                return wf.command(ctx, cmd.name, doc_id, cmd)
             parsed = parse_doc(doc)
             handler = self.doc_commands.get((cmd.name, parsed[0])) if parsed else None
             if parsed is None or handler is None:
@@ -148,6 +161,9 @@ class Runtime:
             raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
         if (token.doc_type, token.action) == ("cmd", "retry"):
             return self._retry(ctx, token.payload)
+        wf = self.workflows.get(token.doc_type)
+        if wf is not None and token.action in wf.steps:
+            return wf.press(ctx, token)
         handler = self.actions.get((token.doc_type, token.action))
         if handler is None:
             raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
@@ -168,9 +184,15 @@ class Runtime:
             return None
         with self.db.read() as s:
             conv = conversation.pending(ctx, s)
-            if conv is None or conv.kind not in self.replies:
+            if conv is None:
                 return None
-            kind = conv.kind
+            kind, doc_id = conv.kind, conv.doc_id
+        _, doc_type, action = kind.split(":", 2) if kind.startswith("why:") else ("", "", "")
+        wf = self.workflows.get(doc_type)
+        if wf is not None and action in wf.steps:
+            return wf.answer(ctx, doc_id, action, text)
+        if kind not in self.replies:
+            return None
         return self.replies[kind](ctx, conv, text.strip())
 
     # --- who and where ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ from sqlalchemy import select, text, update
 
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
+from stockbot.flows.notices import render_for
 from stockbot.i18n import register
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
@@ -240,7 +241,8 @@ class Service:
                 await self.call(self._mark, msg_id, "pending", attempts, None, 0.0)
                 continue
             try:
-                await senders[platform].send(target, Reply.model_validate(payload))
+                reply = await self.call(self._render, platform, target, payload)
+                await senders[platform].send(target, reply)
             except PermanentDeliveryError as exc:
                 log.error("outbox %s to %s:%s failed for good: %s", msg_id, platform, target, exc)
                 await self.call(self._mark, msg_id, "failed", attempts + 1, str(exc), None)
@@ -263,6 +265,11 @@ class Service:
                 if await self.call(self._mark, msg_id, "delivered", attempts + 1, None, None):
                     delivered += 1
         return delivered
+
+    def _render(self, platform: str, target: str, payload: dict[str, Any]) -> Reply:
+        """A notice in its reader's language and timezone, looked up now (at delivery)."""
+        with self.db.read() as s:
+            return render_for(s, self.settings, platform, target, payload)
 
     def _claim_due(self, platforms: list[str], limit: int) -> list[tuple[Any, ...]]:
         if not platforms:

@@ -3,7 +3,7 @@ at most one open per item and reason; snoozed or acknowledged from their buttons
 a short note when stock is back.
 
 ```
-ledger.post ──hook──▶ touched items noted on the unit of work ──commit──▶ evaluate them:
+ledger.post ──StockPosted──▶ the unit of work, at its commit phase ──▶ evaluate the items:
      projected ≤ reorder point / available < safety stock / available ≤ 0, no alert yet
          ──▶ alert opened + one card per chat bound to the warehouse (else keepers, purchasers)
      an increase that clears every stock alert of the item ──▶ closed + "back above reorder point"
@@ -14,7 +14,7 @@ shortage-scan (hourly) ──▶ every item in a few grouped queries: the same, 
    open / snoozed ──Acknowledge──▶ acknowledged (quiet until resolved)
    any ──resolved──▶ closed
 ```
-Why evaluate at commit and not inside the hook: a flow may change demand after posting in the
+Why evaluate at commit and not inside the posting: a flow may change demand after posting in the
 same unit of work (an issue consumes its reservation right after `ledger.post`), and only the
 finished unit of work shows the true *available*. Evaluation runs in a savepoint: if it fails,
 it is logged and the posting stands. More cards than `alert_digest_over` for one chat at once
@@ -24,18 +24,15 @@ become one digest message.
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, bindparam, case, event, func, select, update
+from sqlalchemy import DateTime, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -58,6 +55,7 @@ from stockbot.i18n import register, t, tm
 from stockbot.replies import Buttons, Fields, Reply, Table, Text
 from stockbot.scheduler.options import Options, options_for
 from stockbot.store import ledger
+from stockbot.store.events import StockPosted
 from stockbot.store.models import (
     ActionToken,
     Alert,
@@ -395,81 +393,25 @@ def scan_findings(
 
 # --- the event path ------------------------------------------------------------------------------
 
-_PENDING = "stockbot.alerts.pending"
-_sessions: weakref.WeakKeyDictionary[Connection, Session] = weakref.WeakKeyDictionary()
-_muted = threading.local()
+
+def on_stock_posted(session: Session, events: Sequence[StockPosted], settings: Settings) -> None:
+    """Subscribed for the commit phase of every unit of work (`flows.wiring`): evaluate the
+    items the postings moved, once, just before the transaction commits — a warning commits
+    with the movement that caused it, and a flow that changes demand after posting in the same
+    unit of work (an approval that reserves) is seen as it will be committed."""
+    touched = _Touched()
+    for ev in events:
+        for item_id, location_id in ev.down.items():
+            touched.down.setdefault(item_id, location_id)
+        touched.up.update(ev.up)
+    if touched.down or touched.up:
+        evaluate_touched(session, touched, settings)
 
 
 @dataclass(slots=True)
 class _Touched:
     down: dict[int, int] = field(default_factory=dict)  # item → a location it decreased at
     up: set[int] = field(default_factory=set)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """No event-driven warnings from postings made in this block on this thread (bulk loads,
-    the demo's invented history); the next scan still sees everything."""
-    before = getattr(_muted, "on", False)
-    _muted.on = True
-    try:
-        yield
-    finally:
-        _muted.on = before
-
-
-@event.listens_for(Session, "after_begin")
-def _remember_session(session: Session, _tx: Any, connection: Connection) -> None:
-    _sessions[connection] = session
-
-
-@event.listens_for(Session, "before_commit")
-def _evaluate_on_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint's commit: the unit of work goes on
-        return
-    touched = session.info.pop(_PENDING, None)
-    if touched is not None:
-        evaluate_touched(session, touched)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def _on_posted(
-    conn: Connection, lines: Sequence[ledger.Line], _after: dict[ledger.BalanceKey, Decimal]
-) -> None:
-    """The ledger hook: note which items went down or up; evaluate when the unit of work
-    commits (at once for a bare Core connection)."""
-    if getattr(_muted, "on", False):
-        return
-    net: dict[int, Decimal] = defaultdict(Decimal)
-    where: dict[int, int] = {}
-    for ln in lines:
-        net[ln.item_id] += ln.qty
-        if ln.qty < 0:
-            where.setdefault(ln.item_id, ln.location_id)
-    session = _sessions.get(conn)
-    touched = session.info.get(_PENDING) if session is not None else None
-    if touched is None:
-        touched = _Touched()
-    for item_id, qty in net.items():
-        if qty < 0:
-            touched.down.setdefault(item_id, where[item_id])
-        elif qty > 0:
-            touched.up.add(item_id)
-    if not touched.down and not touched.up:
-        return
-    if session is not None and session.in_transaction():
-        session.info[_PENDING] = touched
-        return
-    with Session(bind=conn) as s:
-        evaluate_touched(s, touched)
-        s.flush()
-
-
-ledger.on_posted(_on_posted)
 
 
 _BITS = {"stockout": 1, "below_safety": 2, "below_reorder": 4}
@@ -569,7 +511,7 @@ def needs_work(s: Session, touched: _Touched, now: datetime) -> set[int]:
     return out
 
 
-def evaluate_touched(s: Session, touched: _Touched) -> Outcome | None:
+def evaluate_touched(s: Session, touched: _Touched, settings: Settings) -> Outcome | None:
     """Cheap first (`needs_work`: one query); the rest runs in a savepoint, and a failure is
     logged while the posting stands."""
     now = utcnow()
@@ -592,7 +534,7 @@ def evaluate_touched(s: Session, touched: _Touched) -> Outcome | None:
             findings = stock_findings(s, candidates, warehouse_of)
             outcome = reconcile(s, findings, now, items=candidates, reasons=STOCK)
             if outcome.changed:
-                announce(s, get_settings(), options_for(get_settings()), outcome, now)
+                announce(s, settings, options_for(settings), outcome, now)
             return outcome
     except Exception:
         log.exception("shortage alerts for items %s failed; the posting stands", candidates)

@@ -1,27 +1,32 @@
-"""The console as a platform: the runtime's replies, plus whatever the flows queued in the
-outbox for console users (approval cards, "your material is ready"), shown inline — one
-terminal plays requester, approver and keeper, so everything addressed to anyone appears."""
+"""The console as a platform: the runtime's replies, plus what the flows queued in the outbox
+for the person typing and for this chat (approval cards, "your material is ready"), rendered
+in their language and shown inline. A notice for someone else waits until someone types as
+them (`/as carol`, or `stockbot chat --as carol`) — as a Slack DM waits for its reader."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from stockbot.commands.inbound import Inbound
+from stockbot.flows.notices import deliver_console
 from stockbot.handlers.console import ConsoleChat
 from stockbot.i18n import t
 from stockbot.replies import Reply, Text
 from stockbot.runtime import Runtime
-from stockbot.store.outbox import deliver_console
 
 
-def console_handle(runtime: Runtime):  # type: ignore[no-untyped-def]
+def console_handle(runtime: Runtime) -> Callable[[Inbound], Reply]:
     def handle(inbound: Inbound) -> Reply:
         reply = runtime.handle(inbound)
-        for msg in deliver_console(runtime.db):
-            who = msg.target.removeprefix("user:")
+        delivered = deliver_console(
+            runtime.db, runtime.settings, user=inbound.user_id, chat=inbound.chat_id
+        )
+        for target, message in delivered:
+            who = target.removeprefix("user:")
             header = Text(text=t("outbox.to", runtime.settings.default_language, who=who))
-            reply = reply + Reply.of(header, *msg.reply.blocks)
+            reply = reply + Reply.of(header, *message.blocks)
         return reply
 
     return handle

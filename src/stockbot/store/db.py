@@ -20,12 +20,14 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from stockbot.store.events import EventBus, attach, detach
 
 
 class FairLock:
@@ -112,6 +114,7 @@ class Database:
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._writer_queue = FairLock() if self.is_sqlite else None
+        self.events = EventBus()
         self.search: Any = None  # the item search cache (stockbot.lookup.service) sets itself
 
     @property
@@ -128,23 +131,56 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work: commits if the block finishes, rolls back on any exception."""
-        if self._writer_queue is None:
-            with self._write_sessions() as session, session.begin():
+        """One unit of work: commits if the block finishes, rolls back on any exception.
+
+        Events emitted inside (`store.events.emit`) are handled at the end: `commit`-phase
+        handlers in the same transaction, `after`-phase handlers once it has committed (outside
+        the SQLite writer queue, so they may open a unit of work of their own)."""
+        events: list[Any] = []
+        with self._writer_slot(), self._write_sessions() as session, session.begin():
+            conn = session.connection()
+            if not self.events.quiet:
+                attach(conn, events)
+            try:
                 yield session
-            return
-        with self._writer_queue, self._write_sessions() as session, session.begin():
-            yield session
+                if events:
+                    self.events.run_commit_phase(session, events)
+            finally:
+                detach(conn)
+        if events:
+            self.events.run_after_phase(events)
 
     @contextmanager
     def write_conn(self) -> Iterator[Connection]:
-        """A Core connection in a write transaction: the fast path for bulk work and benches."""
-        if self._writer_queue is None:
-            with self._write_engine.begin() as conn:
+        """A Core connection in a write transaction: the fast path for bulk work and benches.
+        Events emitted here are handled like those of `write()`."""
+        events: list[Any] = []
+        with self._writer_slot(), self._write_engine.begin() as conn:
+            if not self.events.quiet:
+                attach(conn, events)
+            try:
                 yield conn
-            return
-        with self._writer_queue, self._write_engine.begin() as conn:
-            yield conn
+                if events:
+                    with Session(bind=conn) as session:
+                        self.events.run_commit_phase(session, events)
+                        session.flush()
+            finally:
+                detach(conn)
+        if events:
+            self.events.run_after_phase(events)
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """No events from units of work on this thread in this block (bulk loads, the demo's
+        invented history): the next shortage scan still sees everything."""
+        before = self.events.set_quiet(True)
+        try:
+            yield
+        finally:
+            self.events.set_quiet(before)
+
+    def _writer_slot(self) -> Any:
+        return self._writer_queue if self._writer_queue is not None else nullcontext()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,9 @@ In one transaction (the caller's), `post()`:
 3. refuses a result below zero, unless the item allows negative stock, with `InsufficientStock`
    naming the item, the place and the shortfall; the caller's transaction then rolls back, so a
    refusal writes nothing;
-4. appends the movement rows and bumps the per-item daily totals.
+4. appends the movement rows and bumps the per-item daily totals;
+5. emits `StockPosted` into the unit of work (`store.events`): shortage warnings and other
+   reactions are subscribed there by the process wiring, never hooked in at import time.
 
 It is SQLAlchemy Core on purpose: the ORM's unit of work costs several times more per movement,
 and this is the hot path. Nothing here updates or deletes a movement; `reverse()` posts the
@@ -20,7 +22,7 @@ opposite movements instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from stockbot.store.events import StockPosted, emit, net_moves
 from stockbot.store.models import (
     Balance,
     Batch,
@@ -92,19 +95,6 @@ class PostingResult:
     already_done: bool
     balances: dict[BalanceKey, Decimal] = field(default_factory=dict)
     """On-hand after this posting, per touched balance (empty when `already_done`)."""
-
-
-PostHook = Callable[[Connection, Sequence["Line"], dict[BalanceKey, Decimal]], None]
-_post_hooks: list[PostHook] = []
-
-
-def on_posted(hook: PostHook) -> PostHook:
-    """Register `hook(conn, lines, balances_after)`, called at the end of every fresh posting
-    in the same transaction — e.g. shortage alerts, which must be written atomically with the
-    movement that caused them. A hook that raises refuses the posting."""
-    if hook not in _post_hooks:
-        _post_hooks.append(hook)
-    return hook
 
 
 class PostingError(Exception):
@@ -323,8 +313,9 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     mids = conn.execute(st.movements, rows).scalars()
     movement_ids = tuple(mids)
     _bump_daily(conn, st, clean, business_day(now))
-    for hook in _post_hooks:
-        hook(conn, clean, after)
+    down, up = net_moves(clean)
+    if down or up:
+        emit(conn, StockPosted(pid, meta.kind, down, up))
     return PostingResult(pid, movement_ids, already_done=False, balances=after)
 
 

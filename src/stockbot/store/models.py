@@ -511,6 +511,14 @@ class ShortageIncident(_Origin, Base):
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     work_order: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _ts()
+    state: Mapped[str] = mapped_column(
+        String(20), default="open", server_default="open", index=True
+    )
+    """open until the stock is there again (`closed_how`: stock_back, cancelled)."""
+    purchase_request_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_requests.id"))
+    """The purchase raised from the shortage card, which should resolve it."""
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_how: Mapped[str | None] = mapped_column(String(30))
 
 
 class GoodsReceipt(_Origin, Base):

@@ -1,0 +1,206 @@
+"""Notices: what a flow says to someone else, stored as message keys and parameters and
+rendered for its reader at delivery.
+
+A flow never writes finished text for another person: the approver may read English while the
+requester writes 简体, and a chat in Taipei reads 繁體 in its own timezone. A `Notice` is a few
+blocks — a catalogue key with parameters, a row of buttons whose labels are keys too — that
+`render(notice, lang, tz)` turns into a `Reply`. The same notice renders the actor's own reply
+(in the actor's language) and, through the outbox, each recipient's copy (`render_for`, in the
+recipient's language and timezone, looked up when the message is delivered).
+
+Parameters are JSON. Plain values are the user's text and are escaped for Text markup; the
+helpers below mark values that the reader's locale changes:
+`L(key, **p)` a nested catalogue text, `At(dt)` a time of day, `Day(d)` a date, `Q(qty, unit)`
+a quantity, `Money(x)` an amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stockbot.config import Settings
+from stockbot.i18n import t
+from stockbot.replies import Block, Button, Buttons, Reply, Text, md_escape
+from stockbot.store import outbox
+from stockbot.store.db import Database
+from stockbot.store.models import Chat, User, UserIdentity
+from stockbot.store.types import fmt_qty
+from stockbot.timeutil import as_utc
+
+Param = Any
+
+
+def L(key: str, **params: Param) -> dict[str, Any]:
+    """A nested catalogue text, rendered in the reader's language."""
+    return {"$t": key, "p": params}
+
+
+def At(at: datetime) -> dict[str, str]:
+    """A moment, shown as HH:MM in the reader's timezone."""
+    return {"$at": as_utc(at).isoformat()}
+
+
+def Day(day: date) -> dict[str, str]:
+    return {"$day": day.isoformat()}
+
+
+def Q(qty: Decimal, unit: str = "") -> dict[str, str]:
+    """A quantity with its unit."""
+    return {"$q": str(qty), "u": unit}
+
+
+def Money(amount: Decimal) -> dict[str, str]:
+    """An amount of money, grouped and with two decimals (`73,935.47`)."""
+    return {"$m": str(amount)}
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """A button whose label is a catalogue key."""
+
+    key: str
+    action_id: str
+    params: dict[str, Param] = field(default_factory=dict)
+    style: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One message for one or many readers: text lines (key + params) and buttons."""
+
+    key: str
+    params: dict[str, Param] = field(default_factory=dict)
+    buttons: tuple[Act, ...] = ()
+    more: tuple[tuple[str, dict[str, Param]], ...] = ()
+    """Further text lines after the first, each a key and its parameters."""
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "notice": {
+                "lines": [[self.key, self.params], *[[k, p] for k, p in self.more]],
+                "buttons": [
+                    {"key": b.key, "params": b.params, "action_id": b.action_id, "style": b.style}
+                    for b in self.buttons
+                ],
+            }
+        }
+
+    def then(self, key: str, **params: Param) -> Notice:
+        """The same notice with one more line."""
+        return Notice(self.key, self.params, self.buttons, (*self.more, (key, params)))
+
+    def render(self, lang: str, tz: str, *, ephemeral: bool = False) -> Reply:
+        return render(self.dump(), lang, tz, ephemeral=ephemeral)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def money(amount: Decimal) -> str:
+    """Every amount prints the same way everywhere: `73,935.47`."""
+    return f"{Decimal(amount).quantize(Decimal('0.01')):,}"
+
+
+def _value(v: Param, lang: str, tz: str) -> str:
+    """One parameter as markup for `lang`/`tz`; plain values are user text, escaped."""
+    if isinstance(v, dict):
+        if "$t" in v:
+            return text(v["$t"], v.get("p") or {}, lang, tz)
+        if "$at" in v:
+            return datetime.fromisoformat(v["$at"]).astimezone(ZoneInfo(tz)).strftime("%H:%M")
+        if "$day" in v:
+            return str(v["$day"])
+        if "$q" in v:
+            return md_escape(f"{fmt_qty(Decimal(v['$q']))} {v.get('u') or ''}".strip())
+        if "$m" in v:
+            return money(Decimal(v["$m"]))
+    return md_escape("" if v is None else str(v))
+
+
+def text(key: str, params: dict[str, Param], lang: str, tz: str) -> str:
+    return t(key, lang, **{k: _value(v, lang, tz) for k, v in params.items()})
+
+
+def render(payload: dict[str, Any], lang: str, tz: str, *, ephemeral: bool = False) -> Reply:
+    """A stored outbox payload as a Reply for one reader. Payloads written before notices
+    existed hold a finished Reply and are delivered as they are."""
+    notice = payload.get("notice")
+    if notice is None:
+        return Reply.model_validate(payload)
+    blocks: list[Block] = [
+        Text(text=text(key, params, lang, tz), key=key) for key, params in notice["lines"]
+    ]
+    if notice.get("buttons"):
+        blocks.append(
+            Buttons(
+                buttons=[
+                    Button(
+                        label=text(b["key"], b.get("params") or {}, lang, tz)[:75],
+                        action_id=b["action_id"],
+                        style=b.get("style", "default"),
+                    )
+                    for b in notice["buttons"]
+                ]
+            )
+        )
+    return Reply(blocks=blocks, ephemeral=ephemeral)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    lang: str
+    tz: str
+
+
+def reader_of(s: Session, settings: Settings, platform: str, target: str) -> Reader:
+    """Who reads a message sent to `target` on `platform`: a person (`user:<id>`, their own
+    language) or a chat (the chat's language and timezone); the factory's defaults else."""
+    lang, tz = None, None
+    if target.startswith("user:"):
+        lang = s.scalar(
+            select(User.language)
+            .join(UserIdentity, UserIdentity.user_id == User.id)
+            .where(
+                UserIdentity.platform == platform,
+                UserIdentity.platform_user_id == target.removeprefix("user:"),
+            )
+        )
+    else:
+        chat = s.execute(
+            select(Chat.language, Chat.timezone).where(
+                Chat.platform == platform, Chat.platform_chat_id == target
+            )
+        ).first()
+        if chat is not None:
+            lang, tz = chat.language, chat.timezone
+    return Reader(lang or settings.default_language, tz or settings.timezone)
+
+
+def render_for(
+    s: Session, settings: Settings, platform: str, target: str, payload: dict[str, Any]
+) -> Reply:
+    """The outbox payload as its reader will see it (called by the dispatcher at delivery)."""
+    if "notice" not in payload:
+        return Reply.model_validate(payload)
+    who = reader_of(s, settings, platform, target)
+    return render(payload, who.lang, who.tz)
+
+
+def deliver_console(
+    db: Database, settings: Settings, *, user: str | None = None, chat: str | None = None
+) -> list[tuple[str, Reply]]:
+    """The console's deliveries, rendered for their readers: for `user` and `chat` only when
+    given (what a person typing as `user` in `chat` sees), else everything waiting."""
+    targets = [t for t in (f"user:{user}" if user else None, chat) if t]
+    msgs = outbox.deliver_console(db, targets)
+    if not msgs:
+        return []
+    with db.read() as s:
+        return [(m.target, render_for(s, settings, m.platform, m.target, m.payload)) for m in msgs]

@@ -1,0 +1,22 @@
+"""What reacts to which domain event, subscribed per database by whoever opens it for work
+(the runtime, the CLI's import and job commands, the service). Nothing subscribes at import
+time, so every path that writes — chat, import, scheduler — raises and handles the same events.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from stockbot.config import Settings
+from stockbot.flows import alerts, shortage
+from stockbot.store.db import Database
+from stockbot.store.events import StockPosted
+
+
+def subscribe(db: Database, settings: Settings) -> Database:
+    """Wire the flows' event handlers onto `db` (idempotent); returns `db`."""
+    db.events.subscribe(
+        StockPosted, partial(alerts.on_stock_posted, settings=settings), phase="commit"
+    )
+    db.events.subscribe(StockPosted, shortage.on_stock_posted, phase="commit")
+    return db
