@@ -391,6 +391,6 @@ class Reply(BaseModel):
         """All visible text, one block per paragraph: for tests and last-resort fallbacks."""
         return "\n\n".join(p for p in (b.plain() for b in self.blocks) if p)
 
-    #: convenient for ``assert "M8" in reply``
+    #: convenient for ``assert "M8" in reply`` and ``assert "mr.approved" in reply`` (a key)
     def __contains__(self, needle: object) -> bool:
-        return isinstance(needle, str) and needle in self.plain()
+        return isinstance(needle, str) and (needle in self.plain() or needle in self.keys())

@@ -34,7 +34,6 @@ from stockbot.flows.common import (
     refuse,
     resolve_item,
     token_for,
-    users_with_role,
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
@@ -145,18 +144,16 @@ def _route_approval(
     (the reply) and to the admins."""
     no = WF.number(mr.id)
     reach = routing.to_people(s, WF.who_can(ctx, s, mr, "approve"), card, f"{no}:approve")
-    line = reach.line()
-    if line is not None:
-        return reply.then(line[0], **line[1])
-    stuck = routing.nobody_can(no, "approve", "approver", amount=Money(mr.amount))
-    routing.to_admins(s, ctx.settings, stuck, f"{no}:stuck", skip=[mr.requester_id])
-    return reply.then(stuck.key, **stuck.params)
+    if not reach.anyone:
+        reach.nobody = routing.nobody_can(no, "approve", "approver", amount=Money(mr.amount))
+        routing.to_admins(s, ctx.settings, reach.nobody, f"{no}:stuck", skip=[mr.requester_id])
+    return reach.tell(reply)
 
 
 def _route_issue(
     ctx: Ctx, s: Session, mr: MaterialRequest, item: Item, who: str, reply: Notice
 ) -> Notice:
-    """The issue card to the warehouse: its bound chats, else its keepers; else the truth."""
+    """The issue card to the warehouse (`routing.to_warehouse`), and the truth about it."""
     left = mr.qty - mr.qty_issued
     no = WF.number(mr.id)
     card = Notice(
@@ -164,14 +161,10 @@ def _route_issue(
         {"no": no, "qty": Q(left, item.unit), "item": item.code, "wo": _wo(mr), "who": who},
         (_act(s, mr, "btn.issue_all", "issue", "primary", qty=Q(left, item.unit)),),
     )
-    keepers = users_with_role(s, "keeper")
-    reach = routing.to_warehouse(s, mr.warehouse_id, card, f"{no}:issue-card", keepers)
-    line = reach.line()
-    if line is not None:
-        return reply.then(line[0], **line[1])
-    stuck = routing.nobody_keeper(s, mr.warehouse_id)
-    routing.to_admins(s, ctx.settings, stuck.then("mr.issue_card", **card.params), f"{no}:stuck")
-    return reply.then(stuck.key, **stuck.params)
+    reach = routing.to_warehouse(
+        s, ctx.settings, mr.warehouse_id, card, f"{no}:issue-card", "keeper"
+    )
+    return reach.tell(reply)
 
 
 def _reserve(s: Session, mr: MaterialRequest) -> None:

@@ -17,17 +17,25 @@ from sqlalchemy.orm import Session
 from stockbot.config import Settings
 from stockbot.flows.notices import L, Notice
 from stockbot.i18n import register
-from stockbot.store.models import Chat, OutboxMessage, User, UserIdentity, Warehouse
+from stockbot.store.models import Chat, OutboxMessage, User, UserIdentity, UserRole, Warehouse
 
 register(
     {
         "route.chats": {"en": "📣 Sent to {chats}.", "zh-Hans": "📣 已发送到 {chats}。"},
         "route.people": {"en": "📣 Sent to {people}.", "zh-Hans": "📣 已发送给 {people}。"},
         "route.nobody_keeper": {
-            "en": "⚠ Nobody was told: no chat is bound to warehouse {wh} and nobody is a keeper. "
-            "An admin can send `/bind {wh}` in the warehouse's chat, or `/role @name keeper`.",
-            "zh-Hans": "⚠ 没有通知到任何人：仓库 {wh} 没有绑定群聊，也没有仓管员。"
-            "管理员可以在仓库群里发送 `/bind {wh}`，或 `/role @名字 keeper`。",
+            "en": "⚠ Nobody was told: no chat is bound to warehouse {wh}, nobody has the role "
+            "{role} and there is no admin. An admin can send `/bind {wh}` in the warehouse's "
+            "chat, or `/role @name {role}`.",
+            "zh-Hans": "⚠ 没有通知到任何人：仓库 {wh} 没有绑定群聊，没有人担任 {role}，"
+            "也没有管理员。管理员可以在仓库群里发送 `/bind {wh}`，或 `/role @名字 {role}`。",
+        },
+        "route.only_admins": {
+            "en": "⚠ Only the admins were told: no chat is bound to warehouse {wh} and nobody "
+            "has the role {role}. Fix it with `/bind {wh}` in the warehouse's chat, or "
+            "`/role @name {role}`.",
+            "zh-Hans": "⚠ 只通知了管理员：仓库 {wh} 没有绑定群聊，也没有人担任 {role}。"
+            "可在仓库群里发送 `/bind {wh}`，或 `/role @名字 {role}`。",
         },
         "route.nobody_role": {
             "en": "⚠ Nobody can {act} {no}: {why}. An admin can grant the role "
@@ -51,22 +59,27 @@ register(
 
 @dataclass(slots=True)
 class Reach:
-    """Whom a notice reached: bound chats and people (display names)."""
+    """Whom a notice reached: bound chats and people (display names); `fallback` when it went
+    to the admins because nobody holds the role; `nobody` is what to say when nobody at all."""
 
     chats: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+    fallback: Notice | None = None
+    nobody: Notice | None = None
 
     @property
     def anyone(self) -> bool:
         return bool(self.chats or self.people)
 
-    def line(self) -> tuple[str, dict[str, object]] | None:
-        """The "sent to …" line for the sender's reply; None when nobody was reached."""
+    def tell(self, reply: Notice) -> Notice:
+        """`reply` with the truth about this routing appended: whom it reached, the fix when
+        it only reached the admins, or that nobody could be reached."""
         if self.chats:
-            return "route.chats", {"chats": ", ".join(self.chats)}
-        if self.people:
-            return "route.people", {"people": ", ".join(self.people)}
-        return None
+            reply = reply.then("route.chats", chats=", ".join(self.chats))
+        elif self.people:
+            reply = reply.then("route.people", people=", ".join(self.people))
+        extra = self.fallback if self.anyone else self.nobody
+        return reply.then(extra.key, **extra.params) if extra is not None else reply
 
 
 def enqueue(
@@ -104,27 +117,39 @@ def bound_chats(s: Session, warehouse_id: int) -> list[Chat]:
     return list(s.scalars(select(Chat).where(Chat.warehouse_id == warehouse_id).order_by(Chat.id)))
 
 
+def holders(s: Session, role: str) -> list[User]:
+    """Active people holding `role` itself (admins, who may do everything, are not counted)."""
+    return list(
+        s.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == role, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
 def to_warehouse(
-    s: Session,
-    warehouse_id: int,
-    notice: Notice,
-    dedupe: str,
-    people: Iterable[User],
+    s: Session, settings: Settings, warehouse_id: int, notice: Notice, dedupe: str, role: str
 ) -> Reach:
-    """The warehouse's bound chats; if none, `people` (its keepers) directly."""
-    reach = Reach()
+    """The rule for "tell the warehouse": its bound chats; else the people holding `role`
+    (its keepers) directly; else the admins, with the fix; else nobody — and say so."""
+    wh = s.get(Warehouse, warehouse_id)
+    code = wh.code if wh else "?"
+    reach = Reach(nobody=Notice("route.nobody_keeper", {"wh": code, "role": role}))
     for chat in bound_chats(s, warehouse_id):
         enqueue(s, chat.platform, chat.platform_chat_id, notice, f"{dedupe}:c{chat.id}")
         reach.chats.append(chat.title or chat.platform_chat_id)
     if reach.chats:
         return reach
-    return to_people(s, people, notice, dedupe)
-
-
-def admins(s: Session) -> list[User]:
-    from stockbot.flows.common import users_with_role
-
-    return [u for u in users_with_role(s, "admin")]
+    people = to_people(s, holders(s, role), notice, dedupe)
+    if people.anyone:
+        reach.people = people.people
+        return reach
+    told = to_admins(s, settings, notice, dedupe)
+    reach.people = told.people
+    reach.fallback = Notice("route.only_admins", {"wh": code, "role": role})
+    return reach
 
 
 def to_admins(
@@ -132,7 +157,7 @@ def to_admins(
 ) -> Reach:
     """The admins: people with the admin role, else the bootstrap admins of the settings."""
     skipped = set(skip)
-    found = [u for u in admins(s) if u.id not in skipped]
+    found = [u for u in holders(s, "admin") if u.id not in skipped]
     if found:
         return to_people(s, found, notice, dedupe)
     reach = Reach()
@@ -140,11 +165,6 @@ def to_admins(
         enqueue(s, platform, f"user:{uid}", notice, f"{dedupe}:b{n}")
         reach.people.append(uid)
     return reach
-
-
-def nobody_keeper(s: Session, warehouse_id: int) -> Notice:
-    wh = s.get(Warehouse, warehouse_id)
-    return Notice("route.nobody_keeper", {"wh": wh.code if wh else "?"})
 
 
 def nobody_can(no: str, act: str, role: str, *, amount: object | None = None) -> Notice:
