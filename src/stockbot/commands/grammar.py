@@ -169,7 +169,7 @@ def first_keyword(toks: list[Tok], keywords: Mapping[str, _Keyword], *, after_qt
 
 
 def item_qty(text: str, keywords: Mapping[str, _Keyword]) -> _ItemQty:
-    """Split ``<item> <qty> [between…] [keyword value…]`` (see the module docstring)."""
+    """Split ``<item> <qty> [between…] [keyword value…]`` (see `stockbot.commands.parser`)."""
     quoted = _quoted_item(text)
     if quoted is not None:
         item, after = quoted

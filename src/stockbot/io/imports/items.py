@@ -32,7 +32,7 @@ _ITEM_FIELDS = (
 
 
 def import_items(db: Database, path: str | Path, *, progress: bool = False) -> ImportReport:
-    """Upsert the item master from a sheet (see module docstring); all or nothing."""
+    """Upsert the item master from a sheet (see `stockbot.io.imports`); all or nothing."""
     started = time.perf_counter()
     path = Path(path)
     report = ImportReport("items", path.name)
