@@ -236,8 +236,8 @@ def bench_stock(db: Database, n: int) -> None:
 
 
 def bench_import(n_items: int) -> None:
+    from stockbot.demo.catalog import generate_catalog
     from stockbot.io.imports import import_items, import_stock
-    from stockbot.lookup.catalog_gen import generate_catalog
 
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)

@@ -39,7 +39,7 @@ STOCK_HEADER = ["code", "warehouse", "location", "batch", "qty", "unit_cost", "e
 def catalog(n: int) -> Iterator[tuple[str, str, str, str, tuple[str, ...], str | None]]:
     """(code, name, spec, category, aliases, barcode): the shared generator when it exists."""
     try:
-        from stockbot.lookup.catalog_gen import generate_catalog
+        from stockbot.demo.catalog import generate_catalog
     except ImportError:
         for i in range(n):
             yield f"P-{i:06d}", f"Part {i}", f"M{i % 30 + 3}x{i % 90 + 10}", "parts", (), None

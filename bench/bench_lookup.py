@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import opencc
 
-from stockbot.lookup.catalog_gen import generate_catalog
+from stockbot.demo.catalog import generate_catalog
 from stockbot.lookup.index import ItemIndex, SearchDoc
 
 _S2T = opencc.OpenCC("s2t")

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
-from stockbot.lookup.catalog_gen import generate_catalog
+from stockbot.demo.catalog import generate_catalog
 from stockbot.store.catalog import default_location, ensure_warehouse
 from stockbot.store.db import Database
 from stockbot.store.ledger import business_day

@@ -41,7 +41,7 @@ def test_run_without_tokens_says_so_and_opens_the_demo_chat(tmp_path):
         if not k.startswith(("STOCKBOT_", "SLACK_", "TELEGRAM_"))
     }
     from stockbot.demo import N_ITEMS
-    from stockbot.lookup.catalog_gen import generate_catalog
+    from stockbot.demo.catalog import generate_catalog
 
     code = generate_catalog(N_ITEMS, seed=7)[0].code
     out = subprocess.run(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from stockbot.lookup.catalog_gen import catalog_size, generate_catalog
+from stockbot.demo.catalog import catalog_size, generate_catalog
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc, normalize
 
 # One typo each (swap, drop, double or wrong letter), as typed in a chat window.

@@ -102,7 +102,7 @@ def prepare_demo(path: Path, *, reset: bool = False, seed: int = 7) -> Database:
 
 def populate(db: Database, *, seed: int = 7, n_items: int = N_ITEMS, days: int = DAYS) -> None:
     """Master data, people, and `days` of believable history."""
-    from stockbot.lookup.catalog_gen import generate_catalog
+    from stockbot.demo.catalog import generate_catalog
 
     rng = random.Random(seed)
     end = utcnow()

@@ -1,0 +1,137 @@
+"""What the scorer reads: search documents and hits, precomputed entries, query terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stockbot.lookup.tokens import (
+    ALPHA_NUM,
+    CJKRUN,
+    HEAD,
+    NUM,
+    normalize,
+    normalize_cached,
+    token_info,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """What the index knows about one item; built from the items table."""
+
+    item_id: int
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    spec: str = ""
+    category: str = ""
+    barcode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. `score` is 0..100; exact hits score 100 and rank first."""
+
+    item_id: int
+    score: float
+    exact: bool
+
+
+class Entry:
+    """Everything precomputed about one document that the scorer reads.
+
+    Few containers per item on purpose: every set/frozenset is a GC-tracked object and at
+    50k items the cyclic collector's full passes grow with their number. Words, numeric
+    keys and CJK grams never collide (alpha latin / has a digit / CJK), so they share one
+    frozenset; heads (`m6` of `m6x20`) may equal another item's number, so they are stored
+    marked as `^m6`.
+    """
+
+    __slots__ = ("barcode_key", "code_key", "doc", "fields", "keys", "names", "prior")
+
+    def __init__(self, doc: SearchDoc) -> None:
+        self.doc = doc
+        code_n = normalize(doc.code)
+        name_n = normalize(doc.name)
+        alias_n = [a for a in map(normalize, doc.aliases) if a]
+        self.code_key = code_n.replace(" ", "")
+        self.barcode_key = normalize(doc.barcode).replace(" ", "") if doc.barcode else ""
+        self.names = tuple(dict.fromkeys(n for n in (name_n, *alias_n) if n))
+
+        keys: set[str] = set()
+        fields: list[tuple[str, tuple[str, ...]]] = []
+        texts = (name_n, *alias_n, code_n, normalize(doc.spec), normalize_cached(doc.category))
+        n_fields = len(texts) - 2  # name, aliases and code are matched for precision
+        for i, text in enumerate(texts):
+            prev = ""
+            prev_digit = False
+            units: list[str] = []
+            for tok in text.split():
+                kind, tok_keys, head, tok_units = token_info(tok)
+                units.extend(tok_units)
+                if kind == CJKRUN:
+                    keys.update(tok_keys)
+                    prev = ""
+                    continue
+                digit = kind == NUM
+                if digit:
+                    keys.update(tok_keys)
+                    if head:
+                        keys.add(HEAD + head)
+                    m = ALPHA_NUM.match(tok)
+                    if m:  # `nbr70`, `q235`, `ral9005`: also findable as `nbr`, `235`
+                        keys.add(m.group(1))
+                        keys.add(m.group(2))
+                else:
+                    keys.add(tok)
+                # `6204 2rs` is also typed `62042rs`, `ral 9005` as `ral9005`.
+                if prev and (digit or prev_digit) and len(prev) <= 4 and len(tok) <= 4:
+                    keys.add(prev + tok)
+                prev, prev_digit = tok, digit
+            if i < n_fields and units:
+                fields.append((text, tuple(units)))
+        self.fields = tuple(fields)
+        self.prior = len(fields[0][1]) if name_n and fields else 99
+        self.keys = frozenset(keys)
+
+
+def is_word(key: str) -> bool:
+    """A latin word key (the typo-tolerant vocabulary), as opposed to numbers and CJK."""
+    return key.isascii() and key.isalpha()
+
+
+class Term:
+    """One query unit and how it may match: expansions, numeric spellings or CJK grams."""
+
+    __slots__ = ("alts", "exp", "grams", "head", "head_alts", "kind", "weight")
+
+    def __init__(
+        self,
+        kind: int,
+        weight: float,
+        *,
+        exp: dict[str, float] | None = None,
+        alts: tuple[str, ...] = (),
+        head: str | None = None,
+        grams: tuple[str, ...] = (),
+    ) -> None:
+        self.kind = kind
+        self.weight = weight
+        self.exp = exp or {}
+        self.alts = alts
+        self.head_alts = tuple(HEAD + a for a in alts)
+        self.head = head
+        self.grams = grams
+
+
+def num_match(t: Term, keys: frozenset[str]) -> float:
+    """1.0 same number, 0.95 the query is the head of a doc token, 0.4 same head only."""
+    for a in t.alts:
+        if a in keys:
+            return 1.0
+    for a in t.head_alts:
+        if a in keys:
+            return 0.95
+    if t.head and (t.head in keys or HEAD + t.head in keys):
+        return 0.4
+    return 0.0

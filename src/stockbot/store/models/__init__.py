@@ -1,0 +1,98 @@
+"""The relational store: master data, the append-only ledger, balances, and the tables the
+workflows, scheduler and adapters lean on (reservations, purchase documents, outbox, leases).
+
+Rules the schema encodes:
+- `movements` is append-only: nothing in the code base updates or deletes a row. A correction is
+  a new posting whose movements reverse the old ones (`reverses_movement_id`).
+- `balances` is a cache of `sum(movements.qty)` per (item, location, batch), maintained only by
+  `stockbot.store.ledger.post` in the same transaction; `stockbot check` proves it.
+- `item_daily` keeps per-item per-day in/out totals, also maintained by the posting path, so
+  usage, days of cover and summaries never aggregate the raw ledger.
+"""
+
+from __future__ import annotations
+
+from stockbot.store.models.base import NAMING, Base, BigId, MovementKind, Role
+from stockbot.store.models.documents import (
+    ActionToken,
+    Conversation,
+    CountLine,
+    CountSession,
+    Decision,
+    GoodsReceipt,
+    MaterialRequest,
+    ShortageIncident,
+)
+from stockbot.store.models.master import (
+    DEFAULT_LOCATION,
+    Batch,
+    BomLine,
+    Chat,
+    Item,
+    ItemSubstitute,
+    ItemUnit,
+    Location,
+    Supplier,
+    User,
+    UserIdentity,
+    UserRole,
+    Warehouse,
+)
+from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
+from stockbot.store.models.supply import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseRequest,
+    Reservation,
+)
+from stockbot.store.models.system import (
+    Alert,
+    Lease,
+    OutboxMessage,
+    ProcessedEvent,
+    SchedulerJob,
+    SentNotice,
+)
+
+__all__ = [
+    "DEFAULT_LOCATION",
+    "NAMING",
+    "ActionToken",
+    "Alert",
+    "Balance",
+    "Base",
+    "Batch",
+    "BigId",
+    "BomLine",
+    "Chat",
+    "Conversation",
+    "CountLine",
+    "CountSession",
+    "Decision",
+    "GoodsReceipt",
+    "Item",
+    "ItemDaily",
+    "ItemSubstitute",
+    "ItemUnit",
+    "Lease",
+    "Location",
+    "MaterialRequest",
+    "Movement",
+    "MovementKind",
+    "OutboxMessage",
+    "Posting",
+    "ProcessedEvent",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "PurchaseRequest",
+    "Reservation",
+    "Role",
+    "SchedulerJob",
+    "SentNotice",
+    "ShortageIncident",
+    "Supplier",
+    "User",
+    "UserIdentity",
+    "UserRole",
+    "Warehouse",
+]
