@@ -32,6 +32,7 @@ from stockbot.store.db import Database
 from stockbot.store.ledger import InsufficientStock, PostingError
 from stockbot.store.models import ActionToken, Chat
 from stockbot.store.types import fmt_qty
+from stockbot.text import has_cjk
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class Runtime:
     def _cjk_lang(inbound: Inbound) -> str | None:
         """Someone writing Chinese is answered in Chinese, whatever the chat's default."""
         text = inbound.text
-        return detect_language(text) if text and _has_cjk(text) else None
+        return detect_language(text) if text and has_cjk(text) else None
 
     def _guess_lang(self, inbound: Inbound) -> str:
         return (
@@ -244,7 +245,3 @@ class Runtime:
             chat_warehouse_id=chat.warehouse_id if chat else None,
             timezone=chat.timezone if chat else None,
         )
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)

@@ -49,7 +49,6 @@ from stockbot.replies import Button, Choice, Fields, Reply, Table, Text
 from stockbot.store import ledger
 from stockbot.store.models import (
     Batch,
-    Chat,
     CountSession,
     Decision,
     GoodsReceipt,
@@ -67,7 +66,7 @@ from stockbot.store.models import (
 )
 from stockbot.store.quantities import quantities
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import as_utc, utcnow
+from stockbot.timeutil import as_utc, utcnow, zone
 
 ZERO = Decimal(0)
 UNDO = "undo"
@@ -191,22 +190,6 @@ def _t_or(key: str, lang: str, fallback: str, **params: Any) -> str:
     return t(key, lang, **params) if key in CATALOG else fallback
 
 
-def chat_zone(ctx: Ctx, s: Session) -> ZoneInfo:
-    """The asking chat's timezone (bound chats carry one), else the configured one."""
-    chat = s.scalar(
-        select(Chat).where(
-            Chat.platform == ctx.origin.platform, Chat.platform_chat_id == ctx.origin.chat_id
-        )
-    )
-    for name in (chat.timezone if chat is not None else None, ctx.settings.timezone):
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ValueError, KeyError):
-                continue
-    return ZoneInfo("UTC")
-
-
 def when(zone: ZoneInfo, at: datetime | None, *, short: bool = False) -> str:
     """`HH:MM` today (when `short`), else `YYYY-MM-DD HH:MM`, in the chat's local time."""
     if at is None:
@@ -259,7 +242,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
     no = int(raw)
     reason = cmd.reason.strip()[:500]
     with ctx.db.write() as s:
-        zone = chat_zone(ctx, s)
+        here = zone(ctx.tz)
         mv = s.get(Movement, no)
         if mv is None:
             raise refuse("undo.no_such", ctx.lang, no=no)
@@ -283,7 +266,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
         ).all()
         ids = [m.id for m in lines]
         if _reversal_of(s, ids) is not None:
-            raise _already(ctx, s, zone, no, ids)
+            raise _already(ctx, s, here, no, ids)
         for item_id in sorted({m.item_id for m in lines}):
             lock_item(s, item_id)
         _keep_reservations_covered(ctx, s, no, lines)
@@ -305,9 +288,9 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
                 ),
             )
         except ledger.AlreadyReversed:
-            raise _already(ctx, s, zone, no, ids) from None
+            raise _already(ctx, s, here, no, ids) from None
         if result.already_done:  # a retried command, or a racing keeper who got there first
-            raise _already(ctx, s, zone, no, ids)
+            raise _already(ctx, s, here, no, ids)
         rev = s.get(Posting, result.posting_id)
         assert rev is not None
         items = {
@@ -327,7 +310,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
             ctx.lang,
             no=no,
             who=ctx.actor.display_name,
-            at=when(zone, rev.created_at, short=True),
+            at=when(here, rev.created_at, short=True),
             reason=reason,
         )
         if posting.actor_id is not None and posting.actor_id != me:
@@ -493,7 +476,7 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
         item = s.get(Item, item_id) if item_id is not None else _find_item(ctx, s, query)
         if item is None:
             raise refuse("stock.gone", lang)
-        zone = chat_zone(ctx, s)
+        here = zone(ctx.tz)
         rows = _movement_rows(s, Movement.item_id == item.id, ITEM_ROWS)
         if not rows:
             return Reply.text(tm("hist.none_item", lang, item=item.code))
@@ -512,7 +495,7 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
             rows=[
                 [
                     f"#{r.Movement.id}",
-                    when(zone, r.Movement.created_at),
+                    when(here, r.Movement.created_at),
                     _kind(lang, r.Movement.kind),
                     signed(r.Movement.qty, r.unit),
                     _place(r.wh, r.loc, r.lot),
@@ -540,7 +523,7 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
         rows = _movement_rows(s, Movement.id == no, 1)
         if not rows:
             raise refuse("undo.no_such", lang, no=no)
-        zone = chat_zone(ctx, s)
+        here = zone(ctx.tz)
         r = rows[0]
         mv, posting = r.Movement, r.Posting
         fields = [
@@ -550,7 +533,7 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
             (t("hist.col.qty", lang), signed(mv.qty, r.unit)),
             (t("hist.col.place", lang), _place(r.wh, r.loc, r.lot)),
             (t("hist.col.who", lang), r.who or t("someone", lang)),
-            (t("hist.col.when", lang), when(zone, mv.created_at)),
+            (t("hist.col.when", lang), when(here, mv.created_at)),
             (t("hist.col.doc", lang), doc_label(posting.doc_type, posting.doc_id)),
             (t("hist.col.chat", lang), chat_label(posting.chat_platform, posting.chat_id)),
             (t("hist.f.message", lang), posting.message_id or "-"),
@@ -565,7 +548,7 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
             fields.append(
                 (
                     t("hist.f.reversed_by", lang),
-                    f"#{rev.id} — {display_name(s, rp.actor_id)}, {when(zone, rp.created_at)}"
+                    f"#{rev.id} — {display_name(s, rp.actor_id)}, {when(here, rp.created_at)}"
                     + (f": {rp.note}" if rp.note else ""),
                 )
             )
@@ -660,7 +643,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
         doc = s.get(_MODELS[doc_type], doc_id)
         if doc is None:
             raise refuse("doc.unknown", lang, doc=doc_number(doc_type, doc_id))
-        zone = chat_zone(ctx, s)
+        here = zone(ctx.tz)
         pairs = _trail(s, doc_type, doc)
         labels = {pair: _doc_no(s, *pair) for pair in pairs}
         several = len(pairs) > 1
@@ -709,7 +692,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
             for d in decisions:
                 pair = (d.doc_type, d.doc_id)
                 row = [
-                    when(zone, d.created_at),
+                    when(here, d.created_at),
                     _t_or(f"hist.act.{d.action}", lang, d.action)
                     + (f" (L{d.level})" if d.level and d.level > 1 else ""),
                     display_name(s, d.actor_id),
@@ -762,7 +745,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
             for r in found:
                 row = [
                     f"#{r.Movement.id}",
-                    when(zone, r.Movement.created_at),
+                    when(here, r.Movement.created_at),
                     _kind(lang, r.Movement.kind),
                     r.item_code,
                     signed(r.Movement.qty, r.unit),

@@ -12,7 +12,6 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -35,7 +34,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import as_utc, utcnow
+from stockbot.timeutil import local, utcnow
 
 register(
     {
@@ -360,7 +359,8 @@ def last_decision(session: Session, doc_type: str, doc_id: int) -> Decision | No
 
 
 def local_time(ctx: Ctx, at: datetime, fmt: str = "%H:%M") -> str:
-    return as_utc(at).astimezone(ZoneInfo(ctx.tz)).strftime(fmt)
+    """`at` on the asking chat's wall clock."""
+    return local(at, ctx.tz, fmt=fmt)
 
 
 def transition(

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ from stockbot.store import outbox
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, User, UserIdentity
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import as_utc
+from stockbot.timeutil import as_utc, local
 
 Param = Any
 
@@ -114,7 +113,7 @@ def _value(v: Param, lang: str, tz: str) -> str:
         if "$t" in v:
             return text(v["$t"], v.get("p") or {}, lang, tz)
         if "$at" in v:
-            return datetime.fromisoformat(v["$at"]).astimezone(ZoneInfo(tz)).strftime("%H:%M")
+            return local(datetime.fromisoformat(v["$at"]), tz)
         if "$day" in v:
             return str(v["$day"])
         if "$q" in v:

@@ -11,7 +11,8 @@ from stockbot.replies import Button, Choice, Fields, Reply, Table, Text
 from stockbot.store.models import Item
 from stockbot.store.quantities import StockCard, stock_card
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import as_utc
+from stockbot.text import has_cjk
+from stockbot.timeutil import local
 
 CHOICES = 8
 CLEAR_LEAD = 12.0
@@ -114,7 +115,7 @@ def _label(item: Item) -> str:
 def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
     lang, item, q = ctx.lang, card.item, card.total
     unit = item.unit
-    zh_name = next((a for a in item.aliases or () if _has_cjk(a)), None)
+    zh_name = next((a for a in item.aliases or () if has_cjk(a)), None)
     title = f"*{item.code}* {item.name}"
     if zh_name and zh_name != item.name:
         title += f" / {zh_name}"
@@ -190,7 +191,7 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
         )
     if card.last_movement is not None:
         m = card.last_movement
-        at = as_utc(m.at).astimezone(_zone(ctx.tz)).strftime("%Y-%m-%d %H:%M")
+        at = local(m.at, ctx.tz, fmt="%Y-%m-%d %H:%M")
         sign = "+" if m.qty > 0 else ""
         blocks.append(
             Text(
@@ -208,16 +209,6 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
     else:
         blocks.append(Text(text=t("stock.never", lang)))
     return Reply.of(*blocks)
-
-
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 COMMANDS = {"stock": lambda ctx, cmd: lookup(ctx, cmd.query)}

@@ -54,7 +54,7 @@ from stockbot.store.models import (
     User,
     UserRole,
 )
-from stockbot.timeutil import as_utc, utcnow
+from stockbot.timeutil import as_utc, utcnow, zone
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
@@ -328,14 +328,7 @@ def _chat_date(chat: Chat, settings: Settings, now: datetime) -> date:
 
 
 def _zone(name: str | None, settings: Settings) -> ZoneInfo:
-    for candidate in (name, settings.timezone, "UTC"):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (KeyError, ValueError, OSError):
-            continue
-    return ZoneInfo("UTC")
+    return zone(name, settings.timezone)
 
 
 def claim(s: Session, key: str) -> bool:
