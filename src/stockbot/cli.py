@@ -28,21 +28,31 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from stockbot.store.check import check_balances
+    from stockbot.store.check import Difference, check_balances
     from stockbot.store.types import fmt_qty
 
     db = _open(args)
     with db.read() as s:
-        diffs = check_balances(s)
-    for d in diffs:
+        findings = check_balances(s)
+    diffs = 0
+    for d in findings:
+        if not isinstance(d, Difference):
+            print(d)  # a stored value that cannot be read exactly (UNREADABLE …)
+            continue
+        diffs += 1
         batch = f" batch#{d.batch_id}" if d.batch_id else ""
         print(
             f"MISMATCH {d.item_code} @ {d.place}{batch}: balance {fmt_qty(d.balance)} "
             f"!= ledger {fmt_qty(d.ledger)}"
         )
-    ok = "check: every balance equals its ledger"
-    print(f"check: {len(diffs)} difference(s)" if diffs else ok)
-    return 1 if diffs else 0
+    if not findings:
+        print("check: every balance equals its ledger")
+        return 0
+    print(
+        f"check: {len(findings)} finding(s): {diffs} difference(s), "
+        f"{len(findings) - diffs} unreadable value(s)"
+    )
+    return 1
 
 
 def cmd_import(args: argparse.Namespace) -> int:

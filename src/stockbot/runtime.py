@@ -29,7 +29,7 @@ from stockbot.i18n import detect_language, help_text, normalize_lang, register, 
 from stockbot.replies import Reply
 from stockbot.store.catalog import find_user, user_roles
 from stockbot.store.db import Database
-from stockbot.store.ledger import InsufficientStock, PostingError
+from stockbot.store.ledger import InsufficientStock, PostingError, QuantityLimitExceeded
 from stockbot.store.models import ActionToken, Chat
 from stockbot.store.types import fmt_qty
 from stockbot.text import has_cjk
@@ -52,6 +52,16 @@ register(
             "zh-Hans": "{item}{place} 库存不足：在库 {on_hand}，需要 {requested}，缺 {short}。"
             "未做任何更改。",
         },
+        "posting.qty_limit": {
+            "en": "{item}{place}: the {what} would be {value}, more than stockbot can keep "
+            "exactly (at most {limit}); nothing was changed.",
+            "zh-Hans": "{item}{place}：{what}将达到 {value}，超出系统可精确记录的上限（{limit}），"
+            "未做任何更改。",
+        },
+        "posting.what.line": {"en": "line", "zh-Hans": "单行数量"},
+        "posting.what.balance": {"en": "balance", "zh-Hans": "库存余额"},
+        "posting.what.daily total": {"en": "daily total", "zh-Hans": "当日累计"},
+        "posting.what.unit cost": {"en": "unit cost", "zh-Hans": "单价"},
         "runtime.posting_refused": {
             "en": "Refused: {reason}. Nothing was changed.",
             "zh-Hans": "已拒绝：{reason}。未做任何更改。",
@@ -122,6 +132,11 @@ class Runtime:
                     short=fmt_qty(exc.shortfall),
                 ),
                 ephemeral=True,
+            )
+        except QuantityLimitExceeded as exc:
+            params = {**exc.params, "what": t(f"posting.what.{exc.what}", lang)}
+            return Reply.text(
+                tm(exc.message_key, lang, **params), ephemeral=True, key=exc.message_key
             )
         except PostingError as exc:
             return Reply.text(tm("runtime.posting_refused", lang, reason=str(exc)), ephemeral=True)

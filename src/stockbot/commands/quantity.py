@@ -1,8 +1,9 @@
 """Quantity tokens as typed on the floor: ``20``, ``20pcs``, ``2.5kg``, ``2箱``, ``１２``.
 
 Pure :class:`~decimal.Decimal`, never float: a float would turn ``0.1`` into 0.1000000000000000055…
-and the ledger must balance exactly. Bounds (6 decimals, 12 integer digits) match the numeric
-columns of the store, so anything accepted here can be posted without rounding or overflow.
+and the ledger must balance exactly. Bounds (6 decimals, 12 integer digits, i.e. at most
+`MAX_QTY`) are the store's own, from :mod:`stockbot.limits`, so anything accepted here can be
+posted without rounding or overflow.
 Unit conversion (``2箱`` → 24 pcs) belongs to the item, not here: we only split number and unit.
 """
 
@@ -13,17 +14,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from stockbot.limits import MAX_INTEGER_DIGITS, MAX_QTY, SCALE
+
 __all__ = [
     "MAX_DECIMAL_PLACES",
     "MAX_INTEGER_DIGITS",
+    "MAX_QTY",
     "QuantityError",
     "QuantityText",
     "looks_like_quantity",
     "parse_quantity",
 ]
 
-MAX_DECIMAL_PLACES = 6
-MAX_INTEGER_DIGITS = 12
+MAX_DECIMAL_PLACES = SCALE
 
 # number: 1,000 / 1,000.5 (strict thousands groups) or 20 / 2.5 / .5 ; then an optional unit
 # made of letters (any script), optionally ending in one digit (m2, cm3: NFKC of m², cm³).
@@ -106,4 +109,6 @@ def parse_quantity(token: str) -> QuantityText:
         raise QuantityError("qty.invalid", token) from None
     if value <= 0:
         raise QuantityError("qty.not_positive", token)
+    if value > MAX_QTY:  # pragma: no cover - implied by the digit counts above
+        raise QuantityError("qty.too_large", token, max=str(MAX_INTEGER_DIGITS))
     return QuantityText(value=value, unit=match["unit"], raw=token)

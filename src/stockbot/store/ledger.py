@@ -11,7 +11,10 @@ In one transaction (the caller's), `post()`:
    naming the item, the place and the shortfall; the caller's transaction then rolls back, so a
    refusal writes nothing;
 4. appends the movement rows and bumps the per-item daily totals;
-5. emits `StockPosted` into the unit of work (`store.events`): shortage warnings and other
+5. refuses, with `QuantityLimitExceeded`, a line, a resulting balance or a resulting daily
+   total beyond ±`MAX_QTY` (see `store/types.py`): SQLite would otherwise turn the sum into a
+   float. The checks compare values the posting computes or reads back anyway;
+6. emits `StockPosted` into the unit of work (`store.events`): shortage warnings and other
    reactions are subscribed there by the process wiring, never hooked in at import time.
 
 It is SQLAlchemy Core on purpose: the ORM's unit of work costs several times more per movement,
@@ -44,10 +47,11 @@ from stockbot.store.models import (
     Posting,
     Warehouse,
 )
-from stockbot.store.types import Qty, fmt_qty, to_decimal
+from stockbot.store.types import MAX_QTY, Qty, fmt_qty, to_decimal
 from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
+_MIN_QTY = -MAX_QTY
 BULK_THRESHOLD = 16
 """Postings touching more balance rows than this take the executemany path."""
 _postings = Posting.__table__
@@ -122,6 +126,45 @@ class InsufficientStock(PostingError):
             f"{item_code} at {location}: on hand {fmt_qty(on_hand)}, "
             f"requested {fmt_qty(requested)}, short by {fmt_qty(self.shortfall)}"
         )
+
+
+class QuantityLimitExceeded(PostingError):
+    """A line, a balance or a daily total would go beyond ±`MAX_QTY`, the most a quantity
+    column holds exactly on every backend; nothing of the posting is written."""
+
+    message_key = "posting.qty_limit"
+    """i18n key for chat replies; params: `item`, `what`, `value`, `limit`, `place`."""
+
+    def __init__(
+        self,
+        item_id: int,
+        item_code: str,
+        what: str,
+        value: Decimal,
+        place: str = "",
+        limit: Decimal = MAX_QTY,
+    ) -> None:
+        self.item_id = item_id
+        self.item_code = item_code
+        self.what = what  # "line", "balance" or "daily total"
+        self.value = value
+        self.place = place
+        self.limit = limit
+        at = f" at {place}" if place else ""
+        super().__init__(
+            f"{item_code}{at}: the {what} would be {fmt_qty(value)}, beyond the largest "
+            f"quantity stockbot keeps ({fmt_qty(limit)}); nothing was posted"
+        )
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {
+            "item": self.item_code,
+            "what": self.what,
+            "value": fmt_qty(self.value),
+            "limit": fmt_qty(self.limit),
+            "place": self.place,
+        }
 
 
 @lru_cache(maxsize=8)
@@ -201,7 +244,7 @@ class _Statements:
                 "qty_out": d.qty_out + daily.excluded.qty_out,
                 "consumed": d.consumed + daily.excluded.consumed,
             },
-        )
+        ).returning(d.item_id, d.qty_in, d.qty_out, d.consumed)  # for the limit check
 
 
 @lru_cache(maxsize=4)
@@ -248,9 +291,13 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
         qty = to_decimal(ln.qty)
         if qty == ZERO:
             raise PostingError("a movement of zero changes nothing")
+        if qty > MAX_QTY or qty < _MIN_QTY:
+            raise _over_limit(conn, ln.item_id, "line", qty)
         cost = None if ln.unit_cost is None else to_decimal(ln.unit_cost)
         if cost is not None and cost < ZERO:
             raise PostingError("unit cost cannot be negative")
+        if cost is not None and cost > MAX_QTY:
+            raise _over_limit(conn, ln.item_id, "unit cost", cost)
         clean.append(
             Line(
                 ln.item_id,
@@ -284,14 +331,21 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     deltas: dict[BalanceKey, Decimal] = defaultdict(Decimal)
     for ln in clean:
         deltas[(ln.item_id, ln.location_id, ln.batch_id)] += ln.qty
+    if len(deltas) < len(clean):  # several lines on one balance: their sum is one bind value
+        for key, delta in deltas.items():
+            if delta > MAX_QTY or delta < _MIN_QTY:
+                raise _over_limit(conn, key[0], "line", delta, key)
     keys = sorted(deltas, key=lambda k: (k[2] is not None, k[0], k[1], k[2] or 0))
     if len(keys) <= BULK_THRESHOLD:
         after = {k: _apply(conn, st, k, wh_of[k[1]], deltas[k], now) for k in keys}
     else:
         after = _apply_many(conn, st, keys, wh_of, deltas, now)
     for key in keys:
-        if after[key] < ZERO and deltas[key] < ZERO:
-            _refuse_unless_allowed(conn, key, after[key], deltas[key])
+        new_qty = after[key]
+        if new_qty < ZERO and deltas[key] < ZERO:
+            _refuse_unless_allowed(conn, key, new_qty, deltas[key])
+        if new_qty > MAX_QTY or new_qty < _MIN_QTY:
+            raise _over_limit(conn, key[0], "balance", new_qty, key)
 
     rows = [
         {
@@ -408,6 +462,26 @@ def _refuse_unless_allowed(
     raise InsufficientStock(item_id, code, place, on_hand=new_qty - delta, requested=-delta)
 
 
+def _over_limit(
+    conn: Connection, item_id: int, what: str, value: Decimal, key: BalanceKey | None = None
+) -> QuantityLimitExceeded:
+    """The refusal for a value beyond ±MAX_QTY (looked up only when refusing)."""
+    code = conn.execute(select(Item.code).where(Item.id == item_id)).scalar()
+    place = ""
+    if key is not None:
+        loc = conn.execute(
+            select(Location.code, Warehouse.code)
+            .join(Warehouse, Warehouse.id == Location.warehouse_id)
+            .where(Location.id == key[1])
+        ).first()
+        if loc is not None:
+            place = loc[1] if loc[0] == "-" else f"{loc[1]}/{loc[0]}"
+        if key[2] is not None:
+            lot = conn.execute(select(Batch.lot).where(Batch.id == key[2])).scalar()
+            place = f"{place} batch {lot}"
+    return QuantityLimitExceeded(item_id, code or f"#{item_id}", what, value, place)
+
+
 def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: date) -> None:
     """Keep per-item daily in/out/consumed totals current (summaries read these, not the ledger)."""
     reversed_kinds: dict[int, str] = {}
@@ -432,11 +506,19 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
             t[2] -= ln.qty  # an issue (negative) adds to consumption, a return takes it back
     if not totals:
         return
-    conn.execute(
+    for i, t in totals.items():  # this posting's own contribution, before it is bound
+        for v in t:
+            if v > MAX_QTY or v < _MIN_QTY:
+                raise _over_limit(conn, i, "daily total", v)
+    rows = conn.execute(
         st.daily,
         [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
          for i, t in sorted(totals.items())],
     )  # fmt: skip
+    for i, *after in rows:  # the day's totals including this posting
+        for v in after:
+            if v > MAX_QTY or v < _MIN_QTY:
+                raise _over_limit(conn, i, "daily total", v)
 
 
 def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> PostingResult:

@@ -5,6 +5,13 @@ SQLAlchemy's `Numeric` on SQLite is stored as REAL (a float): `0.1 + 0.2` kg wou
 - on PostgreSQL: `NUMERIC(24, 6)` (exact, readable by anyone with psql);
 - on SQLite: a 64-bit INTEGER of millionths (exact, and SQLite's `sum()` stays integer).
 Values with more than 6 decimal places are refused rather than silently rounded.
+
+Range: every `Qty` value — a line, a balance, a daily total, a cost or an amount — is bounded by
+`MAX_QTY` = 10^12 − 10^-6 (at most 12 digits before the decimal point) on BOTH backends, so
+SQLite and PostgreSQL accept and refuse the same values. In millionths that is 10^18 − 1, under
+half of SQLite's 2^63 − 1 (≈ 9.22·10^18): a balance plus a delta, each within the limit, cannot
+overflow in SQL (where SQLite would silently turn the sum into a float) before the posting path
+reads the result back and refuses it. The chat parser and the importers use the same limit.
 """
 
 from __future__ import annotations
@@ -16,13 +23,44 @@ from sqlalchemy import BigInteger, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-SCALE = 6
+from stockbot.limits import MAX_INTEGER_DIGITS, MAX_QTY, SCALE
+
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_QTY",
+    "MAX_RAW",
+    "SCALE",
+    "PrecisionError",
+    "Qty",
+    "QtyRangeError",
+    "StoredValueError",
+    "fmt_qty",
+    "in_range",
+    "to_decimal",
+]
+
 _QUANTUM = Decimal(1).scaleb(-SCALE)
-_SQLITE_MAX = 2**63 - 1
+MAX_RAW = int(MAX_QTY.scaleb(SCALE))
+"""`MAX_QTY` in the SQLite representation (millionths): 10^18 − 1."""
+_MIN_QTY = -MAX_QTY
+_FLOAT_EXACT = 2.0**53
 
 
 class PrecisionError(ValueError):
     """A value has more decimal places than the store keeps exactly."""
+
+
+class QtyRangeError(ValueError):
+    """A value beyond ±`MAX_QTY`: too large for a quantity column on any backend."""
+
+
+class StoredValueError(ValueError):
+    """A stored quantity that cannot be read exactly (a float where millionths belong)."""
+
+
+def in_range(value: Decimal) -> bool:
+    """True when `value` fits every `Qty` column (|value| ≤ `MAX_QTY`)."""
+    return _MIN_QTY <= value <= MAX_QTY
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -45,6 +83,13 @@ def to_decimal(value: Any) -> Decimal:
     return d
 
 
+def _exact_float(value: Any) -> bool:
+    """A float that is exactly a whole number of millionths: `coalesce(sum(qty), 0.0)` on no
+    rows, say. (SQLite stores an integral REAL in an INTEGER column as an integer, so a REAL read
+    from the column itself is fractional or beyond 2^63 and fails this.)"""
+    return type(value) is float and value.is_integer() and abs(value) <= _FLOAT_EXACT
+
+
 class Qty(TypeDecorator[Decimal]):
     """Exact signed decimal with 6 places (see module docstring)."""
 
@@ -60,17 +105,19 @@ class Qty(TypeDecorator[Decimal]):
         if value is None:
             return None
         d = to_decimal(value)
+        if not _MIN_QTY <= d <= MAX_QTY:
+            raise QtyRangeError(f"{value} is beyond the largest storable quantity ±{MAX_QTY}")
         if dialect.name == "sqlite":
-            scaled = int(d.scaleb(SCALE))
-            if abs(scaled) > _SQLITE_MAX:
-                raise ValueError(f"{value} is too large to store")
-            return scaled
+            return int(d.scaleb(SCALE))
         return d
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         if dialect.name == "sqlite":
+            if type(value) is not int and not _exact_float(value):
+                # REAL in an INTEGER column: an overflowed sum. Never truncate it silently.
+                raise StoredValueError(f"stored quantity {value!r} is not exact millionths")
             return Decimal(int(value)).scaleb(-SCALE)
         return Decimal(value)
 

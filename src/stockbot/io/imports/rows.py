@@ -18,12 +18,8 @@ from stockbot.store.models import (
     Supplier,
     Warehouse,
 )
-from stockbot.store.types import SCALE
+from stockbot.store.types import MAX_INTEGER_DIGITS, MAX_QTY, SCALE
 
-MAX_INTEGER_DIGITS = 12
-"""Quantities and costs below 10^12: the SQLite store keeps millionths in a 64-bit integer
-(±9.2·10^12), so anything accepted here can be posted and summed without overflow."""
-_LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
 _QUANTUM = Decimal(1).scaleb(-SCALE)
 
 
@@ -86,7 +82,7 @@ def parse_decimal(v: Cell) -> Decimal:
         raise ValueError(f"{_as_text(v)!r} is not a number")
     if not d.is_finite():
         raise ValueError(f"{_as_text(v)!r} is not a finite number")
-    if abs(d) >= _LIMIT:
+    if abs(d) > MAX_QTY:  # the store's limit (store/types.py): a line that can be posted
         raise ValueError(f"{_as_text(v)} is too large (at most {MAX_INTEGER_DIGITS} digits)")
     if d != d.quantize(_QUANTUM):
         raise ValueError(f"{_as_text(v)} has more than {SCALE} decimal places")
