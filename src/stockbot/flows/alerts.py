@@ -27,7 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -365,7 +365,7 @@ def scan_findings(
     s: Session, settings: Settings, opts: Options, now: datetime
 ) -> dict[Key, Finding]:
     """Everything that should be alerted now, for every item, in a few grouped queries."""
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, settings.timezone)
     lv = reports.load_levels(s)
     window = settings.usage_window_days
     usage = reports.usage_totals(s, today, window)
@@ -579,6 +579,7 @@ class _ItemInfo:
     suggested: Decimal
     batches: dict[str, tuple[str, Any, Decimal]] = field(default_factory=dict)
     lines: dict[str, tuple[str, Any, Decimal]] = field(default_factory=dict)
+    today: date | None = None
 
 
 def _targets(
@@ -637,7 +638,7 @@ def _info(
 ) -> dict[int, _ItemInfo]:
     items = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(item_ids)))}
     q = quantities(s, item_ids)
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, settings.timezone)
     usage = _usage(s, item_ids, today, settings.usage_window_days)
     raw = reports.Raw(s)
     waiting: dict[int, tuple[int, Decimal]] = {}
@@ -666,6 +667,7 @@ def _info(
             suggested=reports.suggested_qty(
                 qi.projected, item.reorder_point, item.reorder_qty, item.order_multiple
             ),
+            today=today,
         )
     batch_ids = [int(r.ref) for r in rows if r.reason == "expiring" and r.ref.isdigit()]
     if batch_ids:
@@ -743,7 +745,7 @@ def card(s: Session, lang: str, info: _ItemInfo, rows: Sequence[AlertRow], now: 
             t("alert.waiting", lang, n=n, qty=fq(left, unit)) if n else t("alert.none", lang),
         )
     )
-    today = ledger.business_day(now)
+    today = info.today or now.date()
     for r in rows:
         if r.reason == "expiring" and r.ref in info.batches:
             lot, expiry, on_hand = info.batches[r.ref]

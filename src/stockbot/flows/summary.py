@@ -313,7 +313,9 @@ def chart_png(data: reports.Summary, lang: str) -> bytes:
 
 def summary_data(db: Any, settings: Settings, now: datetime) -> reports.Summary:
     with db.read() as s:
-        return reports.summary(s, ledger.business_day(now), stale_days=settings.stale_days)
+        return reports.summary(
+            s, ledger.business_day(now, settings.timezone), stale_days=settings.stale_days
+        )
 
 
 def summary(ctx: Ctx, cmd: Any = None) -> Reply:
@@ -403,7 +405,7 @@ def send_summaries(
 def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
     days = settings.stale_days
     with db.read() as s:
-        n, value, rows = reports.stale_report(s, ledger.business_day(now), days)
+        n, value, rows = reports.stale_report(s, ledger.business_day(now, settings.timezone), days)
     if not n:
         return Reply.text(t("stale.none", lang, days=days))
     table = Table(

@@ -14,7 +14,9 @@ from stockbot.store.events import StockPosted
 
 
 def subscribe(db: Database, settings: Settings) -> Database:
-    """Wire the flows' event handlers onto `db` (idempotent); returns `db`."""
+    """Wire the flows' event handlers onto `db` (idempotent), and set its factory clock from
+    the settings; returns `db`."""
+    db.timezone = settings.timezone
     db.events.subscribe(
         StockPosted, partial(alerts.on_stock_posted, settings=settings), phase="commit"
     )

@@ -27,7 +27,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from stockbot.store.events import EventBus, attach, detach
+from stockbot.store.events import EventBus, UnitOfWork, attach, detach
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""The factory clock when none is configured (`Settings.timezone` has the same default)."""
 
 
 class FairLock:
@@ -102,8 +105,17 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 class Database:
     """The one handle flows and commands get: engine, sessions, and write transactions."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: str = "FULL",
+        echo: bool = False,
+        timezone: str = DEFAULT_TIMEZONE,
+    ) -> None:
         self.url = url
+        self.timezone = timezone
+        """The factory's clock: which calendar day a posting's daily totals belong to."""
         self.engine = make_engine(url, synchronous=synchronous, echo=echo)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._write_engine = (
@@ -136,38 +148,36 @@ class Database:
         Events emitted inside (`store.events.emit`) are handled at the end: `commit`-phase
         handlers in the same transaction, `after`-phase handlers once it has committed (outside
         the SQLite writer queue, so they may open a unit of work of their own)."""
-        events: list[Any] = []
+        uow = UnitOfWork(self.timezone, quiet=self.events.quiet)
         with self._writer_slot(), self._write_sessions() as session, session.begin():
             conn = session.connection()
-            if not self.events.quiet:
-                attach(conn, events)
+            attach(conn, uow)
             try:
                 yield session
-                if events:
-                    self.events.run_commit_phase(session, events)
+                if uow.events:
+                    self.events.run_commit_phase(session, uow.events)
             finally:
                 detach(conn)
-        if events:
-            self.events.run_after_phase(events)
+        if uow.events:
+            self.events.run_after_phase(uow.events)
 
     @contextmanager
     def write_conn(self) -> Iterator[Connection]:
         """A Core connection in a write transaction: the fast path for bulk work and benches.
         Events emitted here are handled like those of `write()`."""
-        events: list[Any] = []
+        uow = UnitOfWork(self.timezone, quiet=self.events.quiet)
         with self._writer_slot(), self._write_engine.begin() as conn:
-            if not self.events.quiet:
-                attach(conn, events)
+            attach(conn, uow)
             try:
                 yield conn
-                if events:
+                if uow.events:
                     with Session(bind=conn) as session:
-                        self.events.run_commit_phase(session, events)
+                        self.events.run_commit_phase(session, uow.events)
                         session.flush()
             finally:
                 detach(conn)
-        if events:
-            self.events.run_after_phase(events)
+        if uow.events:
+            self.events.run_after_phase(uow.events)
 
     @contextmanager
     def quiet(self) -> Iterator[None]:

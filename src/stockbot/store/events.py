@@ -97,9 +97,24 @@ def _types_in_order(events: Sequence[Any]) -> list[type]:
     return list(dict.fromkeys(type(e) for e in events))
 
 
-def attach(conn: Connection, events: list[Any]) -> None:
-    """Make `emit(conn, …)` (and `emit(session, …)`) land in `events` for this transaction."""
-    conn.info[_KEY] = events
+@dataclass(slots=True)
+class UnitOfWork:
+    """What a write transaction carries for the code inside it: the events it collects and
+    the factory's timezone (daily totals follow the factory's calendar day)."""
+
+    timezone: str
+    events: list[Any] = field(default_factory=list)
+    quiet: bool = False
+
+
+def attach(conn: Connection, uow: UnitOfWork) -> None:
+    """Make `emit(conn, …)` (and `emit(session, …)`) land in `uow` for this transaction."""
+    conn.info[_KEY] = uow
+
+
+def unit_of_work(conn: Connection) -> UnitOfWork | None:
+    uow = conn.info.get(_KEY)
+    return uow if isinstance(uow, UnitOfWork) else None
 
 
 def detach(conn: Connection) -> None:
@@ -110,9 +125,9 @@ def emit(where: Session | Connection, event: Any) -> None:
     """Add `event` to the unit of work `where` belongs to; outside one (a bare connection a
     bench or a migration opened, or a quiet block) the event is dropped on purpose."""
     conn = where.connection() if isinstance(where, Session) else where
-    events = conn.info.get(_KEY)
-    if events is not None:
-        events.append(event)
+    uow = unit_of_work(conn)
+    if uow is not None and not uow.quiet:
+        uow.events.append(event)
 
 
 def net_moves(lines: Sequence[Any]) -> tuple[dict[int, int], frozenset[int]]:

@@ -35,7 +35,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from stockbot.store.events import StockPosted, emit, net_moves
+from stockbot.store.db import DEFAULT_TIMEZONE
+from stockbot.store.events import StockPosted, emit, net_moves, unit_of_work
 from stockbot.store.models import (
     Balance,
     Batch,
@@ -172,11 +173,9 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def business_day(at: datetime) -> date:
+def business_day(at: datetime, timezone: str) -> date:
     """The factory's calendar day for a timestamp (daily totals follow the factory's clock)."""
-    from stockbot.config import get_settings
-
-    return at.astimezone(_zone(get_settings().timezone)).date()
+    return at.astimezone(_zone(timezone)).date()
 
 
 def _insert(conn: Connection, table):  # type: ignore[no-untyped-def]
@@ -366,7 +365,8 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     ]
     mids = conn.execute(st.movements, rows).scalars()
     movement_ids = tuple(mids)
-    _bump_daily(conn, st, clean, business_day(now))
+    uow = unit_of_work(conn)
+    _bump_daily(conn, st, clean, business_day(now, uow.timezone if uow else DEFAULT_TIMEZONE))
     down, up = net_moves(clean)
     if down or up:
         emit(conn, StockPosted(pid, meta.kind, down, up))
