@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -182,17 +183,30 @@ def lock_item(session: Session, item_id: int) -> None:
 # --- what ----------------------------------------------------------------------------------------
 
 
-def resolve_item(ctx: Ctx, session: Session, query: str, retry: dict[str, Any]) -> Item:
-    """The item a person means, or a Refusal carrying "did you mean" buttons that re-run the
-    command (`retry`) with the chosen item. `#<id>` is how a pressed choice names the item."""
+def resolve_item(
+    ctx: Ctx,
+    session: Session,
+    query: str,
+    retry: dict[str, Any] | None = None,
+    *,
+    choice: Callable[[Session, int], str] | None = None,
+    unknown_key: str = "item.none",
+    choose_key: str = "item.choose",
+) -> Item:
+    """The item a person means, or a Refusal carrying "did you mean" buttons.
+
+    The one disambiguation every flow uses: an exact code/barcode, a single hit or a clear
+    winner is taken; anything closer is asked, never chosen silently. A pressed option re-runs
+    the command (`retry`) naming the item as `#<id>`, or does what `choice(ui, item_id)`'s
+    action id says (`/history` continues with the history)."""
     if query.startswith("#") and query[1:].isdigit():
         picked = session.get(Item, int(query[1:]))
         if picked is None:
-            raise refuse("item.none", ctx.lang, query=query)
+            raise refuse(unknown_key, ctx.lang, query=query[:100])
         return picked
     hits = ItemSearch.of(ctx.db).search(session, query, limit=6)
     if not hits:
-        raise refuse("item.none", ctx.lang, query=query)
+        raise refuse(unknown_key, ctx.lang, query=query[:100])
     top = hits[0]
     if top.exact or len(hits) == 1 or top.score - hits[1].score >= 12:
         item = session.get(Item, top.item_id)
@@ -200,20 +214,21 @@ def resolve_item(ctx: Ctx, session: Session, query: str, retry: dict[str, Any]) 
             return item
     ids = [h.item_id for h in hits]
     items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
+
+    def retry_token(ui: Session, item_id: int) -> str:
+        return token_for(ui, "cmd", 0, "retry", {**(retry or {}), "item_id": item_id})
+
+    make = choice or retry_token
     # The choice buttons are UI state: committed on their own (call this from a read session,
     # before the flow's unit of work), so they still work after the refusal rolls back.
     with ctx.db.write() as ui:
         options = [
-            Button(
-                label=f"{items[i].code} · {items[i].name}"[:75],
-                action_id=token_for(ui, "cmd", 0, "retry", {**retry, "item_id": i}),
-            )
+            Button(label=f"{items[i].code} · {items[i].name}"[:75], action_id=make(ui, i))
             for i in ids
             if i in items
         ]
-    raise Refusal(
-        Reply.of(Choice(prompt=tm("item.choose", ctx.lang, query=query), options=options))
-    )
+    prompt = tm(choose_key, ctx.lang, query=query[:100])
+    raise Refusal(Reply.of(Choice(prompt=prompt, options=options)))
 
 
 def base_qty(ctx: Ctx, session: Session, item: Item, qty: Decimal, unit: str | None) -> Decimal:
