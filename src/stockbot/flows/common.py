@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+import stockbot.messages.common  # noqa: F401  (registers the catalogue)
 from stockbot.flows.context import Ctx
-from stockbot.i18n import register, t, tm
+from stockbot.i18n import t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
 from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user
@@ -36,39 +37,6 @@ from stockbot.store.models import (
 )
 from stockbot.store.types import fmt_qty
 from stockbot.timeutil import local, utcnow
-
-register(
-    {
-        "flow.no_role": {
-            "en": "Only {roles} may do that; nothing was changed.",
-            "zh-Hans": "只有{roles}可以执行此操作，未做任何更改。",
-        },
-        "role.staff": {"en": "staff", "zh-Hans": "员工"},
-        "role.keeper": {"en": "a warehouse keeper", "zh-Hans": "仓管员"},
-        "role.purchaser": {"en": "a purchaser", "zh-Hans": "采购员"},
-        "role.approver": {"en": "an approver", "zh-Hans": "审批人"},
-        "role.admin": {"en": "an admin", "zh-Hans": "管理员"},
-        "or": {"en": " or ", "zh-Hans": "或"},
-        "item.none": {
-            "en": "No item matches “{query}”.",
-            "zh-Hans": "没有找到与“{query}”匹配的物料。",
-        },
-        "item.choose": {
-            "en": "Which item do you mean by “{query}”?",
-            "zh-Hans": "“{query}”指的是哪个物料？",
-        },
-        "unit.unknown": {
-            "en": "{item} is counted in {unit}; “{given}” is not a unit it knows ({known}).",
-            "zh-Hans": "{item} 的单位是 {unit}，不认识“{given}”（可用：{known}）。",
-        },
-        "doc.unknown": {"en": "There is no {doc}.", "zh-Hans": "没有找到 {doc}。"},
-        "button.stale": {
-            "en": "That button is no longer valid; nothing was changed.",
-            "zh-Hans": "该按钮已失效，未做任何更改。",
-        },
-        "outbox.to": {"en": "📨 to {who}", "zh-Hans": "📨 发给 {who}"},
-    }
-)
 
 BASE_UNIT_SYNONYMS = {
     "pcs": {"pcs", "pc", "piece", "pieces", "个", "個", "件", "只", "支", "颗", "顆", "ea", "each"},

@@ -25,6 +25,7 @@ from decimal import Decimal
 from sqlalchemy import desc, func, select
 from sqlalchemy.orm import Session
 
+import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
 from stockbot.commands.parser import ReturnCmd, TransferCmd
 from stockbot.flows.common import (
     actor_id,
@@ -42,7 +43,7 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.picking import in_pick_order
-from stockbot.i18n import register, tm
+from stockbot.i18n import tm
 from stockbot.replies import Reply, Text
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location
@@ -61,62 +62,6 @@ from stockbot.store.quantities import quantities
 
 ZERO = Decimal(0)
 MAX_LISTED = 20
-
-register(
-    {
-        "mv.unknown_place": {
-            "en": "There is no warehouse or location “{place}”. Warehouses: {known}.",
-            "zh-Hans": "没有仓库或库位“{place}”。现有仓库：{known}。",
-        },
-        "mv.unknown_location": {
-            "en": "Warehouse {wh} has no location “{loc}”. Its locations: {known}.",
-            "zh-Hans": "仓库 {wh} 没有库位“{loc}”。现有库位：{known}。",
-        },
-        "mv.ambiguous_place": {
-            "en": "“{place}” is a location in several warehouses; write one of: {known}.",
-            "zh-Hans": "多个仓库都有库位“{place}”，请写成：{known}。",
-        },
-        "mv.same_place": {
-            "en": "{place} is both the source and the target; nothing was changed.",
-            "zh-Hans": "调出和调入都是 {place}，未做任何更改。",
-        },
-        "mv.short_available": {
-            "en": "Not enough {item} available in {wh}: {on_hand} on hand, {reserved} reserved, "
-            "{available} available, {qty} to move — short by {short}. Nothing was changed.",
-            "zh-Hans": "{wh} 的 {item} 可用量不足：在库 {on_hand}，已预留 {reserved}，可用 "
-            "{available}，需调拨 {qty}，缺 {short}。未做任何更改。",
-        },
-        "mv.short_place": {
-            "en": "Not enough {item} at {place}: {on_hand} there, {qty} to move — short by "
-            "{short}. Nothing was changed.",
-            "zh-Hans": "{place} 的 {item} 不足：现有 {on_hand}，需调拨 {qty}，缺 {short}。"
-            "未做任何更改。",
-        },
-        "mv.moved": {
-            "en": "🔁 Moved {qty} {item} from {src} to {dst}{batches} ({who}, {at}).",
-            "zh-Hans": "🔁 已将 {item} {qty} 从 {src} 调拨到 {dst}{batches}（{who}，{at}）。",
-        },
-        "mv.batches": {"en": "; batches {lots}", "zh-Hans": "；批次 {lots}"},
-        "mv.already": {
-            "en": "That transfer was already done by {who} at {at}; nothing was moved again.",
-            "zh-Hans": "该调拨已由 {who} 于 {at} 完成，未重复调拨。",
-        },
-        "mv.returned": {
-            "en": "↩ {qty} {item} returned to {place} by {who}{batch}. Thank you.",
-            "zh-Hans": "↩ {who} 已将 {item} {qty} 退回 {place}{batch}。谢谢。",
-        },
-        "mv.return_batch": {"en": " (batch {lot})", "zh-Hans": "（批次 {lot}）"},
-        "mv.return_note": {
-            "en": "↩ Return: {who} brought back {qty} {item} to {place}{batch}{note}.",
-            "zh-Hans": "↩ 退料：{who} 退回 {item} {qty} 至 {place}{batch}{note}。",
-        },
-        "mv.note": {"en": " — “{note}”", "zh-Hans": "——“{note}”"},
-        "mv.return_already": {
-            "en": "That return was already recorded; nothing was added again.",
-            "zh-Hans": "该退料已登记，未重复入库。",
-        },
-    }
-)
 
 
 # --- places ------------------------------------------------------------------------------------
