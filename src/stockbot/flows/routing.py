@@ -110,10 +110,17 @@ def to_warehouse(
     notice: Notice,
     dedupe: str,
     people: Iterable[User],
+    *,
+    here: tuple[str, str] | None = None,
 ) -> Reach:
-    """The warehouse's bound chats; if none, `people` (its keepers) directly."""
+    """The warehouse's bound chats; if none, `people` (its keepers) directly. `here` is the
+    (platform, chat id) the sender is in: when it is a bound chat, it already sees the reply,
+    so it counts as reached without a second copy."""
     reach = Reach()
     for chat in bound_chats(s, warehouse_id):
+        if here is not None and (chat.platform, chat.platform_chat_id) == here:
+            reach.chats.append(chat.title or chat.platform_chat_id)
+            continue
         enqueue(s, chat.platform, chat.platform_chat_id, notice, f"{dedupe}:c{chat.id}")
         reach.chats.append(chat.title or chat.platform_chat_id)
     if reach.chats:
