@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from stockbot.store.catalog import ensure_location, ensure_warehouse, upsert_supplier
+from stockbot.store.catalog import (
+    ensure_location,
+    ensure_user,
+    ensure_warehouse,
+    grant_role,
+    upsert_supplier,
+)
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     Batch,
@@ -18,6 +24,7 @@ from stockbot.store.models import (
     Posting,
     PurchaseOrder,
     PurchaseOrderLine,
+    Role,
 )
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import set_clock
@@ -223,7 +230,7 @@ def test_qc_can_reject_everything_with_a_reason_and_nothing_is_posted(floor):
     resin = floor.item("RESIN", needs_qc=True)
     floor.say("carol", "/receive RESIN 50")
     ask = floor.press("carol", "Reject all")
-    assert "Why is all of GR-00001 (50 pcs RESIN) rejected" in ask.plain()
+    assert ask.keys() == ["wf.ask_reason"] and ask.asks and "GR-00001" in ask
     done = floor.say("carol", "wrong grade delivered")
     assert "0 pcs RESIN accepted, 50 pcs rejected (wrong grade delivered)" in done.plain()
     assert floor.on_hand(resin) == 0
@@ -235,7 +242,8 @@ def test_qc_can_reject_everything_with_a_reason_and_nothing_is_posted(floor):
     )
     with floor.db.read() as s:
         assert s.scalars(select(Movement).where(Movement.item_id == resin)).all() == []
-    assert "already rejected by Carol" in floor.press("alice", "Accept all").plain()
+    stale = floor.press("alice", "Accept all")
+    assert stale.keys() == ["wf.already"] and "Carol" in stale
 
 
 def test_a_double_clicked_qc_button_acts_once(floor):
@@ -348,3 +356,130 @@ def test_racing_receipts_against_one_po_never_exceed_the_tolerance(floor):
         assert len(s.scalars(select(GoodsReceipt)).all()) == 5
         assert s.get(PurchaseOrder, 1).state == "closed"
     assert balanced(floor)
+
+
+# --- the workflow: one decision, questions closed once, notices routed to their readers ---------
+
+
+def qc_decisions(floor: Floor) -> int:
+    with floor.db.read() as s:
+        return len(s.scalars(select(Decision).where(Decision.action == "qc")).all())
+
+
+def test_a_qc_reject_pressed_twice_acts_once_and_the_second_press_names_who_rejected(floor):
+    resin = floor.item("RESIN", needs_qc=True)
+    floor.say("carol", "/receive RESIN 50")
+    reject = floor.button("Reject all")
+    assert floor.press_id("carol", reject.action_id).keys() == ["wf.ask_reason"]
+    assert floor.press_id("alice", reject.action_id).keys() == ["wf.ask_reason"]
+    done = floor.say("carol", "wrong grade")
+    assert done.keys() == ["gr.qc_done"] and receipt(floor).state == "rejected"
+
+    before = row_counts(floor.db)
+    late = floor.say("alice", "cracked drums")  # alice's own question: settled, not re-decided
+    assert late.keys() == ["wf.already"] and "Carol" in late and "10:00" in late
+    again = floor.press_id("alice", reject.action_id)
+    assert again.keys() == ["wf.already"] and "Carol" in again
+    assert receipt(floor).reject_reason == "wrong grade"
+    assert qc_decisions(floor) == 1 and floor.on_hand(resin) == 0
+    after = row_counts(floor.db)
+    assert after["conversations"] == before["conversations"] - 1  # only the question closed
+    assert {k: v for k, v in after.items() if k != "conversations"} == {
+        k: v for k, v in before.items() if k != "conversations"
+    }
+
+
+def test_a_reject_reason_given_after_someone_accepted_closes_the_question_once(floor):
+    resin = floor.item("RESIN", needs_qc=True)
+    floor.say("carol", "/receive RESIN 50")
+    assert floor.press("carol", "Reject all").asks
+    accepted = floor.press("alice", "Accept all")
+    assert accepted.keys() == ["gr.qc_done"] and floor.on_hand(resin) == 50
+
+    late = floor.say("carol", "wrong grade")
+    assert late.keys() == ["wf.already"] and "Alice" in late
+    # the question is closed: carol's next plain words are not taken as a reason again
+    keys = floor.say("carol", "thanks").keys()
+    assert "wf.already" not in keys
+    gr = receipt(floor)
+    assert (gr.state, gr.qty_accepted, gr.qty_rejected, gr.reject_reason) == (
+        "accepted",
+        50,
+        0,
+        None,
+    )
+    assert qc_decisions(floor) == 1 and balanced(floor)
+
+
+def test_reject_typed_with_a_reason_rejects_at_once_and_staff_cannot(floor):
+    floor.item("RESIN", needs_qc=True)
+    floor.say("carol", "/receive RESIN 20")
+    before = row_counts(floor.db)
+    staff = floor.say("bob", "/reject GR-1 bad")
+    assert "Only a warehouse keeper" in staff and row_counts(floor.db) == before
+    done = floor.say("carol", "/reject GR-00001 mouldy")
+    assert done.keys() == ["gr.qc_done"]
+    gr = receipt(floor)
+    assert (gr.state, gr.qty_rejected, gr.reject_reason) == ("rejected", 20, "mouldy")
+
+
+def test_the_qc_card_reaches_the_keepers_directly_when_no_chat_is_bound(floor):
+    floor.item("RESIN", needs_qc=True)
+    with floor.db.write() as s:
+        grant_role(s, ensure_user(s, "console", "kim", "Kim"), Role.KEEPER)
+    reply = floor.say("carol", "/receive RESIN 10")
+    assert reply.keys() == ["gr.received_qc", "gr.qc_hint", "route.people"]
+    assert "Kim" in reply and "Alice" not in reply  # the keepers; admins only as a fallback
+    card = floor.inbox("kim")
+    assert [r.keys() for r in card] == [["gr.qc_card", "gr.qc_hint"]]
+    assert [b.label for b in card[0].buttons()] == ["Accept all", "Reject all…"]
+    assert floor.inbox("alice") == []
+    assert floor.inbox("carol") == []  # the receiver has the buttons in the reply already
+    assert floor.press("kim", "Accept all").keys() == ["gr.qc_done"]
+
+
+def test_the_qc_card_goes_to_the_bound_chat_and_is_rendered_for_its_reader(floor):
+    floor.item("RESIN", needs_qc=True)
+    assert "MAIN" in floor.say("alice", "/bind MAIN zh-Hans", chat="wh-main")
+    reply = floor.say("carol", "/receive RESIN 10")
+    assert reply.keys()[-1] == "route.chats" and "QC" in reply  # carol reads English
+    chat = floor.inbox("wh-main")
+    assert [r.keys() for r in chat] == [["gr.qc_card", "gr.qc_hint"]]
+    assert "待质检" in chat[0]
+    assert [b.label for b in chat[0].buttons()] == ["全部合格", "全部不合格…"]
+    assert floor.inbox("alice") == []  # a bound chat is the warehouse's: no DMs besides
+
+    # typed in the bound chat itself: that chat sees the reply, and gets no second copy
+    here = floor.say("carol", "/receive RESIN 5", chat="wh-main")
+    assert here.keys()[-1] == "route.chats"
+    assert floor.inbox("wh-main") == []
+
+
+def test_the_receiver_is_told_when_nobody_else_can_be_reached(db):
+    set_clock(lambda: NOW)
+    lonely = Floor(db)
+    with db.write() as s:
+        grant_role(s, ensure_user(s, "console", "carol", "Carol"), Role.KEEPER)
+        ensure_user(s, "console", "bob", "Bob")
+    resin = lonely.item("RESIN", needs_qc=True)
+    reply = lonely.say("carol", "/receive RESIN 10")
+    assert reply.keys() == ["gr.received_qc", "gr.qc_hint", "gr.nobody_else"]
+    keys = reply.keys()
+    assert not any(k.startswith("route.") for k in keys)  # never "sent to" nobody
+    assert lonely.inbox("carol") == [] and lonely.inbox("bob") == []
+    assert lonely.press("carol", "Accept all").keys() == ["gr.qc_done"]  # not stuck
+    assert lonely.on_hand(resin) == 10
+
+
+def test_the_purchase_requester_hears_in_their_own_language(floor):
+    floor.item("RESIN", needs_qc=True, unit_cost=Decimal(2))
+    ordered(floor, "RESIN", 100)
+    floor.say("bob", "/lang zh-Hans")
+    floor.inbox("bob")
+    floor.say("carol", "/receive RESIN 100 po PO-1")
+    arrived = floor.inbox("bob")
+    assert [r.keys() for r in arrived] == [["gr.told_qc"]] and "等待质检" in arrived[0]
+    floor.say("carol", "/qc GR-1 90 reject 10 dented")
+    told = floor.inbox("bob")
+    assert [r.keys() for r in told] == [["gr.told_qc_done"]]
+    assert "合格 90 pcs" in told[0] and "dented" in told[0] and "仍有 10 pcs 在途" in told[0]

@@ -130,23 +130,42 @@ def holders(s: Session, role: str) -> list[User]:
 
 
 def to_warehouse(
-    s: Session, settings: Settings, warehouse_id: int, notice: Notice, dedupe: str, role: str
+    s: Session,
+    settings: Settings,
+    warehouse_id: int,
+    notice: Notice,
+    dedupe: str,
+    role: str,
+    *,
+    people: Iterable[User] | None = None,
+    skip: Iterable[int] = (),
+    here: tuple[str, str] | None = None,
 ) -> Reach:
     """The rule for "tell the warehouse": its bound chats; else the people holding `role`
-    (its keepers) directly; else the admins, with the fix; else nobody — and say so."""
+    (its keepers; `people` when the flow knows better) directly, but not those in `skip`;
+    else the admins, with the fix; else nobody — and say so.
+
+    `here` is the (platform, chat id) the sender is in: when it is a bound chat, it already
+    sees the reply, so it counts as reached without a second copy."""
     wh = s.get(Warehouse, warehouse_id)
     code = wh.code if wh else "?"
     reach = Reach(nobody=Notice("route.nobody_keeper", {"wh": code, "role": role}))
     for chat in bound_chats(s, warehouse_id):
-        enqueue(s, chat.platform, chat.platform_chat_id, notice, f"{dedupe}:c{chat.id}")
         reach.chats.append(chat.title or chat.platform_chat_id)
+        if here is not None and (chat.platform, chat.platform_chat_id) == here:
+            continue
+        enqueue(s, chat.platform, chat.platform_chat_id, notice, f"{dedupe}:c{chat.id}")
     if reach.chats:
         return reach
-    people = to_people(s, holders(s, role), notice, dedupe)
-    if people.anyone:
-        reach.people = people.people
+    skipped = set(skip)
+    candidates = [
+        u for u in (holders(s, role) if people is None else people) if u.id not in skipped
+    ]
+    direct = to_people(s, candidates, notice, dedupe)
+    if direct.anyone:
+        reach.people = direct.people
         return reach
-    told = to_admins(s, settings, notice, dedupe)
+    told = to_admins(s, settings, notice, dedupe, skip=skipped)
     reach.people = told.people
     reach.fallback = Notice("route.only_admins", {"wh": code, "role": role})
     return reach
