@@ -423,13 +423,14 @@ def refresh_stock(
     close those that no longer hold, wake snoozes that ran out — and announce them."""
     findings = all_stock_findings(reports.load_levels(s, thresholds_only=True))
     if opens is not None:
-        active = set(
-            s.execute(
+        active = {
+            (r.item_id, r.reason, r.ref)
+            for r in s.execute(
                 select(Alert.item_id, Alert.reason, Alert.ref).where(
                     Alert.closed_at.is_(None), Alert.reason.in_(STOCK)
                 )
-            ).tuples()
-        )
+            )
+        }
         findings = {k: f for k, f in findings.items() if k[0] in opens or k in active}
     outcome = reconcile(s, findings, now, reasons=STOCK, seen_at=now)
     if outcome.changed:
