@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from stockbot.flows import alerts
-from stockbot.flows.notices import render
+from stockbot.flows import alert_scan, alerts
+from stockbot.flows.notices import render, render_for
 from stockbot.replies import Fields, Reply, Table
 from stockbot.scheduler.options import Options, set_options
 from stockbot.store.catalog import default_location, ensure_batch, ensure_warehouse
@@ -60,8 +60,8 @@ def group_messages(db) -> list[Reply]:  # type: ignore[no-untyped-def]
         rows = s.scalars(
             select(OutboxMessage).where(OutboxMessage.target == "group").order_by(OutboxMessage.id)
         ).all()
-        replies = [render(r.payload, "en", "Asia/Shanghai") for r in rows]
-        return [r for r in replies if not any(k.startswith("mr.") for k in r.keys())]
+        replies = [render_for(s, settings(), r.platform, r.target, r.payload) for r in rows]
+        return [r for r in replies if not any(k.startswith("mr.") for k in r.keys()[:])]
 
 
 def fields(reply: Reply) -> dict[str, str]:
@@ -168,7 +168,8 @@ def test_snooze_hides_the_warning_for_a_day(floor, db, clock):
     reply = floor.press("carol", "Snooze 1 day")
     assert reply.plain() == "😴 BOLT-M8 M8 bolt: snoozed by Carol until 03-03 10:00."
     again = floor.press("erin", "Snooze 1 day")
-    assert "already snoozed by Carol until 03-03 10:00" in again
+    assert again.keys() == ["wf.already", "alert.note.snoozed"]
+    assert "already snoozed by Carol at 10:00" in again and "until 03-03 10:00" in again
     clock.move(hours=23)
     issue(floor, 5)
     alerts.scan(floor.db)
@@ -203,7 +204,8 @@ def test_acknowledge_keeps_it_quiet_until_stock_is_back(floor, db, clock):
     assert len(group_messages(db)) == 1
     floor.say("carol", "/receive BOLT-M8 100")
     assert "back above its reorder point" in group_messages(db)[-1]
-    assert "no longer short" in floor.press("carol", "Snooze 1 day")
+    late = floor.press("carol", "Snooze 1 day")
+    assert late.keys() == ["wf.closed", "alert.note.closed"] and "no longer short" in late
 
 
 def test_staff_cannot_snooze_and_a_refused_press_writes_nothing(floor, db):
@@ -332,7 +334,7 @@ def test_a_failing_evaluation_never_refuses_the_posting(floor, db, monkeypatch):
     def boom(*_a, **_k):  # type: ignore[no-untyped-def]
         raise RuntimeError("bug in alerts")
 
-    monkeypatch.setattr(alerts, "reconcile", boom)
+    monkeypatch.setattr(alert_scan, "reconcile", boom)
     issue(floor, 60)
     assert floor.on_hand(floor.bolt) == Decimal(40)
     assert group_messages(db) == []

@@ -12,9 +12,13 @@ DEMO_DB = "stockbot-demo.db"
 
 
 def _open(args: argparse.Namespace, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    """The database with the flows' event handlers on it: an import posts like a chat does."""
+    from stockbot.config import get_settings
+    from stockbot.flows.wiring import subscribe
     from stockbot.store.db import open_database
 
-    return open_database(getattr(args, "database_url", None), upgrade=upgrade)
+    db = open_database(getattr(args, "database_url", None), upgrade=upgrade)
+    return subscribe(db, get_settings())
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

@@ -10,13 +10,15 @@ recipient's language and timezone, looked up when the message is delivered).
 
 Parameters are JSON. Plain values are the user's text and are escaped for Text markup; the
 helpers below mark values that the reader's locale changes:
-`L(key, **p)` a nested catalogue text, `At(dt)` a time of day, `Day(d)` a date, `Q(qty, unit)`
-a quantity, `Money(x)` an amount.
+`L(key, **p)` a nested catalogue text, `At(dt)` a time of day, `When(dt)` a day and time,
+`Day(d)` a date, `Q(qty, unit)` a quantity, `Money(x)` an amount. A `Grid` adds label/value
+fields or a table whose cells are such parameters.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from stockbot.config import Settings
 from stockbot.i18n import t
-from stockbot.replies import Block, Button, Buttons, Reply, Text, md_escape
+from stockbot.replies import Block, Button, Buttons, Fields, Reply, Table, Text, md_escape
 from stockbot.store import outbox
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, User, UserIdentity
@@ -44,6 +46,11 @@ def L(key: str, **params: Param) -> dict[str, Any]:
 def At(at: datetime) -> dict[str, str]:
     """A moment, shown as HH:MM in the reader's timezone."""
     return {"$at": as_utc(at).isoformat()}
+
+
+def When(at: datetime) -> dict[str, str]:
+    """A moment with its day, shown as MM-DD HH:MM in the reader's timezone (a snooze's end)."""
+    return {"$at": as_utc(at).isoformat(), "f": "%m-%d %H:%M"}
 
 
 def Day(day: date) -> dict[str, str]:
@@ -71,6 +78,19 @@ class Act:
 
 
 @dataclass(frozen=True, slots=True)
+class Grid:
+    """Label/value fields (a card's numbers) or a table (a digest, a list) whose cells are
+    parameters like any other: catalogue texts, quantities, user text (plain, not markup)."""
+
+    rows: tuple[tuple[Param, ...], ...]
+    headers: tuple[Param, ...] = ()
+    """Column headers: a table when given, label/value fields when empty."""
+
+    def dump(self) -> dict[str, Any]:
+        return {"rows": [list(r) for r in self.rows], "headers": list(self.headers)}
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """One message for one or many readers: text lines (key + params) and buttons."""
 
@@ -79,21 +99,24 @@ class Notice:
     buttons: tuple[Act, ...] = ()
     more: tuple[tuple[str, dict[str, Param]], ...] = ()
     """Further text lines after the first, each a key and its parameters."""
+    grid: Grid | None = None
+    """Fields or a table, shown right after the first line."""
 
     def dump(self) -> dict[str, Any]:
-        return {
-            "notice": {
-                "lines": [[self.key, self.params], *[[k, p] for k, p in self.more]],
-                "buttons": [
-                    {"key": b.key, "params": b.params, "action_id": b.action_id, "style": b.style}
-                    for b in self.buttons
-                ],
-            }
+        notice: dict[str, Any] = {
+            "lines": [[self.key, self.params], *[[k, p] for k, p in self.more]],
+            "buttons": [
+                {"key": b.key, "params": b.params, "action_id": b.action_id, "style": b.style}
+                for b in self.buttons
+            ],
         }
+        if self.grid is not None:
+            notice["grid"] = self.grid.dump()
+        return {"notice": notice}
 
     def then(self, key: str, **params: Param) -> Notice:
         """The same notice with one more line."""
-        return Notice(self.key, self.params, self.buttons, (*self.more, (key, params)))
+        return replace(self, more=(*self.more, (key, params)))
 
     def render(self, lang: str, tz: str, *, ephemeral: bool = False) -> Reply:
         return render(self.dump(), lang, tz, ephemeral=ephemeral)
@@ -107,24 +130,42 @@ def money(amount: Decimal) -> str:
     return f"{Decimal(amount).quantize(Decimal('0.01')):,}"
 
 
-def _value(v: Param, lang: str, tz: str) -> str:
-    """One parameter as markup for `lang`/`tz`; plain values are user text, escaped."""
+Escape = Callable[[str], str]
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _value(v: Param, lang: str, tz: str, esc: Escape = md_escape) -> str:
+    """One parameter as markup for `lang`/`tz`; plain values are user text, escaped (`esc`:
+    markup for Text lines, nothing for the plain cells of fields and tables)."""
     if isinstance(v, dict):
         if "$t" in v:
-            return text(v["$t"], v.get("p") or {}, lang, tz)
+            return text(v["$t"], v.get("p") or {}, lang, tz, esc)
         if "$at" in v:
-            return local(datetime.fromisoformat(v["$at"]), tz)
+            return local(datetime.fromisoformat(v["$at"]), tz, fmt=v.get("f") or "%H:%M")
         if "$day" in v:
             return str(v["$day"])
         if "$q" in v:
-            return md_escape(f"{fmt_qty(Decimal(v['$q']))} {v.get('u') or ''}".strip())
+            return esc(f"{fmt_qty(Decimal(v['$q']))} {v.get('u') or ''}".strip())
         if "$m" in v:
             return money(Decimal(v["$m"]))
-    return md_escape("" if v is None else str(v))
+    return esc("" if v is None else str(v))
 
 
-def text(key: str, params: dict[str, Param], lang: str, tz: str) -> str:
-    return t(key, lang, **{k: _value(v, lang, tz) for k, v in params.items()})
+def text(key: str, params: dict[str, Param], lang: str, tz: str, esc: Escape = md_escape) -> str:
+    return t(key, lang, **{k: _value(v, lang, tz, esc) for k, v in params.items()})
+
+
+def _grid(grid: dict[str, Any], lang: str, tz: str) -> Block:
+    def cells(row: list[Param]) -> list[str]:
+        return [_value(c, lang, tz, _plain) for c in row]
+
+    rows = [cells(r) for r in grid.get("rows") or []]
+    if grid.get("headers"):
+        return Table(headers=cells(grid["headers"]), rows=rows)
+    return Fields(rows=[(r[0], r[1]) for r in rows])
 
 
 def render(payload: dict[str, Any], lang: str, tz: str, *, ephemeral: bool = False) -> Reply:
@@ -136,6 +177,8 @@ def render(payload: dict[str, Any], lang: str, tz: str, *, ephemeral: bool = Fal
     blocks: list[Block] = [
         Text(text=text(key, params, lang, tz), key=key) for key, params in notice["lines"]
     ]
+    if notice.get("grid"):
+        blocks.insert(1, _grid(notice["grid"], lang, tz))
     if notice.get("buttons"):
         blocks.append(
             Buttons(

@@ -117,13 +117,15 @@ def bound_chats(s: Session, warehouse_id: int) -> list[Chat]:
     return list(s.scalars(select(Chat).where(Chat.warehouse_id == warehouse_id).order_by(Chat.id)))
 
 
-def holders(s: Session, role: str) -> list[User]:
-    """Active people holding `role` itself (admins, who may do everything, are not counted)."""
+def holders(s: Session, *roles: str) -> list[User]:
+    """Active people holding one of `roles` itself (admins, who may do everything, are not
+    counted unless asked for)."""
     return list(
         s.scalars(
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == role, User.active.is_(True))
+            .where(UserRole.role.in_(roles), User.active.is_(True))
+            .distinct()
             .order_by(User.id)
         )
     )
@@ -147,9 +149,8 @@ def to_warehouse(
 
     `here` is the (platform, chat id) the sender is in: when it is a bound chat, it already
     sees the reply, so it counts as reached without a second copy."""
-    wh = s.get(Warehouse, warehouse_id)
-    code = wh.code if wh else "?"
-    reach = Reach(nobody=Notice("route.nobody_keeper", {"wh": code, "role": role}))
+    reach = Reach(nobody=nobody_keeper(s, warehouse_id, role))
+    code = reach.nobody.params["wh"]
     for chat in bound_chats(s, warehouse_id):
         reach.chats.append(chat.title or chat.platform_chat_id)
         if here is not None and (chat.platform, chat.platform_chat_id) == here:
@@ -184,6 +185,12 @@ def to_admins(
         enqueue(s, platform, f"user:{uid}", notice, f"{dedupe}:b{n}")
         reach.people.append(uid)
     return reach
+
+
+def nobody_keeper(s: Session, warehouse_id: int, role: str = "keeper") -> Notice:
+    """What to say when nothing about `warehouse_id` could reach anyone, with the fix."""
+    wh = s.get(Warehouse, warehouse_id)
+    return Notice("route.nobody_keeper", {"wh": wh.code if wh else "?", "role": role})
 
 
 def nobody_can(no: str, act: str, role: str, *, amount: object | None = None) -> Notice:

@@ -117,6 +117,7 @@ class Input:
 
 StepFn = Callable[[Ctx, Session, Any, Input], Reply]
 LimitFn = Callable[[Ctx, Session, Any], Decimal | None]
+NoteFn = Callable[[Session, Any], tuple[str, dict[str, Any]] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +149,19 @@ class Workflow:
         *,
         requester_attr: str = "requester_id",
         silent_actions: tuple[str, ...] = ("request",),
+        system_states: tuple[str, ...] = (),
+        note: NoteFn | None = None,
     ) -> None:
+        """`system_states`: states the document reaches with no person acting (an alert closed
+        because the stock is back): "already" names nobody for them. `note`: one more line for
+        "already …" about the document as it is now (snoozed until when, which item)."""
         self.doc_type = doc_type
         self.prefix = prefix
         self.model = model
         self.requester_attr = requester_attr
         self.silent_actions = silent_actions
+        self.system_states = system_states
+        self.note = note
         self.steps: dict[str, Step] = {}
         self._re = re.compile(rf"^\s*{prefix}[-#]?0*(\d{{1,9}})\s*$", re.IGNORECASE)
 
@@ -225,11 +233,10 @@ class Workflow:
         s.refresh(doc)
         last = last_decision(s, self.doc_type, doc.id)
         no, state = self.number(doc.id), self.state_label(doc.state)
-        if last is None or last.action in self.silent_actions:
-            return self.refusal(ctx, Notice("wf.closed", {"no": no, "state": state}))
-        return self.refusal(
-            ctx,
-            Notice(
+        if last is None or last.action in self.silent_actions or doc.state in self.system_states:
+            said = Notice("wf.closed", {"no": no, "state": state})
+        else:
+            said = Notice(
                 "wf.already",
                 {
                     "no": no,
@@ -237,8 +244,11 @@ class Workflow:
                     "who": display_name(s, last.actor_id),
                     "at": At(last.created_at),
                 },
-            ),
-        )
+            )
+        line = self.note(s, doc) if self.note is not None else None
+        if line is not None:
+            said = said.then(line[0], **line[1])
+        return self.refusal(ctx, said)
 
     @staticmethod
     def refusal(ctx: Ctx, notice: Notice) -> Refusal:
