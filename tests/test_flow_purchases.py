@@ -167,15 +167,20 @@ def test_bug4_an_admin_gives_level_one_and_a_small_approver_the_second_signature
 def test_bug4_when_nobody_can_give_level_two_everyone_concerned_hears_it_at_once(floor):
     floor.item("PRESS", unit_cost=Decimal(2000))
     floor.say("alice", "/purchase press 100")  # 200,000, by the only admin
-    floor.inbox("alice")
+    for who in ("alice", "dave", "frank"):
+        floor.inbox(who)  # the level-1 cards
     reply = floor.say("frank", "/approve PR-1")  # frank's 100,000 does not cover it
     assert reply.keys() == ["pr.level_done", "route.nobody_role"]
     assert "200,000.00" in reply.plain()
     told = floor.inbox("alice")  # the requester, and the admins: nobody is left out
     assert any(said(r, "route.nobody_role") for r in told)
     assert floor.inbox("dave") == [] and floor.inbox("frank") == []
-    pending = floor.say("alice", "/pending")
-    assert said(pending, "pending.stuck") and "PR-00001" in pending.plain()
+    pending = floor.say("alice", "/pending")  # the admin: nobody can act on PR-00001
+    assert said(pending, "pending.stuck") and said(pending, "pending.mine")
+    stuck = next(b for b in pending.blocks if getattr(b, "key", None) == "pending.stuck")
+    assert "PR-00001" in stuck.plain() and "/role @name approver 200000" in stuck.plain()
+    for approver in ("dave", "frank"):
+        assert "PR-00001" not in floor.say(approver, "/pending").plain()
 
 
 def test_a_purchase_nobody_may_approve_says_so_when_it_is_raised(db):

@@ -17,6 +17,7 @@ FLOW_MODULES = (
     "stocktake",
     "audit",
     "admin",
+    "pending",
     "alerts",
     "summary",
 )

@@ -30,10 +30,10 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 import stockbot.messages.purchases  # noqa: F401  (registers the catalogue)
@@ -162,7 +162,7 @@ def _need(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Decimal | None:
             return Decimal(pr.amount)
         return min(Decimal(pr.amount), ctx.settings.purchase_second_level_over)
     first = _approval(s, pr.id, 1)
-    if first is not None:
+    if first is not None and first.actor_id is not None:
         covered = approval_limit(s, first.actor_id)
         if covered is None or covered >= pr.amount:
             return None  # the first signature's limit covers it: any other approver signs
@@ -236,12 +236,13 @@ def purchase(
         pr.number = WF.number(pr.id)
         s.flush()
         if token is not None:  # the shortage button makes one request, however often pressed
-            claimed = s.execute(
+            claim = (
                 update(ActionToken)
                 .where(ActionToken.token == token, ActionToken.action == "purchase")
                 .values(action="purchased", payload={"pr": pr.id})
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
+            claimed = cast(CursorResult[Any], s.execute(claim)).rowcount
             if claimed != 1:
                 raise _shortage_done(ctx, s, token)
             shortage.link_purchase(s, incident, pr.id)
