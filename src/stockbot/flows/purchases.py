@@ -169,11 +169,6 @@ def _need(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Decimal | None:
     return Decimal(pr.amount)
 
 
-def need(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Decimal | None:
-    """Public face of the rule, for reminders and reports."""
-    return _need(ctx, s, pr)
-
-
 def _item(s: Session, pr: PurchaseRequest) -> Item:
     item = s.get(Item, pr.item_id)
     assert item is not None
