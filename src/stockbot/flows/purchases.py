@@ -277,9 +277,7 @@ def _card(s: Session, pr: PurchaseRequest, item: Item, level: int) -> Notice:
     return Notice("pr.card", params, buttons)
 
 
-def _route_card(
-    ctx: Ctx, s: Session, pr: PurchaseRequest, card: Notice, reply: Notice
-) -> Notice:
+def _route_card(ctx: Ctx, s: Session, pr: PurchaseRequest, card: Notice, reply: Notice) -> Notice:
     """The card to exactly the people who may approve now; when nobody can, `reply` says so
     and the admins hear it (the requester is told by the caller: `reply` is theirs or goes
     to them)."""
@@ -297,7 +295,7 @@ def _route_card(
 
 
 def stuck_notice(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Notice:
-    """"Nobody can approve PR-…": why (no approver at all, or no limit high enough)."""
+    """The "nobody can approve PR-…" notice: why (no approver at all, or no limit high enough)."""
     needed = _need(ctx, s, pr)
     amount = Money(needed) if needed is not None else None
     return routing.nobody_can(pr.number, "approve", "approver", amount=amount)

@@ -4,8 +4,7 @@ from stockbot.i18n import register
 
 MESSAGES = {
     "pr.created": {
-        "en": "{no}: {qty} {item} from {supplier}, amount {amount} — waiting for approval"
-        "{levels}.",
+        "en": "{no}: {qty} {item} from {supplier}, amount {amount} — waiting for approval{levels}.",
         "zh-Hans": "{no}：采购 {item} {qty}，供应商 {supplier}，金额 {amount}，等待审批{levels}。",
     },
     "pr.two_levels": {"en": " (two approvals needed)", "zh-Hans": "（需两级审批）"},
@@ -34,8 +33,7 @@ MESSAGES = {
     },
     "pr.cancelled": {"en": "{no} cancelled by {who}.", "zh-Hans": "{no} 已由 {who} 取消。"},
     "pr.level_already": {
-        "en": "Level {level} of {no} was already approved by {who} at {at}; "
-        "nothing was changed.",
+        "en": "Level {level} of {no} was already approved by {who} at {at}; nothing was changed.",
         "zh-Hans": "{no} 的第 {level} 级已由 {who} 于 {at} 批准，未做任何更改。",
     },
     "pr.state.pending": {"en": "waiting for approval", "zh-Hans": "待审批"},
@@ -57,8 +55,7 @@ MESSAGES = {
         "zh-Hans": "{item} {qty}（金额 {amount}）数额过大，未做任何更改。",
     },
     "pr.from_shortage_done": {
-        "en": "This shortage already became {no}, requested by {who} at {at}; "
-        "nothing was changed.",
+        "en": "This shortage already became {no}, requested by {who} at {at}; nothing was changed.",
         "zh-Hans": "该缺料已由 {who} 于 {at} 提交采购申请 {no}，未做任何更改。",
     },
     "pr.btn.approve": {"en": "Approve", "zh-Hans": "批准"},
