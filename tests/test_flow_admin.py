@@ -268,3 +268,50 @@ def test_only_admins_link_and_a_malformed_identity_is_refused(floor):
     assert "Only an admin" in floor.say("bob", "/link @bob telegram:1").plain()
     assert "is not an identity" in floor.say("alice", "/link @bob 12345").plain()
     assert row_counts(floor.db) == before
+
+
+# --- /pending: who can act on every waiting document (issue 8, bug 4) ---------------------------
+
+
+def _block(reply, key: str) -> str:  # type: ignore[no-untyped-def]
+    """The text of the /pending section `key` ("" when the section is absent)."""
+    return next((b.plain() for b in reply.blocks if getattr(b, "key", None) == key), "")
+
+
+def test_pending_names_who_can_act_on_each_waiting_request(floor):
+    floor.item("MOTOR", stock=10, unit_cost=Decimal(800))
+    floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
+    floor.say("bob", "/request motor 2")  # 1,600: dave, frank, alice
+    floor.say("bob", "/purchase BOLT-M8 1000")  # 500: dave, frank, alice
+    mine = _block(floor.say("bob", "/pending"), "pending.mine")
+    assert "MR-00001" in mine and "PR-00001" in mine
+    assert mine.count("Alice, Dave, Frank") == 2
+    to_approve = _block(floor.say("dave", "/pending"), "pending.to_approve")
+    assert "MR-00001" in to_approve and "PR-00001" in to_approve
+    assert "Alice, Dave, Frank" in to_approve
+
+
+def test_pending_lists_a_second_level_for_exactly_the_people_who_can_give_it(floor):
+    floor.item("PRESS", unit_cost=Decimal(2000))
+    floor.say("bob", "/purchase press 100")  # 200,000
+    floor.say("dave", "/approve PR-1")  # level 1 (dave's 5,000 covers the threshold)
+    assert "PR-00001" not in floor.say("dave", "/pending").plain()  # gave level 1
+    assert "PR-00001" not in floor.say("frank", "/pending").plain()  # 100,000 < 200,000
+    reply = floor.say("alice", "/pending")
+    assert "PR-00001" in _block(reply, "pending.to_approve") and "L2/2" in reply.plain()
+    assert "Approve PR-00001" in [b.label for b in reply.buttons()]
+    assert "Alice" in _block(floor.say("bob", "/pending"), "pending.mine")
+    assert floor.press("alice", "Approve PR-00001").keys()[0] == "pr.ordered"
+
+
+def test_pending_shows_open_shortages_to_purchasers_with_the_purchase_that_resolves_them(floor):
+    floor.item("BOLT-M8", stock=5, reorder_qty=Decimal(200), unit_cost=Decimal("0.5"))
+    floor.item("NUT-M8", stock=1)
+    floor.say("bob", "/request BOLT-M8 20")
+    floor.press("bob", "Request purchase")
+    floor.say("bea", "/request NUT-M8 3 for WO-5")
+    for who in ("erin", "alice"):
+        shortages = _block(floor.say(who, "/pending"), "pending.shortages")
+        assert "SH-00001" in shortages and "PR-00001 (waiting for approval)" in shortages
+        assert "SH-00002" in shortages and "WO-5" in shortages and "no purchase yet" in shortages
+    assert "SH-00001" not in floor.say("bob", "/pending").plain()  # staff: not theirs to buy

@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from stockbot.replies import Reply
 from stockbot.store.catalog import upsert_supplier
 from stockbot.store.models import (
     Decision,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequest,
+    ShortageIncident,
 )
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import set_clock
@@ -35,6 +37,11 @@ def suppliers(floor: Floor) -> dict[str, int]:
             code: upsert_supplier(s, code, name=name).id
             for code, name in [("ACME", "Acme Hardware"), ("BETA", "Beta Metals")]
         }
+
+
+def said(reply: Reply, key: str) -> bool:
+    """The reply carries the catalogue message `key` (whatever language it is in)."""
+    return key in set(reply.keys())
 
 
 def on_order(floor: Floor, item_id: int) -> Decimal:
@@ -98,15 +105,17 @@ def test_over_5000_dave_approves_level_one_and_frank_the_final_level(floor):
     assert "level 1 of 2" in floor.inbox("dave")[0].plain()  # 5,000 covers level 1
 
     first = floor.press("dave", "Approve")
-    assert "level 1 approved by Dave" in first.plain()
+    assert first.keys() == ["pr.level_done", "route.people"]
     assert pos(floor) == [] and on_order(floor, pump) == 0
-    assert "level 1 approved by Dave" in floor.inbox("bob")[0].plain()
-    assert floor.inbox("dave") == []  # level 2 needs a limit of 6,000: not dave's card
+    assert said(floor.inbox("bob")[0], "pr.level_done")
+    # dave's limit did not cover 6,000: level 2 needs one that does, and not dave again
+    assert floor.inbox("dave") == []
     card = floor.inbox("frank")
     assert "level 2 of 2" in card[-1].plain()
+    assert card[-1].keys() == ["pr.card"] and floor.inbox("alice")[-1].keys() == ["pr.card"]
 
     final = floor.press("frank", "Approve")
-    assert "approved by Frank" in final.plain() and "PO-00001" in final.plain()
+    assert final.keys()[0] == "pr.ordered" and "PO-00001" in final.plain()
     assert "BETA" in final.plain() and "expected 2025-06-05" in final.plain()
     assert on_order(floor, pump) == 5
     with floor.db.read() as s:
@@ -121,16 +130,68 @@ def test_over_5000_dave_approves_level_one_and_frank_the_final_level(floor):
 def test_the_same_approver_cannot_approve_both_levels(floor):
     pump = floor.item("PUMP", unit_cost=Decimal(1200))
     floor.say("bob", "/purchase pump 5")
-    assert "level 1 approved by Frank" in floor.say("frank", "/approve PR-1").plain()
+    assert floor.say("frank", "/approve PR-1").keys()[0] == "pr.level_done"
     before = row_counts(floor.db)
-    again = floor.say("frank", "/approve PR-00001")
-    assert "You already approved level 1 of PR-00001" in again.plain()
-    assert "different approver" in again.plain()
-    over = floor.say("dave", "/approve PR-1")
-    assert "limit is at least 6,000.00; yours is 5,000.00" in over.plain()
+    assert floor.say("frank", "/approve PR-00001").keys() == ["wf.twice"]
+    assert floor.press("frank", "Approve").keys() == ["wf.twice"]  # the level-2 card
     assert row_counts(floor.db) == before and pos(floor) == []
-    assert "PO-00001" in floor.say("alice", "/approve PR-1").plain()
+    # frank's 100,000 covered the 6,000: any other approver gives the second signature
+    assert floor.say("dave", "/approve PR-1").keys()[0] == "pr.ordered"
     assert on_order(floor, pump) == 5
+
+
+def test_the_second_level_needs_a_limit_covering_the_amount_when_the_first_did_not(floor):
+    floor.item("PRESS", unit_cost=Decimal(2000))
+    floor.say("bob", "/purchase press 100")  # 200,000: over frank's 100,000
+    assert floor.say("dave", "/approve PR-1").keys()[0] == "pr.level_done"
+    before = row_counts(floor.db)
+    over = floor.say("frank", "/approve PR-1")
+    assert over.keys() == ["wf.over_limit"] and "200,000.00" in over.plain()
+    assert row_counts(floor.db) == before
+    assert floor.say("alice", "/approve PR-1").keys()[0] == "pr.ordered"
+
+
+def test_bug4_an_admin_gives_level_one_and_a_small_approver_the_second_signature(floor):
+    floor.item("PRESS", unit_cost=Decimal(1500))
+    floor.say("bob", "/purchase press 100")  # 150,000: over frank's limit, over the threshold
+    first = floor.press("alice", "Approve")
+    assert first.keys() == ["pr.level_done", "route.people"]
+    assert "Dave" in first.plain() and "Frank" in first.plain()  # who may sign now
+    assert "level 2 of 2" in floor.inbox("dave")[-1].plain()
+    assert not any("level 2" in r.plain() for r in floor.inbox("alice"))
+    final = floor.press("dave", "Approve")
+    assert final.keys()[0] == "pr.ordered" and "PO-00001" in final.plain()
+    assert len(pos(floor)) == 1
+
+
+def test_bug4_when_nobody_can_give_level_two_everyone_concerned_hears_it_at_once(floor):
+    floor.item("PRESS", unit_cost=Decimal(2000))
+    floor.say("alice", "/purchase press 100")  # 200,000, by the only admin
+    for who in ("alice", "dave", "frank"):
+        floor.inbox(who)  # the level-1 cards
+    reply = floor.say("frank", "/approve PR-1")  # frank's 100,000 does not cover it
+    assert reply.keys() == ["pr.level_done", "route.nobody_role"]
+    assert "200,000.00" in reply.plain()
+    told = floor.inbox("alice")  # the requester, and the admins: nobody is left out
+    assert any(said(r, "route.nobody_role") for r in told)
+    assert floor.inbox("dave") == [] and floor.inbox("frank") == []
+    pending = floor.say("alice", "/pending")  # the admin: nobody can act on PR-00001
+    assert said(pending, "pending.stuck") and said(pending, "pending.mine")
+    stuck = next(b for b in pending.blocks if getattr(b, "key", None) == "pending.stuck")
+    assert "PR-00001" in stuck.plain() and "/role @name approver 200000" in stuck.plain()
+    for approver in ("dave", "frank"):
+        assert "PR-00001" not in floor.say(approver, "/pending").plain()
+
+
+def test_a_purchase_nobody_may_approve_says_so_when_it_is_raised(db):
+    lonely = Floor(db)
+    with db.write() as s:
+        from stockbot.store.catalog import ensure_user
+
+        ensure_user(s, "console", "bob", "Bob")
+    lonely.item("BOLT-M8", unit_cost=Decimal("0.5"))
+    reply = lonely.say("bob", "/purchase BOLT-M8 100")
+    assert reply.keys() == ["pr.created", "route.nobody_role"]
 
 
 def test_nobody_approves_their_own_purchase_request(floor):
@@ -138,9 +199,8 @@ def test_nobody_approves_their_own_purchase_request(floor):
     floor.say("dave", "/purchase BOLT-M8 100")
     assert floor.inbox("dave") == []  # no card to the requester
     before = row_counts(floor.db)
-    reply = floor.say("dave", "/approve PR-1")
-    assert "cannot approve your own purchase request" in reply.plain()
-    assert "cannot reject your own" in floor.press("dave", "Reject").plain()
+    assert floor.say("dave", "/approve PR-1").keys() == ["wf.not_requester"]
+    assert floor.press("dave", "Reject").keys() == ["wf.not_requester"]
     assert row_counts(floor.db) == before
 
 
@@ -162,9 +222,10 @@ def test_pressing_approve_twice_orders_once_and_says_who_did_it(floor):
     floor.press_id("dave", button.action_id)
     before = row_counts(floor.db)
     again = floor.press_id("dave", button.action_id)
-    assert "PR-00001 was already approved by Dave at 10:00 (PO-00001)" in again.plain()
+    assert again.keys() == ["wf.already"]
+    assert "PR-00001 was already approved and ordered by Dave at 10:00" in again.plain()
     late = floor.press("frank", "Approve", nth_newest=1)
-    assert "already approved by Dave" in late.plain()
+    assert late.keys() == ["wf.already"] and "Dave" in late.plain()
     assert row_counts(floor.db) == before
     assert len(pos(floor)) == 1 and on_order(floor, bolt) == 100
 
@@ -175,7 +236,9 @@ def test_a_level_one_button_pressed_twice_approves_level_one_once(floor):
     button = floor.button("Approve")
     floor.press_id("dave", button.action_id)
     before = row_counts(floor.db)
+    assert floor.press_id("dave", button.action_id).keys() == ["wf.twice"]
     again = floor.press_id("frank", button.action_id)
+    assert again.keys() == ["pr.level_already"]
     assert "Level 1 of PR-00001 was already approved by Dave at 10:00" in again.plain()
     assert row_counts(floor.db) == before
     with floor.db.read() as s:
@@ -186,11 +249,12 @@ def test_a_rejection_asks_for_the_reason_and_tells_the_requester(floor):
     floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
     floor.say("bob", "/purchase BOLT-M8 100")
     ask = floor.press("dave", "Reject")
-    assert "Why is PR-00001 rejected" in ask.plain()
+    assert ask.keys() == ["wf.ask_reason"] and ask.asks
     done = floor.say("dave", "we have 500 in WH2, transfer them")
-    assert "PR-00001 rejected by Dave" in done.plain() and "500 in WH2" in done.plain()
-    assert "rejected by Dave" in floor.inbox("bob")[0].plain()
-    assert "already rejected by Dave" in floor.press("frank", "Approve").plain()
+    assert done.keys() == ["pr.rejected"] and "500 in WH2" in done.plain()
+    assert floor.inbox("bob")[0].keys() == ["pr.rejected"]
+    stale = floor.press("frank", "Approve")
+    assert stale.keys() == ["wf.already"] and "Dave" in stale.plain()
     assert pos(floor) == []
     with floor.db.read() as s:
         d = s.scalars(select(Decision).where(Decision.action == "reject")).one()
@@ -198,24 +262,39 @@ def test_a_rejection_asks_for_the_reason_and_tells_the_requester(floor):
         assert s.get(PurchaseRequest, 1).state == "rejected"
 
 
+def test_a_reason_given_after_someone_else_approved_closes_the_question(floor):
+    floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
+    floor.say("bob", "/purchase BOLT-M8 100")
+    floor.press("dave", "Reject")
+    floor.press("frank", "Approve")
+    late = floor.say("dave", "too expensive")
+    assert late.keys() == ["wf.already"] and "Frank" in late.plain()
+    assert not said(floor.say("dave", "thanks"), "wf.already")
+
+
 def test_a_typed_rejection_needs_a_reason(floor):
     floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
     floor.say("bob", "/purchase BOLT-M8 100")
     before = row_counts(floor.db)
-    assert "reason" in floor.say("frank", "/reject PR-1").plain().lower()
+    refused = floor.say("frank", "/reject PR-1")  # the usage line: a reason is required
+    assert refused.ephemeral and not said(refused, "pr.rejected")
     assert row_counts(floor.db) == before
-    assert "rejected by Frank" in floor.say("frank", "/reject PR-1 wrong grade").plain()
+    assert floor.say("frank", "/reject PR-1 wrong grade").keys() == ["pr.rejected"]
 
 
-def test_the_requester_may_cancel_a_pending_request(floor):
+def test_the_requester_or_an_admin_may_cancel_a_pending_request(floor):
     floor.item("BOLT-M8", unit_cost=Decimal("0.5"))
     floor.say("bob", "/purchase BOLT-M8 100")
+    floor.say("bob", "/purchase BOLT-M8 200")
     before = row_counts(floor.db)
-    assert "Only the requester (Bob)" in floor.say("bea", "/cancel PR-1").plain()
+    assert "Only an admin" in floor.say("bea", "/cancel PR-1").plain()
     assert row_counts(floor.db) == before
-    assert "PR-00001 cancelled by Bob" in floor.say("bob", "/cancel PR-1").plain()
-    assert "already cancelled by Bob" in floor.press("dave", "Approve").plain()
-    assert "already cancelled by Bob" in floor.say("bob", "/cancel PR-1").plain()
+    assert floor.say("bob", "/cancel PR-1").keys() == ["pr.cancelled"]
+    assert floor.say("dave", "/approve PR-1").keys() == ["wf.already"]
+    again = floor.say("bob", "/cancel PR-1")
+    assert again.keys() == ["wf.already"] and "cancelled by Bob" in again.plain()
+    assert floor.say("alice", "/cancel PR-2").keys() == ["pr.cancelled"]
+    assert [r.keys() for r in floor.inbox("bob")] == [["pr.cancelled"]]
     assert pos(floor) == []
 
 
@@ -230,11 +309,15 @@ def test_the_shortage_button_raises_the_purchase_request_once(floor):
     )
     floor.say("bob", "/request BOLT-M8 20")
     reply = floor.press("bob", "Request purchase")
+    assert reply.keys()[0] == "pr.created"
     assert "PR-00001: 200 pcs BOLT-M8 from BETA Beta Metals" in reply.plain()
-    assert "Bob asks to buy 200 pcs" in floor.inbox("dave")[0].plain()
+    assert floor.inbox("dave")[0].keys() == ["pr.card"]
+    with floor.db.read() as s:
+        incident = s.scalars(select(ShortageIncident)).one()
+        assert (incident.state, incident.purchase_request_id) == ("open", 1)
     before = row_counts(floor.db)
     again = floor.press("bea", "Request purchase")
-    assert "already became PR-00001, requested by Bob" in again.plain()
+    assert again.keys() == ["pr.from_shortage_done"] and "Bob" in again.plain()
     assert row_counts(floor.db) == before
     floor.press("dave", "Approve")
     assert on_order(floor, bolt) == 200

@@ -18,6 +18,7 @@ FLOW_MODULES = (
     "undo",
     "history",
     "admin",
+    "pending",
     "alerts",
     "summary",
 )
