@@ -284,14 +284,12 @@ def _route_card(ctx: Ctx, s: Session, pr: PurchaseRequest, card: Notice, reply: 
     level = pr.levels_done + 1
     people = WF.who_can(ctx, s, pr, "approve")
     reach = routing.to_people(s, people, card, f"{pr.number}:approve:{level}")
-    line = reach.line()
-    if line is not None:
-        return reply.then(line[0], **line[1])
-    stuck = stuck_notice(ctx, s, pr)
-    routing.to_admins(
-        s, ctx.settings, stuck, f"{pr.number}:stuck:{level}", skip=[pr.requested_by or 0]
-    )
-    return reply.then(stuck.key, **stuck.params)
+    if not reach.anyone:
+        reach.nobody = stuck_notice(ctx, s, pr)
+        routing.to_admins(
+            s, ctx.settings, reach.nobody, f"{pr.number}:stuck:{level}", skip=[pr.requested_by or 0]
+        )
+    return reach.tell(reply)
 
 
 def stuck_notice(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Notice:
@@ -457,9 +455,7 @@ def _order(ctx: Ctx, s: Session, pr: PurchaseRequest, d: Decision) -> Reply:
     me = actor_id(ctx, s)
     buyers = [u for u in users_with_role(s, "purchaser") if u.id not in {me, pr.requested_by}]
     reach.people += routing.to_people(s, buyers, done, f"{po.number}:new").people
-    line = reach.line()
-    reply = done.then(line[0], **line[1]) if line is not None else done
-    return reply.render(ctx.lang, ctx.tz)
+    return reach.tell(done).render(ctx.lang, ctx.tz)
 
 
 @WF.step(
