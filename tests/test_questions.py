@@ -16,9 +16,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from stockbot.replies import Reply
 from stockbot.store.models import Conversation, Decision
 
 from transcript import Floor
+
+
+def keys(reply: Reply) -> list[str]:
+    """The message keys of a reply (a list: `"k" in keys(reply)` asks about keys, not text)."""
+    return reply.keys()
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ def test_a_reason_given_after_another_approver_decided_is_answered_once(floor, p
     after = floor.say("dave", "stock SPARE")  # a plain message, not a reason any more
     bystander = floor.say("bea", "stock SPARE")  # what anyone without a question gets
 
-    assert after.plain() == bystander.plain() and "wf.already" not in after.keys()
+    assert after.plain() == bystander.plain() and "wf.already" not in keys(after)
     assert late.keys() == ["wf.already"] and "Frank" in late.plain()
     assert asked.keys() == ["wf.ask_reason"]
     with floor.db.read() as s:
