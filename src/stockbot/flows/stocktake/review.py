@@ -1,0 +1,190 @@
+"""Deciding on a count: the variance card to whoever may approve it, then approve (ONE posting
+of ADJUSTMENT lines, only where the count differs), reject (with a reason) or cancel.
+
+Approval is `WF.move` — a conditional update — and the posting's key is `count:<id>:adjust`,
+so a count is finalised once however often Approve is pressed. The approver's limit must cover
+the adjustment's value (`document.adjustment_value`), the same rule that picks who gets the card.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from stockbot.flows import routing
+from stockbot.flows.common import actor_id, fq, lock_item, token_for, users_with_role
+from stockbot.flows.context import Ctx
+from stockbot.flows.notices import Act, At, Money, Notice, Q
+from stockbot.flows.stocktake.document import (
+    DOC,
+    WF,
+    Variance,
+    adjustment_value,
+    adjustments,
+    asked,
+    clear_counters,
+    counters,
+    tell,
+    variances,
+)
+from stockbot.flows.workflow import Input
+from stockbot.i18n import t
+from stockbot.replies import Reply, Table
+from stockbot.store import ledger
+from stockbot.store.models import CountSession, Decision, User
+
+# --- submitting ----------------------------------------------------------------------------------
+
+
+def submit(ctx: Ctx, s: Session, session: CountSession) -> Reply:
+    """The last line is in (in the answer's unit of work): the count waits for approval, the
+    variance card goes to everyone who may approve it — or the truth when nobody can."""
+    WF.move(ctx, s, session, "submit", "submitted", source=("counting",))
+    clear_counters(s, session.id)
+    no = WF.number(session.id)
+    found, n = variances(s, session.id)
+    value = adjustment_value(ctx, s, session)
+    who = ", ".join(u.display_name for u in counters(s, session.id))
+    review = Notice(
+        "cnt.review",
+        {
+            "no": no,
+            "scope": session.scope,
+            "who": who,
+            "n": n,
+            "v": len(found),
+            "amount": Money(value),
+        },
+    )
+    for v in found:
+        review = review.then(
+            "cnt.variance",
+            item=v.item,
+            name=v.name,
+            place=v.place,
+            book=Q(v.book, v.unit),
+            counted=Q(v.counted, v.unit),
+            sign="+" if v.diff > 0 else "",
+            diff=Q(v.diff, v.unit),
+        )
+    if not found:
+        review = review.then("cnt.no_variance")
+    buttons = (
+        Act("cnt.btn.approve", token_for(s, DOC, session.id, "approve"), style="primary"),
+        Act("cnt.btn.reject", token_for(s, DOC, session.id, "reject"), style="danger"),
+    )
+    card = Notice(review.key, review.params, buttons, review.more)
+    reach = routing.to_people(s, WF.who_can(ctx, s, session, "approve"), card, f"{no}:approve")
+    me = actor_id(ctx, s)
+    if session.opened_by != me:
+        opener = s.get(User, session.opened_by)
+        if opener is not None:
+            routing.to_user(s, opener, review, f"{no}:submitted")
+    done = Notice("cnt.submitted", {"no": no, "n": n})
+    line = reach.line()
+    if line is not None:
+        done = done.then(line[0], **line[1])
+    else:
+        anyone = [u for u in users_with_role(s, "approver") if u.id != session.opened_by]
+        stuck = routing.nobody_can(
+            no, "approve", "approver", amount=Money(value) if anyone else None
+        )
+        routing.to_admins(s, ctx.settings, stuck, f"{no}:stuck", skip=[session.opened_by])
+        done = done.then(stuck.key, **stuck.params)
+    if not found:
+        done = done.then("cnt.no_variance")
+    return done.render(ctx.lang, ctx.tz) + Reply.of(*_table(ctx, found))
+
+
+def _table(ctx: Ctx, found: list[Variance]) -> list[Table]:
+    """The variance lines as a table for the person who just finished counting."""
+    if not found:
+        return []
+    cols = ("item", "location", "book", "counted", "variance")
+    return [
+        Table(
+            title=t("cnt.variances", ctx.lang),
+            headers=[t(f"cnt.col.{c}", ctx.lang) for c in cols],
+            rows=[
+                [
+                    f"{v.item} {v.name}",
+                    v.place,
+                    fq(v.book, v.unit),
+                    fq(v.counted, v.unit),
+                    f"{'+' if v.diff > 0 else ''}{fq(v.diff, v.unit)}",
+                ]
+                for v in found
+            ],
+        )
+    ]
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+
+def _decided(
+    ctx: Ctx, s: Session, session: CountSession, d: Decision, key: str, **params: object
+) -> Reply:
+    """The decision, said to the one who took it and told to the opener and the counters."""
+    no = WF.number(session.id)
+    done = Notice(key, {"no": no, "who": ctx.actor.display_name, "at": At(d.created_at), **params})
+    tell(s, session, done, f"{no}:{d.action}", skip=d.actor_id)
+    return done.render(ctx.lang, ctx.tz)
+
+
+@WF.step(
+    "approve",
+    source=("submitted",),
+    roles=("approver",),
+    requester="not",
+    limit=adjustment_value,
+)
+def approve(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
+    moves = adjustments(s, session.id)
+    d = WF.move(ctx, s, session, "approve", "approved")
+    no = WF.number(session.id)
+    for item_id in sorted({m.item_id for m in moves}):
+        lock_item(s, item_id)
+    if moves:
+        ledger.post(
+            s.connection(),
+            ledger.Meta(
+                idempotency_key=f"count:{session.id}:adjust",
+                kind="adjustment",
+                actor_id=d.actor_id,
+                doc_type=DOC,
+                doc_id=no,
+                chat_platform=ctx.origin.platform,
+                chat_id=ctx.origin.chat_id,
+                message_id=ctx.origin.message_id,
+                note=session.scope,
+            ),
+            moves,
+        )
+    return _decided(ctx, s, session, d, "cnt.approved", n=len(moves))
+
+
+@WF.step(
+    "reject",
+    source=("submitted",),
+    roles=("approver",),
+    requester="not",
+    asks_reason=True,
+    reason_required=True,
+    done_key="count.state.rejected",
+)
+def reject(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
+    d = WF.move(ctx, s, session, "reject", "rejected", reason=inp.reason)
+    return _decided(ctx, s, session, d, "cnt.rejected", reason=inp.reason)
+
+
+@WF.step("cancel", source=("counting",), roles=("admin",), requester="or_roles")
+def cancel(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
+    """The opener (or an admin) calls a count off while it is still being counted; whoever
+    was being asked a line hears so."""
+    waiting = asked(s, session.id)
+    d = WF.move(ctx, s, session, "cancel", "cancelled", reason=inp.reason)
+    clear_counters(s, session.id)
+    no = WF.number(session.id)
+    done = Notice("cnt.cancelled", {"no": no, "who": ctx.actor.display_name})
+    routing.to_people(s, [u for u in waiting if u.id != d.actor_id], done, f"{no}:cancelled")
+    return done.render(ctx.lang, ctx.tz)
