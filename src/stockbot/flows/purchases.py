@@ -281,15 +281,8 @@ def _route_card(ctx: Ctx, s: Session, pr: PurchaseRequest, card: Notice, reply: 
     """The card to exactly the people who may approve now; when nobody can, `reply` says so
     and the admins hear it (the requester is told by the caller: `reply` is theirs or goes
     to them)."""
-    level = pr.levels_done + 1
-    people = WF.who_can(ctx, s, pr, "approve")
-    reach = routing.to_people(s, people, card, f"{pr.number}:approve:{level}")
-    if not reach.anyone:
-        reach.nobody = stuck_notice(ctx, s, pr)
-        routing.to_admins(
-            s, ctx.settings, reach.nobody, f"{pr.number}:stuck:{level}", skip=[pr.requested_by or 0]
-        )
-    return reach.tell(reply)
+    stuck = stuck_notice(ctx, s, pr)
+    return WF.offer(ctx, s, pr, "approve", card, stuck, pr.levels_done + 1).tell(reply)
 
 
 def stuck_notice(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Notice:

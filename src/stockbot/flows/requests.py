@@ -142,12 +142,8 @@ def _route_approval(
 ) -> Notice:
     """The card to everyone who may approve; when nobody can, say so now — to the requester
     (the reply) and to the admins."""
-    no = WF.number(mr.id)
-    reach = routing.to_people(s, WF.who_can(ctx, s, mr, "approve"), card, f"{no}:approve")
-    if not reach.anyone:
-        reach.nobody = routing.nobody_can(no, "approve", "approver", amount=Money(mr.amount))
-        routing.to_admins(s, ctx.settings, reach.nobody, f"{no}:stuck", skip=[mr.requester_id])
-    return reach.tell(reply)
+    stuck = routing.nobody_can(WF.number(mr.id), "approve", "approver", amount=Money(mr.amount))
+    return WF.offer(ctx, s, mr, "approve", card, stuck).tell(reply)
 
 
 def _route_issue(

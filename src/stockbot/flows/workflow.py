@@ -40,7 +40,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from stockbot.flows import conversation
+from stockbot.flows import conversation, routing
 from stockbot.flows.common import (
     Refusal,
     actor_id,
@@ -317,6 +317,28 @@ class Workflow:
                 continue
             out.append(u)
         return sorted(out, key=lambda u: u.id)
+
+    def offer(
+        self,
+        ctx: Ctx,
+        s: Session,
+        doc: Any,
+        action: str,
+        card: Notice,
+        stuck: Notice,
+        round_: object = "",
+    ) -> routing.Reach:
+        """The decision card to exactly the people who may take `action` now; when nobody can,
+        `stuck` (why, and the fix) goes to the admins at once and becomes the reach's `nobody`
+        line, so the sender is told too (`reach.tell(reply)`)."""
+        no = self.number(doc.id)
+        dedupe = f"{no}:{action}:{round_}"  # `round_`: a second card for the same step (level 2)
+        reach = routing.to_people(s, self.who_can(ctx, s, doc, action), card, dedupe)
+        if not reach.anyone:
+            reach.nobody = stuck
+            skip = [u for u in (self.requester_of(doc),) if u is not None]
+            routing.to_admins(s, ctx.settings, stuck, f"{dedupe}:stuck", skip=skip)
+        return reach
 
     # --- acting ---------------------------------------------------------------------------
 

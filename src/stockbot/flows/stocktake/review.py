@@ -73,23 +73,15 @@ def submit(ctx: Ctx, s: Session, session: CountSession) -> Reply:
         Act("cnt.btn.reject", token_for(s, DOC, session.id, "reject"), style="danger"),
     )
     card = Notice(review.key, review.params, buttons, review.more)
-    reach = routing.to_people(s, WF.who_can(ctx, s, session, "approve"), card, f"{no}:approve")
+    anyone = [u for u in users_with_role(s, "approver") if u.id != session.opened_by]
+    stuck = routing.nobody_can(no, "approve", "approver", amount=Money(value) if anyone else None)
+    reach = WF.offer(ctx, s, session, "approve", card, stuck)
     me = actor_id(ctx, s)
     if session.opened_by != me:
         opener = s.get(User, session.opened_by)
         if opener is not None:
             routing.to_user(s, opener, review, f"{no}:submitted")
-    done = Notice("cnt.submitted", {"no": no, "n": n})
-    line = reach.line()
-    if line is not None:
-        done = done.then(line[0], **line[1])
-    else:
-        anyone = [u for u in users_with_role(s, "approver") if u.id != session.opened_by]
-        stuck = routing.nobody_can(
-            no, "approve", "approver", amount=Money(value) if anyone else None
-        )
-        routing.to_admins(s, ctx.settings, stuck, f"{no}:stuck", skip=[session.opened_by])
-        done = done.then(stuck.key, **stuck.params)
+    done = reach.tell(Notice("cnt.submitted", {"no": no, "n": n}))
     if not found:
         done = done.then("cnt.no_variance")
     return done.render(ctx.lang, ctx.tz) + Reply.of(*_table(ctx, found))
