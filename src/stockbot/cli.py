@@ -118,7 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_demo(args)
     import asyncio
 
-    from stockbot.service import build_service
+    from stockbot.app import build_service
 
     db = _open(args)
     service = build_service(db, settings)

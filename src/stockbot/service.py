@@ -8,6 +8,8 @@ aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handl
 outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
 scheduler (stockbot.scheduler)   ← jobs that call flows; their messages go through the outbox
 ```
+The wiring (which adapters, the scheduler) is `stockbot.app.build_service`; adapters see the
+service only as the `Host` of `stockbot.handlers.base`.
 Flows are synchronous SQLAlchemy; they run on a bounded thread pool so the event loop keeps
 answering (Slack wants an ack within 3 s). On SIGTERM the service stops taking new work,
 finishes what is in flight, flushes the outbox once more, and exits.
@@ -24,13 +26,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select, text, update
 
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
+from stockbot.handlers.base import Adapter, PermanentDeliveryError
 from stockbot.i18n import register
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
@@ -53,38 +56,6 @@ CLAIM = timedelta(seconds=60)
 """How long a dispatcher may take to send a claimed message before another may retry it."""
 MAX_ATTEMPTS = 12
 """After this many failed deliveries a message is parked as `failed` (and logged loudly)."""
-
-
-class DeliveryError(Exception):
-    """A send that may succeed later; `retry_after` (seconds) when the platform said so."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class PermanentDeliveryError(Exception):
-    """A send that will never succeed (unknown chat, bot removed): parked as failed."""
-
-
-class Adapter(Protocol):
-    """What a chat platform plugs into the service."""
-
-    platform: str
-
-    def routes(self) -> list[web.RouteDef]:
-        """HTTP endpoints this adapter serves on the service's port (may be empty)."""
-
-    async def start(self) -> None:
-        """Begin receiving (polling, Socket Mode…); return once running."""
-
-    async def stop(self) -> None: ...
-
-    async def send(self, target: str, reply: Reply) -> None:
-        """Deliver one outbox message: `target` is a platform chat id or `user:<user id>`.
-        Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
-
-    def health(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -335,21 +306,3 @@ class Service:
 def _backoff(attempts: int) -> float:
     """1 s, 2 s, 4 s … capped at 5 minutes, with jitter so a recovering API is not stampeded."""
     return min(300.0, 2.0**attempts) * (0.8 + 0.4 * random.random())
-
-
-def build_service(db: Database, settings: Settings) -> Service:
-    """The service with every adapter whose tokens are configured."""
-    from stockbot.scheduler import SchedulerRunner
-
-    runtime = Runtime(db, settings)
-    service = Service(db=db, settings=settings, runtime=runtime)
-    service.scheduler = SchedulerRunner(db, settings)
-    if settings.slack_bot_token:
-        from stockbot.handlers.slack import SlackAdapter
-
-        service.adapters.append(SlackAdapter(service, settings))
-    if settings.telegram_bot_token:
-        from stockbot.handlers.telegram import TelegramAdapter
-
-        service.adapters.append(TelegramAdapter(service, settings))
-    return service

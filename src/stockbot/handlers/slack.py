@@ -1,4 +1,4 @@
-"""The Slack adapter: slack-bolt's AsyncApp in front of `Service.handle`.
+"""The Slack adapter: slack-bolt's AsyncApp in front of `Host.handle` (the service).
 
 ```
 POST /slack/events (HTTP mode)  ─┐   bolt: signature + 5-minute replay window (else 401),
@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
+from stockbot.handlers.base import DeliveryError, Host, PermanentDeliveryError
 from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
@@ -46,7 +47,6 @@ from stockbot.handlers.slack_render import (
     unescape,
 )
 from stockbot.replies import Image, Reply
-from stockbot.service import DeliveryError, PermanentDeliveryError
 from stockbot.store.db import Database
 from stockbot.store.models import ProcessedEvent
 
@@ -97,7 +97,7 @@ class SlackAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, service: Any, settings: Settings) -> None:
+    def __init__(self, service: Host, settings: Settings) -> None:
         self.service = service
         self.settings = settings
         self.mode = "socket" if settings.slack_app_token else "http"

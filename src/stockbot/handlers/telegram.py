@@ -2,7 +2,7 @@
 
 ```
 getUpdates (polling, default)  ─┐                         ┌─ sendMessage / sendPhoto (HTML)
-POST /telegram/webhook (secret) ─┴→ Application handlers ─→ Service.handle(Inbound) ─→ Reply
+POST /telegram/webhook (secret) ─┴→ Application handlers ─→ host.handle(Inbound)  ─→ Reply
                                     commands, text, buttons  └─ editMessageText (the card)
 outbox dispatcher → TelegramAdapter.send(target, reply) → sendMessage; errors → Delivery errors
 ```
@@ -36,7 +36,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import delete
@@ -72,15 +72,12 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
+from stockbot.handlers.base import DeliveryError, Host, PermanentDeliveryError
 from stockbot.i18n import t
 from stockbot.replies import Reply, strip_markup
-from stockbot.service import DeliveryError, PermanentDeliveryError
 from stockbot.store.db import Database
 from stockbot.store.models import ProcessedEvent
 from stockbot.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from stockbot.service import Service
 
 __all__ = ["TelegramAdapter", "remember_event", "webhook_secret"]
 
@@ -220,7 +217,7 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        service: Service,
+        service: Host,
         settings: Settings,
         *,
         poll_timeout: float = 10.0,
