@@ -112,7 +112,7 @@ def bench_summary(db: Database) -> None:
         if not s.scalar(select(Chat.id).where(Chat.platform_chat_id == "bench")):
             s.add(Chat(platform="console", platform_chat_id="bench", warehouse_id=wh))
     now = utcnow()
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, settings.timezone)
 
     def data():  # type: ignore[no-untyped-def]
         with db.read() as s:

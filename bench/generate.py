@@ -100,7 +100,7 @@ def generate(
                 else:
                     kind, qty = "issue", -Decimal(rng.randint(1, int(min(balances[item_id], 50))))
                 balances[item_id] += qty
-                day = business_day(at)
+                day = business_day(at, db.settings.timezone)
                 d = daily.setdefault((item_id, day), [Decimal(0)] * 3)
                 if qty > 0:
                     d[0] += qty

@@ -131,7 +131,7 @@ def test_a_transfer_moves_stock_between_locations_and_keeps_the_item_total(db):
     assert on_hand(db, item) == Decimal("10")
     with db.read() as s:
         assert quantities(s, [item], warehouse_id=wh2.id)[item].on_hand == Decimal("4")
-        daily = s.get(ItemDaily, (item, ledger.business_day(utcnow())))
+        daily = s.get(ItemDaily, (item, ledger.business_day(utcnow(), db.settings.timezone)))
         assert daily.qty_in == Decimal("10") and daily.qty_out == 0  # transfers are not in/out
 
 
@@ -168,7 +168,7 @@ def test_a_reversal_undoes_a_movement_once_and_never_drives_stock_negative(db):
         ledger.reverse(s.connection(), receipt.movement_ids, ledger.Meta("undo-3", "reversal"))
     assert on_hand(db, item) == Decimal("2")
     with db.read() as s:
-        daily = s.get(ItemDaily, (item, ledger.business_day(utcnow())))
+        daily = s.get(ItemDaily, (item, ledger.business_day(utcnow(), db.settings.timezone)))
         assert daily.consumed == Decimal("8")  # the reversed issue no longer counts as usage
         assert check_balances(s) == []
 

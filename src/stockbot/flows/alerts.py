@@ -40,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stockbot import reports
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.flows.common import (
     actor_id,
     button,
@@ -56,8 +56,8 @@ from stockbot.flows.common import (
 from stockbot.flows.context import Ctx
 from stockbot.i18n import register, t, tm
 from stockbot.replies import Buttons, Fields, Reply, Table, Text
-from stockbot.scheduler.options import Options, options_for
 from stockbot.store import ledger
+from stockbot.store.db import settings_of
 from stockbot.store.models import (
     ActionToken,
     Alert,
@@ -363,11 +363,9 @@ def stock_findings(
     return found
 
 
-def scan_findings(
-    s: Session, settings: Settings, opts: Options, now: datetime
-) -> dict[Key, Finding]:
+def scan_findings(s: Session, settings: Settings, now: datetime) -> dict[Key, Finding]:
     """Everything that should be alerted now, for every item, in a few grouped queries."""
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, settings.timezone)
     lv = reports.load_levels(s)
     window = settings.usage_window_days
     usage = reports.usage_totals(s, today, window)
@@ -383,7 +381,9 @@ def scan_findings(
         used = usage.get(item_id)
         if used and short_on_cover(proj, used, window, lead):
             found[(item_id, "cover", "")] = Finding(item_id, "cover", "", wh)
-    for batch_id, item_id, wh, _q in reports.expiring_batches(s, today, opts.expiring_within_days):
+    for batch_id, item_id, wh, _q in reports.expiring_batches(
+        s, today, settings.expiring_within_days
+    ):
         if item_id in lv.items:
             f = Finding(item_id, "expiring", str(batch_id), wh)
             found[f.key] = f
@@ -592,7 +592,7 @@ def evaluate_touched(s: Session, touched: _Touched) -> Outcome | None:
             findings = stock_findings(s, candidates, warehouse_of)
             outcome = reconcile(s, findings, now, items=candidates, reasons=STOCK)
             if outcome.changed:
-                announce(s, get_settings(), options_for(get_settings()), outcome, now)
+                announce(s, settings_of(s.connection()), outcome, now)
             return outcome
     except Exception:
         log.exception("shortage alerts for items %s failed; the posting stands", candidates)
@@ -602,18 +602,16 @@ def evaluate_touched(s: Session, touched: _Touched) -> Outcome | None:
 # --- the scheduled scan --------------------------------------------------------------------------
 
 
-def scan(db: Any, settings: Settings | None = None, now: datetime | None = None) -> Outcome:
+def scan(db: Any, settings: Settings, now: datetime | None = None) -> Outcome:
     """The `shortage-scan` job: read every item's levels, then reconcile and announce in one
     short write."""
-    settings = settings or get_settings()
-    opts = options_for(settings)
     now = now or utcnow()
     with db.read() as s:
-        findings = scan_findings(s, settings, opts, now)
+        findings = scan_findings(s, settings, now)
     with db.write() as s:
         outcome = reconcile(s, findings, now, seen_at=now)
         if outcome.changed:
-            announce(s, settings, opts, outcome, now)
+            announce(s, settings, outcome, now)
         return outcome
 
 
@@ -695,7 +693,7 @@ def _info(
 ) -> dict[int, _ItemInfo]:
     items = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(item_ids)))}
     q = quantities(s, item_ids)
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, settings.timezone)
     usage = _usage(s, item_ids, today, settings.usage_window_days)
     raw = reports.Raw(s)
     waiting: dict[int, tuple[int, Decimal]] = {}
@@ -772,7 +770,9 @@ def _why(reasons: Iterable[str], lang: str) -> str:
     return t("alert.sep", lang).join(t(f"alert.reason.{r}", lang) for r in order)
 
 
-def card(s: Session, lang: str, info: _ItemInfo, rows: Sequence[AlertRow], now: datetime) -> Reply:
+def card(
+    s: Session, lang: str, info: _ItemInfo, rows: Sequence[AlertRow], now: datetime, timezone: str
+) -> Reply:
     """One item's warning: the numbers, and Request purchase / Snooze / Acknowledge."""
     item, q, unit = info.item, info.q, info.item.unit
     title = tm("alert.title", lang, item=_label(item), why=_why((r.reason for r in rows), lang))
@@ -801,7 +801,7 @@ def card(s: Session, lang: str, info: _ItemInfo, rows: Sequence[AlertRow], now: 
             t("alert.waiting", lang, n=n, qty=fq(left, unit)) if n else t("alert.none", lang),
         )
     )
-    today = ledger.business_day(now)
+    today = ledger.business_day(now, timezone)
     for r in rows:
         if r.reason == "expiring" and r.ref in info.batches:
             lot, expiry, on_hand = info.batches[r.ref]
@@ -896,7 +896,7 @@ def digest(
     return Reply.of(*blocks)
 
 
-def announce(s: Session, settings: Settings, opts: Options, outcome: Outcome, now: datetime) -> int:
+def announce(s: Session, settings: Settings, outcome: Outcome, now: datetime) -> int:
     """Queue the cards (one per item and target), the "back above" notes, or one digest per
     target when there are more than `alert_digest_over` of them. Returns messages queued.
     Only what is shown is looked up, so a first scan opening thousands of alerts stays cheap."""
@@ -929,7 +929,7 @@ def announce(s: Session, settings: Settings, opts: Options, outcome: Outcome, no
     for tg, card_items, back in per_target.values():
         card_items.sort(key=severity)
         back.sort()
-        as_digest = len(card_items) + len(back) > opts.alert_digest_over
+        as_digest = len(card_items) + len(back) > settings.alert_digest_over
         shown = (card_items[:DIGEST_ROWS], back[:DIGEST_ROWS]) if as_digest else (card_items, back)
         needed |= set(shown[0]) | set(shown[1])
         plans.append((tg, card_items, back, as_digest, shown))
@@ -950,7 +950,7 @@ def announce(s: Session, settings: Settings, opts: Options, outcome: Outcome, no
             continue
         for i in cards_shown:
             if i in infos:
-                _send(s, tg, card(s, tg.lang, infos[i], by_item[i], now))
+                _send(s, tg, card(s, tg.lang, infos[i], by_item[i], now, settings.timezone))
                 sent += 1
         for i in back_shown:
             if i in infos:
@@ -1010,11 +1010,10 @@ def snooze(ctx: Ctx, token: ActionToken) -> Reply:
     """Snooze 1 day: quiet until then; if it is still short afterwards it is announced again."""
     require(ctx, "keeper", "purchaser", "approver")
     ids = _ids(token)
-    opts = options_for(ctx.settings)
     with ctx.db.write() as s:
         me = actor_id(ctx, s)
         now = utcnow()
-        until = now + timedelta(hours=opts.alert_snooze_hours)
+        until = now + timedelta(hours=ctx.settings.alert_snooze_hours)
         done = s.execute(
             update(Alert)
             .where(Alert.id.in_(ids), Alert.closed_at.is_(None), Alert.state == "open")

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stockbot import reports
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.flows.common import (
     button,
     display_name,
@@ -41,7 +41,6 @@ from stockbot.flows.common import (
 from stockbot.flows.context import Ctx
 from stockbot.i18n import normalize_lang, register, t, tm
 from stockbot.replies import Buttons, Fields, Image, Reply, Table, Text, md_escape
-from stockbot.scheduler.options import options_for
 from stockbot.store import ledger
 from stockbot.store.models import (
     Chat,
@@ -313,7 +312,9 @@ def chart_png(data: reports.Summary, lang: str) -> bytes:
 
 def summary_data(db: Any, settings: Settings, now: datetime) -> reports.Summary:
     with db.read() as s:
-        return reports.summary(s, ledger.business_day(now), stale_days=settings.stale_days)
+        return reports.summary(
+            s, ledger.business_day(now, settings.timezone), stale_days=settings.stale_days
+        )
 
 
 def summary(ctx: Ctx, cmd: Any = None) -> Reply:
@@ -376,14 +377,13 @@ def _bound_chats(s: Session, chat: str | int | None) -> list[Chat]:
 
 def send_summaries(
     db: Any,
-    settings: Settings | None = None,
+    settings: Settings,
     now: datetime | None = None,
     chat: str | int | None = None,
     force: bool = False,
 ) -> int:
     """The `summary` job: each bound chat (or one chat) gets the summary in its language, once
     per local day (`force`: again, for an operator's `stockbot job run`)."""
-    settings = settings or get_settings()
     now = now or utcnow()
     with db.read() as s:
         chats = _bound_chats(s, chat)
@@ -410,7 +410,7 @@ def send_summaries(
 def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
     days = settings.stale_days
     with db.read() as s:
-        n, value, rows = reports.stale_report(s, ledger.business_day(now), days)
+        n, value, rows = reports.stale_report(s, ledger.business_day(now, settings.timezone), days)
     if not n:
         return Reply.text(t("stale.none", lang, days=days))
     table = Table(
@@ -436,13 +436,12 @@ def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
 
 def send_stale_reports(
     db: Any,
-    settings: Settings | None = None,
+    settings: Settings,
     now: datetime | None = None,
     chat: str | int | None = None,
     force: bool = False,
 ) -> int:
     """The weekly `stale-report` job: each bound chat, once per ISO week."""
-    settings = settings or get_settings()
     now = now or utcnow()
     with db.read() as s:
         chats = _bound_chats(s, chat)
@@ -496,14 +495,12 @@ def _admins(s: Session) -> list[User]:
     )
 
 
-def send_reminders(db: Any, settings: Settings | None = None, now: datetime | None = None) -> int:
+def send_reminders(db: Any, settings: Settings, now: datetime | None = None) -> int:
     """The `reminders` job. Approvals waiting more than N hours are re-posted to the approvers
     who may give them; after 2N hours they are escalated to admins; QC-pending receipts older
     than `qc_remind_hours` are reminded to keepers. Each stage once (`sent_notices`)."""
-    settings = settings or get_settings()
-    opts = options_for(settings)
     now = now or utcnow()
-    first = timedelta(hours=opts.reminder_hours)
+    first = timedelta(hours=settings.reminder_hours)
     sent = 0
     with db.write() as s:
         for mr in s.scalars(
@@ -523,7 +520,7 @@ def send_reminders(db: Any, settings: Settings | None = None, now: datetime | No
             since = pr.updated_at or pr.created_at
             if as_utc(since) <= now - first:
                 sent += _remind_doc(s, settings, now, "pr", pr, since, pr.requested_by, first)
-        qc_after = timedelta(hours=opts.qc_remind_hours)
+        qc_after = timedelta(hours=settings.qc_remind_hours)
         for gr in s.scalars(
             select(GoodsReceipt)
             .where(GoodsReceipt.state == "qc_pending", GoodsReceipt.created_at <= now - qc_after)

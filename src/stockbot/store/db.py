@@ -27,6 +27,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from stockbot.config import Settings
+
+_SETTINGS = "stockbot.settings"
+
 
 class FairLock:
     """A FIFO lock: threads acquire in arrival order (threading.Lock makes no promise).
@@ -98,11 +102,30 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
 
 class Database:
-    """The one handle flows and commands get: engine, sessions, and write transactions."""
+    """The one handle flows and commands get: engine, sessions, and write transactions.
 
-    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+    `settings` are the process's (entry points pass theirs; defaults and the environment
+    otherwise). Work that runs inside a unit of work without a flow's `Ctx` — the ledger's
+    daily totals, the shortage check a posting triggers — finds them with `settings_of(conn)`.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: str = "FULL",
+        echo: bool = False,
+        settings: Settings | None = None,
+    ) -> None:
         self.url = url
+        self.settings = settings if settings is not None else Settings()
         self.engine = make_engine(url, synchronous=synchronous, echo=echo)
+        settings_now = self.settings
+
+        @event.listens_for(self.engine, "connect")
+        def _carry_settings(_dbapi_conn: Any, record: Any) -> None:
+            record.info[_SETTINGS] = settings_now
+
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -150,14 +173,20 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
-    """Open the configured database, bringing its schema up to date first when asked."""
-    from stockbot.config import get_settings
-
-    settings = get_settings()
+def open_database(settings: Settings, url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open the configured database (`url` overrides the settings' own), bringing its schema up
+    to date first when asked."""
     url = url or settings.database_url
     if upgrade:
         from stockbot.store.migrate import upgrade as run_upgrade
 
         run_upgrade(url)
-    return Database(url, synchronous=settings.sqlite_synchronous)
+    return Database(url, synchronous=settings.sqlite_synchronous, settings=settings)
+
+
+def settings_of(conn: Connection) -> Settings:
+    """The settings of the `Database` whose engine made this connection."""
+    settings = conn.info.get(_SETTINGS)
+    if settings is None:  # an engine made outside `Database` (migrations): the defaults
+        settings = conn.info[_SETTINGS] = Settings()
+    return settings

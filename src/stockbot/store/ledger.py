@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from stockbot.store.db import settings_of
 from stockbot.store.models import (
     Balance,
     Batch,
@@ -139,11 +140,10 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def business_day(at: datetime) -> date:
-    """The factory's calendar day for a timestamp (daily totals follow the factory's clock)."""
-    from stockbot.config import get_settings
-
-    return at.astimezone(_zone(get_settings().timezone)).date()
+def business_day(at: datetime, timezone: str) -> date:
+    """The factory's calendar day for a timestamp (daily totals follow the factory's clock,
+    `Settings.timezone`)."""
+    return at.astimezone(_zone(timezone)).date()
 
 
 def _insert(conn: Connection, table):  # type: ignore[no-untyped-def]
@@ -322,7 +322,7 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     ]
     mids = conn.execute(st.movements, rows).scalars()
     movement_ids = tuple(mids)
-    _bump_daily(conn, st, clean, business_day(now))
+    _bump_daily(conn, st, clean, business_day(now, settings_of(conn).timezone))
     for hook in _post_hooks:
         hook(conn, clean, after)
     return PostingResult(pid, movement_ids, already_done=False, balances=after)
