@@ -37,7 +37,7 @@ from stockbot.handlers.base import Adapter, PermanentDeliveryError
 from stockbot.i18n import register
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
-from stockbot.store.db import Database
+from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import as_utc, utcnow
 
@@ -260,7 +260,7 @@ class Service:
         # A message still waiting (backing off, or claimed by someone else) holds back the
         # later messages to the same chat: each chat sees its messages in order.
         blocked: set[tuple[str, str]] = set()
-        ready = []
+        ready: list[Any] = []
         for r in rows:
             key = (r.platform, r.target)
             if as_utc(r.next_attempt_at) > now or key in blocked:
@@ -271,15 +271,17 @@ class Service:
         claimed = []
         for r in rows:
             with self.db.write() as s:
-                won = s.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == r.id,
-                        OutboxMessage.state == r.state,
-                        OutboxMessage.next_attempt_at == r.next_attempt_at,
+                won = rowcount(
+                    s.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == r.id,
+                            OutboxMessage.state == r.state,
+                            OutboxMessage.next_attempt_at == r.next_attempt_at,
+                        )
+                        .values(state="sending", next_attempt_at=now + CLAIM)
                     )
-                    .values(state="sending", next_attempt_at=now + CLAIM)
-                ).rowcount
+                )
             if won == 1:
                 claimed.append((r.id, r.platform, r.target, r.payload, r.attempts))
         return claimed
@@ -294,11 +296,13 @@ class Service:
         values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
         with self.db.write() as s:
             return (
-                s.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == msg_id, OutboxMessage.state == "sending")
-                    .values(**values)
-                ).rowcount
+                rowcount(
+                    s.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == msg_id, OutboxMessage.state == "sending")
+                        .values(**values)
+                    )
+                )
                 == 1
             )
 

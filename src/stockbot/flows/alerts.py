@@ -35,7 +35,17 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, bindparam, case, event, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    DateTime,
+    bindparam,
+    case,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,7 +67,7 @@ from stockbot.flows.context import Ctx
 from stockbot.i18n import register, t, tm
 from stockbot.replies import Buttons, Fields, Reply, Table, Text
 from stockbot.store import ledger
-from stockbot.store.db import settings_of
+from stockbot.store.db import rowcount, settings_of
 from stockbot.store.models import (
     ActionToken,
     Alert,
@@ -233,7 +243,7 @@ class Outcome:
         return bool(self.announced or self.closed)
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session) -> sqlite.Insert | postgresql.Insert:
     dialect = session.get_bind().dialect.name
     return (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Alert)
 
@@ -479,7 +489,7 @@ _BITS = {"stockout": 1, "below_safety": 2, "below_reorder": 4}
 def _quick_levels(single: bool = False) -> Any:
     """One round trip per commit: each touched item's thresholds, levels and the stock alerts it
     has open (as a bit mask), so the usual posting — nothing crosses — costs one query."""
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
     mine = Alert.item_id == Item.id
 
     def total(column: Any, *where: Any) -> Any:
@@ -1014,12 +1024,14 @@ def snooze(ctx: Ctx, token: ActionToken) -> Reply:
         me = actor_id(ctx, s)
         now = utcnow()
         until = now + timedelta(hours=ctx.settings.alert_snooze_hours)
-        done = s.execute(
-            update(Alert)
-            .where(Alert.id.in_(ids), Alert.closed_at.is_(None), Alert.state == "open")
-            .values(state="snoozed", snoozed_until=until, snoozed_by=me, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        done = rowcount(
+            s.execute(
+                update(Alert)
+                .where(Alert.id.in_(ids), Alert.closed_at.is_(None), Alert.state == "open")
+                .values(state="snoozed", snoozed_until=until, snoozed_by=me, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if not done:
             raise _already(ctx, s, ids)
         decide(ctx, s, DOC, ids[0], "snooze")
@@ -1041,22 +1053,24 @@ def acknowledge(ctx: Ctx, token: ActionToken) -> Reply:
     with ctx.db.write() as s:
         me = actor_id(ctx, s)
         now = utcnow()
-        done = s.execute(
-            update(Alert)
-            .where(
-                Alert.id.in_(ids),
-                Alert.closed_at.is_(None),
-                Alert.state.in_(("open", "snoozed")),
+        done = rowcount(
+            s.execute(
+                update(Alert)
+                .where(
+                    Alert.id.in_(ids),
+                    Alert.closed_at.is_(None),
+                    Alert.state.in_(("open", "snoozed")),
+                )
+                .values(
+                    state="acknowledged",
+                    acknowledged_by=me,
+                    acknowledged_at=now,
+                    snoozed_until=None,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                state="acknowledged",
-                acknowledged_by=me,
-                acknowledged_at=now,
-                snoozed_until=None,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if not done:
             raise _already(ctx, s, ids)
         decide(ctx, s, DOC, ids[0], "acknowledge")

@@ -55,6 +55,7 @@ from stockbot.flows.common import (
 from stockbot.flows.context import Ctx
 from stockbot.i18n import register, tm
 from stockbot.replies import Buttons, Reply, Text
+from stockbot.store.db import rowcount
 from stockbot.store.models import (
     ActionToken,
     Chat,
@@ -305,12 +306,14 @@ def purchase(
         pr.number = no = doc_number(DOC, pr.id)
         s.flush()
         if token is not None:  # the shortage button makes one request, however often pressed
-            claimed = s.execute(
-                update(ActionToken)
-                .where(ActionToken.token == token, ActionToken.action == "purchase")
-                .values(action="purchased", payload={"pr": pr.id})
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            claimed = rowcount(
+                s.execute(
+                    update(ActionToken)
+                    .where(ActionToken.token == token, ActionToken.action == "purchase")
+                    .values(action="purchased", payload={"pr": pr.id})
+                    .execution_options(synchronize_session=False)
+                )
+            )
             if claimed != 1:
                 raise _shortage_done(ctx, s, token)
         decide(ctx, s, DOC, pr.id, "request", qty=qty)
@@ -484,16 +487,18 @@ def approve(ctx: Ctx, pr_id: int, level: int | None = None) -> Reply:
         if limit is not None and need > limit:
             raise refuse("pr.over_limit", ctx.lang, no=no, need=money(need), limit=money(limit))
         final = k >= pr.levels_required
-        won = s.execute(
-            update(PurchaseRequest)
-            .where(
-                PurchaseRequest.id == pr.id,
-                PurchaseRequest.state == "pending",
-                PurchaseRequest.levels_done == k - 1,
+        won = rowcount(
+            s.execute(
+                update(PurchaseRequest)
+                .where(
+                    PurchaseRequest.id == pr.id,
+                    PurchaseRequest.state == "pending",
+                    PurchaseRequest.levels_done == k - 1,
+                )
+                .values(levels_done=k, state="ordered" if final else "pending", updated_at=utcnow())
+                .execution_options(synchronize_session=False)
             )
-            .values(levels_done=k, state="ordered" if final else "pending", updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if won != 1:
             raise _already(ctx, s, pr)
         d = decide(ctx, s, DOC, pr.id, "approve", level=k)

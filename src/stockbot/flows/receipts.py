@@ -55,6 +55,7 @@ from stockbot.i18n import register, tm
 from stockbot.replies import Buttons, Reply, Text
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_batch
+from stockbot.store.db import rowcount
 from stockbot.store.models import (
     DEFAULT_LOCATION,
     Batch,
@@ -222,8 +223,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
         qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
         item_id = item.id
     with ctx.db.write() as s:
-        item = s.get(Item, item_id)
-        assert item is not None
+        item = s.get_one(Item, item_id)
         if qty > MAX_QTY:
             raise refuse("gr.too_large", ctx.lang, qty=fq(qty, item.unit), item=item.code)
         wh = warehouse_for(ctx, s)
@@ -556,12 +556,14 @@ def _add_to_line(ctx: Ctx, s: Session, line: PurchaseOrderLine, qty: Decimal) ->
     full = after >= line.qty_ordered
     po = s.get(PurchaseOrder, line.order_id)
     assert po is not None
-    won = s.execute(
-        update(PurchaseOrderLine)
-        .where(PurchaseOrderLine.id == line.id, PurchaseOrderLine.qty_received == before)
-        .values(qty_received=after, state="closed" if full else line.state)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = rowcount(
+        s.execute(
+            update(PurchaseOrderLine)
+            .where(PurchaseOrderLine.id == line.id, PurchaseOrderLine.qty_received == before)
+            .values(qty_received=after, state="closed" if full else line.state)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if won != 1:
         raise refuse("gr.busy", ctx.lang, po=po.number)
     s.refresh(line)

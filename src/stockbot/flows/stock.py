@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from stockbot.flows.context import Ctx
 from stockbot.i18n import register, t
@@ -210,9 +211,7 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
     return Reply.of(*blocks)
 
 
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 

@@ -56,6 +56,7 @@ from stockbot.flows.moves import Place, lookup_place
 from stockbot.i18n import register, t, tm
 from stockbot.replies import Buttons, Reply, Table, Text
 from stockbot.store import ledger
+from stockbot.store.db import rowcount
 from stockbot.store.models import (
     Balance,
     Batch,
@@ -343,9 +344,9 @@ def _question(ctx: Ctx, s: Session, line: CountLine, total: int) -> Text:
 
 
 def _total(s: Session, session_id: int) -> int:
-    return s.scalar(
+    return s.execute(
         select(func.count()).select_from(CountLine).where(CountLine.session_id == session_id)
-    )
+    ).scalar_one()
 
 
 def _lock_session(ctx: Ctx, s: Session, session_id: int) -> CountSession:
@@ -432,11 +433,13 @@ def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
             )
         me = actor_id(ctx, s)
         line = _line(s, session_id, line_no)
-        stored = s.execute(
-            update(CountLine)
-            .where(CountLine.id == line.id, CountLine.counted_qty.is_(None))
-            .values(counted_qty=qty, counted_by=me, counted_at=utcnow())
-        ).rowcount
+        stored = rowcount(
+            s.execute(
+                update(CountLine)
+                .where(CountLine.id == line.id, CountLine.counted_qty.is_(None))
+                .values(counted_qty=qty, counted_by=me, counted_at=utcnow())
+            )
+        )
         if stored == 1:
             notice = tm("cnt.recorded", ctx.lang, pos=line_no, qty=fq(qty, unit_name))
         else:

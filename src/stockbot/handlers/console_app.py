@@ -5,6 +5,7 @@ terminal plays requester, approver and keeper, so everything addressed to anyone
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from stockbot.commands.inbound import Inbound
@@ -15,7 +16,7 @@ from stockbot.runtime import Runtime
 from stockbot.store.outbox import deliver_console
 
 
-def console_handle(runtime: Runtime):  # type: ignore[no-untyped-def]
+def console_handle(runtime: Runtime) -> Callable[[Inbound], Reply]:
     def handle(inbound: Inbound) -> Reply:
         reply = runtime.handle(inbound)
         for msg in deliver_console(runtime.db):

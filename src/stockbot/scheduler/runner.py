@@ -214,7 +214,7 @@ def new_scheduler(db: Database) -> Any:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    class JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    class JobStore(SQLAlchemyJobStore):
         def shutdown(self) -> None:
             """The engine is the application's: APScheduler's own shutdown would dispose it."""
 

@@ -21,10 +21,10 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockbot.config import Settings
@@ -182,6 +182,12 @@ def open_database(settings: Settings, url: str | None = None, *, upgrade: bool =
 
         run_upgrade(url)
     return Database(url, synchronous=settings.sqlite_synchronous, settings=settings)
+
+
+def rowcount(result: Result) -> int:  # bare: Result takes a different arity in SA 2.0 and 2.1
+    """Rows an UPDATE/DELETE matched. `Session.execute` is typed as returning `Result`, but a
+    DML statement's result is always a `CursorResult`, which has the count."""
+    return cast(CursorResult, result).rowcount
 
 
 def settings_of(conn: Connection) -> Settings:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from stockbot.replies import Reply
-from stockbot.store.db import Database
+from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import utcnow
 
@@ -38,11 +38,15 @@ def pending(db: Database, platform: str | None = None, limit: int = 100) -> list
 def mark_delivered(db: Database, message_id: int) -> bool:
     """True for the one caller that marks it; a second marker gets False."""
     with db.write() as s:
-        done = s.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.state == "pending")
-            .values(state="delivered", delivered_at=utcnow(), attempts=OutboxMessage.attempts + 1)
-        ).rowcount
+        done = rowcount(
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.state == "pending")
+                .values(
+                    state="delivered", delivered_at=utcnow(), attempts=OutboxMessage.attempts + 1
+                )
+            )
+        )
     return done == 1
 
 
