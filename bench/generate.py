@@ -17,7 +17,7 @@ from sqlalchemy import insert
 
 from stockbot.demo.catalog import generate_catalog
 from stockbot.store.catalog import default_location, ensure_warehouse
-from stockbot.store.db import DEFAULT_TIMEZONE, Database
+from stockbot.store.db import Database
 from stockbot.store.ledger import business_day
 from stockbot.store.models import Balance, Item, ItemDaily, Movement, Posting
 
@@ -100,7 +100,7 @@ def generate(
                 else:
                     kind, qty = "issue", -Decimal(rng.randint(1, int(min(balances[item_id], 50))))
                 balances[item_id] += qty
-                day = business_day(at, DEFAULT_TIMEZONE)
+                day = business_day(at, db.timezone)
                 d = daily.setdefault((item_id, day), [Decimal(0)] * 3)
                 if qty > 0:
                     d[0] += qty

@@ -4,7 +4,6 @@ with the outbox rows asserted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +13,6 @@ from sqlalchemy import select
 from stockbot.flows import alert_scan, alerts
 from stockbot.flows.notices import render, render_for
 from stockbot.replies import Fields, Reply, Table
-from stockbot.scheduler.options import Options, set_options
 from stockbot.store.catalog import default_location, ensure_batch, ensure_warehouse
 from stockbot.store.models import (
     ActionToken,
@@ -30,13 +28,6 @@ from factory import post
 from transcript import Floor, row_counts, settings
 
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Monday
-
-
-@pytest.fixture(autouse=True)
-def _defaults() -> Iterator[None]:
-    set_options(None)
-    yield
-    set_options(None)
 
 
 class Clock:
@@ -172,7 +163,7 @@ def test_snooze_hides_the_warning_for_a_day(floor, db, clock):
     assert "already snoozed by Carol at 10:00" in again and "until 03-03 10:00" in again
     clock.move(hours=23)
     issue(floor, 5)
-    alerts.scan(floor.db)
+    alerts.scan(floor.db, settings())
     assert len(group_messages(db)) == 1  # snoozed: quiet
     assert active_alerts(db) == [("below_reorder", "snoozed", "")]
     clock.move(hours=2)  # the day is over and it is still short
@@ -187,7 +178,7 @@ def test_the_scan_also_wakes_a_snooze_that_ran_out(floor, db, clock):
     issue(floor, 60)
     floor.press("carol", "Snooze 1 day")
     clock.move(hours=25)
-    outcome = alerts.scan(db)
+    outcome = alerts.scan(db, settings())
     assert outcome.messages == 1
     assert len(group_messages(db)) == 2
 
@@ -200,7 +191,7 @@ def test_acknowledge_keeps_it_quiet_until_stock_is_back(floor, db, clock):
     assert "already acknowledged" in floor.press("carol", "Snooze 1 day")
     clock.move(days=3)
     issue(floor, 5)
-    alerts.scan(db)
+    alerts.scan(db, settings())
     assert len(group_messages(db)) == 1
     floor.say("carol", "/receive BOLT-M8 100")
     assert "back above its reorder point" in group_messages(db)[-1]
@@ -252,7 +243,7 @@ def test_a_warehouse_without_its_own_chat_is_reported_in_the_main_chat(db, clock
     f.item("BOLT-M8", stock=10, warehouse="LINE", reorder_point=Decimal(50))
     f.item("NUT-M8", stock=100)  # creates MAIN, which the group chat is bound to
     f.say("alice", "/bind MAIN")
-    alerts.scan(db)
+    alerts.scan(db, settings())
     (card,) = group_messages(db)
     assert "BOLT-M8: below reorder point" in card
 
@@ -264,7 +255,7 @@ def test_more_than_n_warnings_at_once_become_one_digest(db, clock):
             f"P{n}", stock=5, name=f"part {n}", reorder_point=Decimal(10), reorder_qty=Decimal(20)
         )
     f.say("alice", "/bind MAIN")
-    outcome = alerts.scan(db)
+    outcome = alerts.scan(db, settings())
     assert len(outcome.announced) == 6
     messages = group_messages(db)
     assert len(messages) == 1
@@ -273,21 +264,21 @@ def test_more_than_n_warnings_at_once_become_one_digest(db, clock):
     table = digest.blocks_of(Table)[0]
     assert [r[0] for r in table.rows] == [f"P{n} part {n}" for n in range(6)]
     assert table.rows[0][1:] == ["below reorder point", "5 pcs", "5 pcs", "20 pcs"]
-    assert alerts.scan(db).messages == 0  # the next hour: nothing new, nothing said
+    assert alerts.scan(db, settings()).messages == 0  # the next hour: nothing new, nothing said
     assert len(group_messages(db)) == 1
 
 
 def test_up_to_n_warnings_come_as_separate_cards(db, clock):
-    set_options(Options(alert_digest_over=3))
+    digest_over_3 = settings(alert_digest_over=3)
     f = Floor(db).people()
     for n in range(3):
         f.item(f"P{n}", stock=5, reorder_point=Decimal(10))
     f.say("alice", "/bind MAIN")
-    alerts.scan(db)
+    alerts.scan(db, digest_over_3)
     assert len(group_messages(db)) == 3
     f.item("P9", stock=5, reorder_point=Decimal(10))
     f.item("P8", stock=5, reorder_point=Decimal(10))
-    alerts.scan(db)
+    alerts.scan(db, digest_over_3)
     assert len(group_messages(db)) == 5
 
 
@@ -318,7 +309,7 @@ def test_the_scan_finds_what_postings_miss(db, clock):
     set_clock(lambda: f_clock_at)
     f.say("bob", "/request GLUE 15")  # reserved: available 15 < 20, nothing posted
     assert group_messages(db) == []
-    alerts.scan(db)
+    alerts.scan(db, settings())
     reasons = sorted(r for r, _, _ in active_alerts(db))
     assert reasons == ["below_safety", "cover", "expiring", "overdue_po"]
     text = "\n\n".join(m.plain() for m in group_messages(db))
@@ -342,7 +333,7 @@ def test_a_failing_evaluation_never_refuses_the_posting(floor, db, monkeypatch):
 
 def test_shortages_lists_the_open_warnings_worst_first(floor, db, clock):
     floor.item("NUT-M8", stock=10, name="M8 nut", safety_stock=Decimal(50))
-    alerts.scan(db)
+    alerts.scan(db, settings())
     issue(floor, 60)
     floor.press("carol", "Snooze 1 day")
     reply = floor.say("bob", "/shortages")
@@ -367,11 +358,5 @@ def test_warnings_speak_the_chat_language(db, clock):
 
 
 def test_settings_are_read_like_every_other_setting(monkeypatch):
-    from stockbot.scheduler import options
-
     monkeypatch.setenv("STOCKBOT_ALERT_DIGEST_OVER", "9")
-    options._loaded.cache_clear()
-    try:
-        assert options.options_for(settings()).alert_digest_over == 9
-    finally:
-        options._loaded.cache_clear()
+    assert settings().alert_digest_over == 9

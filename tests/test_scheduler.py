@@ -19,23 +19,21 @@ import pytest
 from sqlalchemy import func, select
 
 from stockbot.cli import main
+from stockbot.config import Settings
 from stockbot.scheduler import SchedulerRunner
 from stockbot.scheduler.jobs import job_specs
 from stockbot.scheduler.lease import DbLease
-from stockbot.scheduler.options import Options, set_options
 from stockbot.scheduler.runner import close_scheduler, new_scheduler
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, OutboxMessage, SchedulerJob
 from stockbot.timeutil import set_clock
 
-from transcript import Floor, settings
+from transcript import Floor
+from transcript import settings as base_settings
 
 
-@pytest.fixture(autouse=True)
-def _options() -> Iterator[None]:
-    set_options(Options(reminder_every_minutes=1))
-    yield
-    set_options(None)
+def settings() -> Settings:
+    return base_settings(reminder_every_minutes=1)
 
 
 class Clock:

@@ -10,9 +10,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from stockbot.flows.common import enqueue
+from stockbot.handlers.base import DeliveryError, PermanentDeliveryError
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
-from stockbot.service import DeliveryError, PermanentDeliveryError, Service
+from stockbot.service import Service
 from stockbot.store.models import OutboxMessage
 
 from transcript import settings

@@ -23,12 +23,13 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from stockbot.app import build_service
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.flows.common import enqueue
 from stockbot.handlers.slack import SlackAdapter
 from stockbot.handlers.slack_render import mrkdwn, render
 from stockbot.replies import Button, Buttons, Choice, Fields, Image, Reply, Table, Text
-from stockbot.service import Service, build_service
+from stockbot.service import Service
 from stockbot.store.catalog import ensure_user, grant_role
 from stockbot.store.check import check_balances
 from stockbot.store.models import (

@@ -5,7 +5,6 @@ stale-stock report (呆滞料), and reminders that escalate once per stage."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -18,7 +17,6 @@ from stockbot.flows import summary as summary_flow
 from stockbot.flows.notices import render
 from stockbot.replies import Fields, Image, Table
 from stockbot.reports import chart
-from stockbot.scheduler.options import set_options
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_warehouse, upsert_supplier
 from stockbot.store.models import Chat, MovementKind, OutboxMessage, PurchaseOrder
@@ -28,13 +26,6 @@ from transcript import Floor
 
 T0 = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai, Monday 2 March
 TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _defaults() -> Iterator[None]:
-    set_options(None)
-    yield
-    set_options(None)
 
 
 def at(when: datetime) -> None:

@@ -21,11 +21,12 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from stockbot.app import build_service
 from stockbot.flows.common import enqueue
 from stockbot.handlers.telegram import TelegramAdapter, webhook_secret
 from stockbot.handlers.telegram_render import render
 from stockbot.replies import Block, Button, Buttons, Choice, Fields, Image, Reply, Table, Text
-from stockbot.service import Service, build_service
+from stockbot.service import Service
 from stockbot.store.catalog import ensure_user, grant_role, upsert_supplier
 from stockbot.store.check import check_balances
 from stockbot.store.models import (

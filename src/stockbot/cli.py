@@ -7,25 +7,36 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stockbot.config import Settings
+    from stockbot.store.db import Database
 
 DEMO_DB = "stockbot-demo.db"
 
 
-def _open(args: argparse.Namespace, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
-    """The database with the flows' event handlers on it: an import posts like a chat does."""
+def _settings() -> Settings:
+    """The process's settings: read here, at the entry point, and passed to everything."""
     from stockbot.config import get_settings
+
+    return get_settings()
+
+
+def _open(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
+    """The database with the flows' event handlers on it: an import posts like a chat does."""
     from stockbot.flows.wiring import subscribe
     from stockbot.store.db import open_database
 
-    db = open_database(getattr(args, "database_url", None), upgrade=upgrade)
-    return subscribe(db, get_settings())
+    settings = _settings()
+    db = open_database(settings, getattr(args, "database_url", None), upgrade=upgrade)
+    return subscribe(db, settings)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from stockbot.config import get_settings
     from stockbot.store.migrate import current_revision, upgrade
 
-    url = args.database_url or get_settings().database_url
+    url = args.database_url or _settings().database_url
     upgrade(url)
     print(f"database at revision {current_revision(url)}")
     return 0
@@ -91,7 +102,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from stockbot.handlers.console_app import console_handle
     from stockbot.runtime import Runtime
 
-    runtime = Runtime(_open(args))
+    runtime = Runtime(_open(args), _settings())
     ConsoleChat(
         console_handle(runtime),
         user=args.as_user,
@@ -106,7 +117,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from stockbot.demo import prepare_demo
 
     db_path = Path(args.db or DEMO_DB)
-    db = prepare_demo(db_path, reset=args.reset)
+    db = prepare_demo(db_path, _settings(), reset=args.reset)
     if args.no_chat:
         return 0
     from stockbot.handlers.console_app import run_console
@@ -116,14 +127,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"stockbot demo — {db_path} (you are 'alice', an admin; try: /stock m8, 查库存 轴承, "
         "/help, /as bob; /quit to leave)"
     )
-    run_console(Runtime(db), user=args.as_user or "alice")
+    run_console(Runtime(db, _settings()), user=args.as_user or "alice")
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from stockbot.config import get_settings
-
-    settings = get_settings()
+    settings = _settings()
     if not settings.has_chat_tokens:
         print(
             "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN is set: starting the local demo instead "
@@ -133,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_demo(args)
     import asyncio
 
-    from stockbot.service import build_service
+    from stockbot.app import build_service
 
     db = _open(args)
     service = build_service(db, settings)
@@ -146,12 +155,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_job_list(args: argparse.Namespace) -> int:
-    from stockbot.config import get_settings
     from stockbot.scheduler.jobs import JOBS, job_specs
     from stockbot.scheduler.runner import SchedulerRunner
 
     db = _open(args)
-    settings = get_settings()
+    settings = _settings()
     stored = dict(SchedulerRunner(db, settings, background=False).jobs())
     specs = job_specs(db, settings)
     for name, job in JOBS.items():
@@ -164,14 +172,13 @@ def cmd_job_list(args: argparse.Namespace) -> int:
 
 
 def cmd_job_run(args: argparse.Namespace) -> int:
-    from stockbot.config import get_settings
     from stockbot.scheduler.jobs import JOBS
     from stockbot.scheduler.runner import SchedulerRunner
 
     if args.name not in JOBS:
         print(f"no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
         return 2
-    runner = SchedulerRunner(_open(args), get_settings(), background=False)
+    runner = SchedulerRunner(_open(args), _settings(), background=False)
     lines = runner.run_job(args.name, args.chat)
     for line in lines:
         print(line, end="\n\n")

@@ -23,7 +23,7 @@ DEFAULT_DATABASE_URL = "sqlite:///stockbot.db"
 
 class EnvSettings(BaseSettings):
     """Where every stockbot setting comes from, in order: arguments, `STOCKBOT_*` environment,
-    `.env`, `stockbot.toml`, defaults. Shared by `Settings` and the scheduler's options."""
+    `.env`, `stockbot.toml`, defaults."""
 
     model_config = SettingsConfigDict(
         env_prefix="STOCKBOT_",
@@ -102,6 +102,33 @@ class Settings(EnvSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 
+    # --- the proactive half: alerts, summaries, reminders, the scheduler -------------------
+
+    alert_digest_over: int = 5
+    """More warnings than this for one chat at once become one digest message."""
+    alert_snooze_hours: int = 24
+    """How long "Snooze 1 day" hides a warning."""
+    expiring_within_days: int = 30
+    """A batch expiring within this many days (and still in stock) raises an `expiring` alert."""
+    scan_days: str = "mon-sat"
+    scan_hours: str = "8-18"
+    """The shortage scan runs hourly (minute 0) on these days and hours, factory time."""
+    summary_time: str = "08:00"
+    """Each bound chat's morning summary, in the chat's own timezone."""
+    summary_grace_minutes: int = 60
+    """A summary missed (service down at 08:00) still goes out if the service is back within
+    this long; later, it is skipped until tomorrow (never sent twice)."""
+    reminder_hours: int = 24
+    """Approvals waiting longer than this are re-posted to approvers; after twice this long
+    they are escalated to admins. Once per stage."""
+    reminder_every_minutes: int = 30
+    qc_remind_hours: int = 24
+    """QC-pending receipts older than this are reminded to keepers, once."""
+    stale_report_day: str = "mon"
+    stale_report_time: str = "09:00"
+    lease_ttl_seconds: float = 30.0
+    lease_renew_seconds: float = 10.0
+
     @field_validator("sqlite_synchronous")
     @classmethod
     def _sync_mode(cls, v: str) -> str:
@@ -126,6 +153,8 @@ class Settings(EnvSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The process's settings, read once. Only entry points (`stockbot.cli`, `stockbot.app`)
+    call this; everything else is handed its settings."""
     return Settings()
 
 

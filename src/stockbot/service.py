@@ -8,6 +8,8 @@ aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handl
 outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
 scheduler (stockbot.scheduler)   ← jobs that call flows; their messages go through the outbox
 ```
+The wiring (which adapters, the scheduler) is `stockbot.app.build_service`; adapters see the
+service only as the `Host` of `stockbot.handlers.base`.
 Flows are synchronous SQLAlchemy; they run on a bounded thread pool so the event loop keeps
 answering (Slack wants an ack within 3 s). On SIGTERM the service stops taking new work,
 finishes what is in flight, flushes the outbox once more, and exits.
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select, text, update
@@ -32,10 +34,11 @@ from sqlalchemy import select, text, update
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
+from stockbot.handlers.base import Adapter, PermanentDeliveryError
 from stockbot.i18n import register
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
-from stockbot.store.db import Database
+from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import as_utc, utcnow
 
@@ -54,38 +57,6 @@ CLAIM = timedelta(seconds=60)
 """How long a dispatcher may take to send a claimed message before another may retry it."""
 MAX_ATTEMPTS = 12
 """After this many failed deliveries a message is parked as `failed` (and logged loudly)."""
-
-
-class DeliveryError(Exception):
-    """A send that may succeed later; `retry_after` (seconds) when the platform said so."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class PermanentDeliveryError(Exception):
-    """A send that will never succeed (unknown chat, bot removed): parked as failed."""
-
-
-class Adapter(Protocol):
-    """What a chat platform plugs into the service."""
-
-    platform: str
-
-    def routes(self) -> list[web.RouteDef]:
-        """HTTP endpoints this adapter serves on the service's port (may be empty)."""
-
-    async def start(self) -> None:
-        """Begin receiving (polling, Socket Mode…); return once running."""
-
-    async def stop(self) -> None: ...
-
-    async def send(self, target: str, reply: Reply) -> None:
-        """Deliver one outbox message: `target` is a platform chat id or `user:<user id>`.
-        Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
-
-    def health(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -296,7 +267,7 @@ class Service:
         # A message still waiting (backing off, or claimed by someone else) holds back the
         # later messages to the same chat: each chat sees its messages in order.
         blocked: set[tuple[str, str]] = set()
-        ready = []
+        ready: list[Any] = []
         for r in rows:
             key = (r.platform, r.target)
             if as_utc(r.next_attempt_at) > now or key in blocked:
@@ -307,15 +278,17 @@ class Service:
         claimed = []
         for r in rows:
             with self.db.write() as s:
-                won = s.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == r.id,
-                        OutboxMessage.state == r.state,
-                        OutboxMessage.next_attempt_at == r.next_attempt_at,
+                won = rowcount(
+                    s.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == r.id,
+                            OutboxMessage.state == r.state,
+                            OutboxMessage.next_attempt_at == r.next_attempt_at,
+                        )
+                        .values(state="sending", next_attempt_at=now + CLAIM)
                     )
-                    .values(state="sending", next_attempt_at=now + CLAIM)
-                ).rowcount
+                )
             if won == 1:
                 claimed.append((r.id, r.platform, r.target, r.payload, r.attempts))
         return claimed
@@ -330,11 +303,13 @@ class Service:
         values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
         with self.db.write() as s:
             return (
-                s.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == msg_id, OutboxMessage.state == "sending")
-                    .values(**values)
-                ).rowcount
+                rowcount(
+                    s.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == msg_id, OutboxMessage.state == "sending")
+                        .values(**values)
+                    )
+                )
                 == 1
             )
 
@@ -342,21 +317,3 @@ class Service:
 def _backoff(attempts: int) -> float:
     """1 s, 2 s, 4 s … capped at 5 minutes, with jitter so a recovering API is not stampeded."""
     return min(300.0, 2.0**attempts) * (0.8 + 0.4 * random.random())
-
-
-def build_service(db: Database, settings: Settings) -> Service:
-    """The service with every adapter whose tokens are configured."""
-    from stockbot.scheduler import SchedulerRunner
-
-    runtime = Runtime(db, settings)
-    service = Service(db=db, settings=settings, runtime=runtime)
-    service.scheduler = SchedulerRunner(db, settings)
-    if settings.slack_bot_token:
-        from stockbot.handlers.slack import SlackAdapter
-
-        service.adapters.append(SlackAdapter(service, settings))
-    if settings.telegram_bot_token:
-        from stockbot.handlers.telegram import TelegramAdapter
-
-        service.adapters.append(TelegramAdapter(service, settings))
-    return service

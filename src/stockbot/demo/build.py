@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from stockbot.config import Settings
 from stockbot.store import ledger
 from stockbot.store.catalog import (
     default_location,
@@ -77,7 +78,7 @@ def _family(category: str) -> tuple[tuple[float, float], list[int]]:
     return FAMILIES.get(category.split("/")[0].strip().lower(), ((1.0, 50.0), [0, 1, 5]))
 
 
-def prepare_demo(path: Path, *, reset: bool = False, seed: int = 7) -> Database:
+def prepare_demo(path: Path, settings: Settings, *, reset: bool = False, seed: int = 7) -> Database:
     """Open the demo database at `path`, building it first if it is missing (or `reset`)."""
     url = f"sqlite:///{path}"
     if reset:
@@ -88,16 +89,14 @@ def prepare_demo(path: Path, *, reset: bool = False, seed: int = 7) -> Database:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         upgrade(f"sqlite:///{tmp}")
-        build = Database(f"sqlite:///{tmp}", synchronous="OFF")
+        build = Database(f"sqlite:///{tmp}", synchronous="OFF", timezone=settings.timezone)
         try:
             populate(build, seed=seed)
         finally:
             build.dispose()
         os.replace(tmp, path)
     upgrade(url)
-    from stockbot.config import get_settings
-
-    return Database(url, synchronous=get_settings().sqlite_synchronous)
+    return Database(url, synchronous=settings.sqlite_synchronous, timezone=settings.timezone)
 
 
 def populate(db: Database, *, seed: int = 7, n_items: int = N_ITEMS, days: int = DAYS) -> None:

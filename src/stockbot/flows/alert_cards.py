@@ -37,7 +37,6 @@ from stockbot.flows.alert_rules import (
 )
 from stockbot.flows.common import token_for
 from stockbot.flows.notices import Act, Day, Grid, L, Notice, Q
-from stockbot.scheduler.options import Options
 from stockbot.store import ledger
 from stockbot.store.models import (
     Balance,
@@ -226,7 +225,7 @@ def _stamp(kind: str, now: datetime, *ids: int) -> str:
     return f"alert:{kind}:{now.isoformat()}:{digest_ids}"
 
 
-def announce(s: Session, settings: Settings, opts: Options, outcome: Outcome, now: datetime) -> int:
+def announce(s: Session, settings: Settings, outcome: Outcome, now: datetime) -> int:
     """Queue the cards (one per item and reader), the "back above" notes, or one digest per
     reader when there are more than `alert_digest_over` of them. Returns messages queued.
     Only what is shown is looked up, so a first scan opening thousands of alerts stays cheap."""
@@ -263,7 +262,7 @@ def announce(s: Session, settings: Settings, opts: Options, outcome: Outcome, no
     for reader, card_items, back in per_reader.values():
         card_items.sort(key=lambda i: (severity(r.reason for r in by_item[i]), i))
         back.sort()
-        as_digest = len(card_items) + len(back) > opts.alert_digest_over
+        as_digest = len(card_items) + len(back) > settings.alert_digest_over
         shown = (card_items[:DIGEST_ROWS], back[:DIGEST_ROWS]) if as_digest else (card_items, back)
         needed |= set(shown[0]) | set(shown[1])
         plans.append((reader, card_items, back, as_digest, shown))

@@ -45,7 +45,6 @@ from stockbot.flows.alert_rules import (
     Key,
     Outcome,
 )
-from stockbot.scheduler.options import Options, options_for
 from stockbot.store import ledger
 from stockbot.store.db import Database
 from stockbot.store.events import StockPosted
@@ -212,9 +211,7 @@ def all_stock_findings(lv: reports.Levels) -> dict[Key, Finding]:
     )
 
 
-def scan_findings(
-    s: Session, settings: Settings, opts: Options, now: datetime
-) -> dict[Key, Finding]:
+def scan_findings(s: Session, settings: Settings, now: datetime) -> dict[Key, Finding]:
     """Everything that should be alerted now, for every item, in a few grouped queries."""
     today = ledger.business_day(now, settings.timezone)
     lv = reports.load_levels(s)
@@ -225,7 +222,9 @@ def scan_findings(
         used = usage.get(item_id)
         if used and reports.short_on_cover(lv.projected(item_id), used, window, lead):
             found[(item_id, "cover", "")] = Finding(item_id, "cover", "", lv.warehouse.get(item_id))
-    for batch_id, item_id, wh, _q in reports.expiring_batches(s, today, opts.expiring_within_days):
+    for batch_id, item_id, wh, _q in reports.expiring_batches(
+        s, today, settings.expiring_within_days
+    ):
         if item_id in lv.items:
             f = Finding(item_id, "expiring", str(batch_id), wh)
             found[f.key] = f
@@ -377,7 +376,7 @@ def evaluate_touched(s: Session, touched: Touched, settings: Settings) -> Outcom
             findings = stock_findings(s, candidates, warehouse_of)
             outcome = reconcile(s, findings, now, items=candidates, reasons=STOCK)
             if outcome.changed:
-                announce(s, settings, options_for(settings), outcome, now)
+                announce(s, settings, outcome, now)
             return outcome
     except Exception:
         log.exception("shortage alerts for %s failed; the posting stands", touched)
@@ -404,14 +403,13 @@ def scan(db: Any, settings: Settings | None = None, now: datetime | None = None)
     """The `shortage-scan` job: read every item's levels, then reconcile and announce in one
     short write."""
     settings = settings or get_settings()
-    opts = options_for(settings)
     now = now or utcnow()
     with db.read() as s:
-        findings = scan_findings(s, settings, opts, now)
+        findings = scan_findings(s, settings, now)
     with db.write() as s:
         outcome = reconcile(s, findings, now, seen_at=now)
         if outcome.changed:
-            announce(s, settings, opts, outcome, now)
+            announce(s, settings, outcome, now)
         return outcome
 
 
@@ -434,7 +432,7 @@ def refresh_stock(
         findings = {k: f for k, f in findings.items() if k[0] in opens or k in active}
     outcome = reconcile(s, findings, now, reasons=STOCK, seen_at=now)
     if outcome.changed:
-        announce(s, settings, options_for(settings), outcome, now)
+        announce(s, settings, outcome, now)
     return outcome
 
 

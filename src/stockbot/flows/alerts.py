@@ -44,7 +44,6 @@ from stockbot.flows.context import Ctx
 from stockbot.flows.notices import At, Grid, L, Notice, Q, When
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
-from stockbot.scheduler.options import options_for
 from stockbot.store.models import ActionToken, Alert, Item, ShortageIncident, User, Warehouse
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
@@ -113,7 +112,7 @@ def _along(s: Session, alert: Alert, inp: Input, source: tuple[str, ...], **valu
 @WF.step("snooze", source=("open",), roles=ROLES)
 def snooze(ctx: Ctx, s: Session, alert: Alert, inp: Input) -> Reply:
     """Snooze 1 day: quiet until then; if it is still short afterwards it is announced again."""
-    until = utcnow() + timedelta(hours=options_for(ctx.settings).alert_snooze_hours)
+    until = utcnow() + timedelta(hours=ctx.settings.alert_snooze_hours)
     me = actor_id(ctx, s)
     values: dict[str, Any] = {"snoozed_until": until, "snoozed_by": me}
     WF.move(ctx, s, alert, "snooze", "snoozed", where=(Alert.closed_at.is_(None),), **values)

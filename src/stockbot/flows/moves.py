@@ -298,8 +298,7 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
         item_id = item.id
     note = cmd.note.strip()[:500] if cmd.note else None
     with ctx.db.write() as s:
-        item = s.get(Item, item_id)
-        assert item is not None
+        item = s.get_one(Item, item_id)
         wh = warehouse_for(ctx, s)
         loc = default_location(s, wh.id)
         batch_id, lot = _last_issued_batch(s, item, wh.id)

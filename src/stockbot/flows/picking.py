@@ -46,7 +46,7 @@ def in_pick_order(
         stmt = stmt.where(Balance.location_id == location_id)
     if exclude_location_id is not None:
         stmt = stmt.where(Balance.location_id != exclude_location_id)
-    rows = s.execute(stmt).all()
+    rows = list(s.execute(stmt).all())
     rows.sort(
         key=lambda r: (
             r.batch_id is None,

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stockbot import reports
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.flows.common import (
     button,
     display_name,
@@ -41,7 +41,6 @@ from stockbot.flows.common import (
 from stockbot.flows.context import Ctx
 from stockbot.i18n import normalize_lang, register, t, tm
 from stockbot.replies import Buttons, Fields, Image, Reply, Table, Text, md_escape
-from stockbot.scheduler.options import options_for
 from stockbot.store import ledger
 from stockbot.store.models import (
     Chat,
@@ -371,14 +370,13 @@ def _bound_chats(s: Session, chat: str | int | None) -> list[Chat]:
 
 def send_summaries(
     db: Any,
-    settings: Settings | None = None,
+    settings: Settings,
     now: datetime | None = None,
     chat: str | int | None = None,
     force: bool = False,
 ) -> int:
     """The `summary` job: each bound chat (or one chat) gets the summary in its language, once
     per local day (`force`: again, for an operator's `stockbot job run`)."""
-    settings = settings or get_settings()
     now = now or utcnow()
     with db.read() as s:
         chats = _bound_chats(s, chat)
@@ -431,13 +429,12 @@ def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
 
 def send_stale_reports(
     db: Any,
-    settings: Settings | None = None,
+    settings: Settings,
     now: datetime | None = None,
     chat: str | int | None = None,
     force: bool = False,
 ) -> int:
     """The weekly `stale-report` job: each bound chat, once per ISO week."""
-    settings = settings or get_settings()
     now = now or utcnow()
     with db.read() as s:
         chats = _bound_chats(s, chat)
@@ -491,14 +488,12 @@ def _admins(s: Session) -> list[User]:
     )
 
 
-def send_reminders(db: Any, settings: Settings | None = None, now: datetime | None = None) -> int:
+def send_reminders(db: Any, settings: Settings, now: datetime | None = None) -> int:
     """The `reminders` job. Approvals waiting more than N hours are re-posted to the approvers
     who may give them; after 2N hours they are escalated to admins; QC-pending receipts older
     than `qc_remind_hours` are reminded to keepers. Each stage once (`sent_notices`)."""
-    settings = settings or get_settings()
-    opts = options_for(settings)
     now = now or utcnow()
-    first = timedelta(hours=opts.reminder_hours)
+    first = timedelta(hours=settings.reminder_hours)
     sent = 0
     with db.write() as s:
         for mr in s.scalars(
@@ -518,7 +513,7 @@ def send_reminders(db: Any, settings: Settings | None = None, now: datetime | No
             since = pr.updated_at or pr.created_at
             if as_utc(since) <= now - first:
                 sent += _remind_doc(s, settings, now, "pr", pr, since, pr.requested_by, first)
-        qc_after = timedelta(hours=opts.qc_remind_hours)
+        qc_after = timedelta(hours=settings.qc_remind_hours)
         for gr in s.scalars(
             select(GoodsReceipt)
             .where(GoodsReceipt.state == "qc_pending", GoodsReceipt.created_at <= now - qc_after)

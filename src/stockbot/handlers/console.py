@@ -16,7 +16,7 @@ from typing import TextIO
 
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.text_render import render_text
-from stockbot.i18n import detect_language, tm
+from stockbot.i18n import detect_language, normalize_lang, tm
 from stockbot.replies import Button, Reply, strip_markup
 
 __all__ = ["ConsoleChat"]
@@ -119,7 +119,7 @@ class ConsoleChat:
             message_id=f"{self._session}-{self._message_counter}",
             text=text,
             action_id=action_id,
-            lang_hint=self.lang,
+            lang_hint=normalize_lang(self.lang),
         )
 
     def _dispatch(self, inbound: Inbound, *, lang_text: str | None) -> None:

@@ -1,4 +1,4 @@
-"""The Slack adapter: slack-bolt's AsyncApp in front of `Service.handle`.
+"""The Slack adapter: slack-bolt's AsyncApp in front of `Host.handle` (the service).
 
 ```
 POST /slack/events (HTTP mode)  ─┐   bolt: signature + 5-minute replay window (else 401),
@@ -10,17 +10,16 @@ Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack within 3 s, then the listener run
                                                        else the card is edited in place
 outbox  send("C123" | "user:U123", reply)          → conversations.open + chat.postMessage
 ```
-The adapter only parses, calls the service, and renders (`slack_render`); the one database
-write here is the `ProcessedEvent` row that makes a redelivered event (`X-Slack-Retry-Num`, or
-the same `event_id` twice) do nothing the second time.
+The adapter only parses, calls the service, and renders (`slack_render`); posting goes through
+`slack_outbound`, the modals live in `slack_forms`. The one database write here is the
+`ProcessedEvent` row that makes a redelivered event (`X-Slack-Retry-Num`, or the same
+`event_id` twice) do nothing the second time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -30,23 +29,33 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
+from stockbot.handlers.base import Host
+from stockbot.handlers.slack_forms import (
+    ANSWER_VIEW,
+    RECEIPT_VIEW,
+    answer_text,
+    answer_view,
+    private_channel,
+    receipt_command,
+    receipt_view,
+)
+from stockbot.handlers.slack_outbound import PERMANENT_ERRORS, SlackOutbound
 from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
     SlackMessage,
-    escape,
     render,
     unescape,
 )
-from stockbot.replies import Image, Reply
-from stockbot.service import DeliveryError, PermanentDeliveryError
+from stockbot.i18n import normalize_lang
+from stockbot.replies import Reply
 from stockbot.store.db import Database
 from stockbot.store.models import ProcessedEvent
 
@@ -55,20 +64,6 @@ __all__ = ["PERMANENT_ERRORS", "SlackAdapter", "first_delivery"]
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "account_inactive",
-        "user_not_found",
-        "is_archived",
-        "channel_is_archived",
-        "user_disabled",
-        "cannot_dm_bot",
-    }
-)
-"""Slack errors that no retry will fix: the outbox parks the message as failed."""
-_REJECTED_PAYLOAD = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 _BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
 _PROFILE_CACHE = 5000
 
@@ -86,18 +81,12 @@ def first_delivery(db: Database, platform: str, *event_ids: str) -> bool:
     return True
 
 
-RECEIPT_VIEW = "stockbot_receive"
-"""The goods-receipt form a bare `/receive` opens."""
-ANSWER_VIEW = "stockbot_answer"
-"""The modal that asks for a free-text answer (a reject reason)."""
-
-
 class SlackAdapter:
     """One Slack workspace (single-team bot token), HTTP mode or Socket Mode."""
 
     platform = PLATFORM
 
-    def __init__(self, service: Any, settings: Settings) -> None:
+    def __init__(self, service: Host, settings: Settings) -> None:
         self.service = service
         self.settings = settings
         self.mode = "socket" if settings.slack_app_token else "http"
@@ -123,8 +112,7 @@ class SlackAdapter:
         self.socket_handler: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
-        self._dm_channels: dict[str, str] = {}
-        self._partial: dict[str, int] = {}  # outbox message digest → parts already posted
+        self.out = SlackOutbound(self.client)
         self._active = 0
         self.completed = 0
         """Listeners finished (handled or skipped): tests wait on it instead of sleeping."""
@@ -230,7 +218,11 @@ class SlackAdapter:
     async def _inbound(self, user_id: str, fallback_name: str | None, **fields: Any) -> Inbound:
         name, locale = await self._profile(user_id, fallback_name)
         return Inbound(
-            platform=PLATFORM, user_id=user_id, user_name=name, lang_hint=locale, **fields
+            platform=PLATFORM,
+            user_id=user_id,
+            user_name=name,
+            lang_hint=normalize_lang(locale),
+            **fields,
         )
 
     # --- slash commands --------------------------------------------------------------------
@@ -247,8 +239,8 @@ class SlackAdapter:
         text = unescape(body.get("text") or "").strip()
         trigger = body.get("trigger_id")
         # a bare `/receive` gets the form; its submission is the command
-        wants_form = name == "receive" and not text and trigger
-        if wants_form and await self._open_receipt_form(trigger, body["channel_id"]):
+        wants_form = name == "receive" and not text
+        if wants_form and trigger and await self._open_receipt_form(trigger, body["channel_id"]):
             return
         inbound = await self._inbound(
             body["user_id"],
@@ -264,8 +256,10 @@ class SlackAdapter:
         kind = "ephemeral" if reply.ephemeral else "in_channel"
         for message in rendered:
             if not await self._respond(respond, message, response_type=kind):
-                await self._post(channel, message, ephemeral_to=user if reply.ephemeral else None)
-        await self._upload_all(channel, rendered.images)
+                await self.out.post(
+                    channel, message, ephemeral_to=user if reply.ephemeral else None
+                )
+        await self.out.upload_all(channel, rendered.images)
 
     async def _respond(self, respond: Any, message: SlackMessage, **kwargs: Any) -> bool:
         """Answer through the interaction's response_url; False when that did not work."""
@@ -332,10 +326,10 @@ class SlackAdapter:
         reply = await self.service.handle(inbound)
         rendered = render(reply, upload_images=not reply.ephemeral)
         for message in rendered:
-            await self._post(
+            await self.out.post(
                 channel, message, thread_ts=thread, ephemeral_to=user if reply.ephemeral else None
             )
-        await self._upload_all(channel, rendered.images, thread_ts=thread)
+        await self.out.upload_all(channel, rendered.images, thread_ts=thread)
 
     # --- buttons ---------------------------------------------------------------------------
 
@@ -373,7 +367,7 @@ class SlackAdapter:
                     respond, part, response_type="ephemeral", replace_original=False
                 )
                 if not sent:
-                    await self._post(channel, part, ephemeral_to=user["id"])
+                    await self.out.post(channel, part, ephemeral_to=user["id"])
             return
         rendered = render(reply, max_blocks=MAX_BLOCKS)
         if not rendered.messages and not rendered.images:
@@ -382,42 +376,20 @@ class SlackAdapter:
         card = _decided_card(message.get("blocks") or [], first)
         replaced = await self._respond(respond, card, replace_original=True)
         if not replaced and ts and not container.get("is_ephemeral"):
-            replaced = await self._update(channel, ts, card)
+            replaced = await self.out.update(channel, ts, card)
         if not replaced:
             rest = [first, *rest]
         thread = message.get("thread_ts")
         for part in rest:
-            await self._post(channel, part, thread_ts=thread)
-        await self._upload_all(channel, rendered.images, thread_ts=thread)
+            await self.out.post(channel, part, thread_ts=thread)
+        await self.out.upload_all(channel, rendered.images, thread_ts=thread)
 
     async def _open_answer_form(
         self, trigger_id: str, reply: Reply, channel: str, ts: str | None
     ) -> bool:
         """A modal with the question and a text box; its submission is the user's answer,
         exactly as if typed in the channel (the flow is already waiting for it)."""
-        question = reply.plain()[:2900]
-        view = {
-            "type": "modal",
-            "callback_id": ANSWER_VIEW,
-            "private_metadata": json.dumps({"channel": channel, "ts": ts}),
-            "title": {"type": "plain_text", "text": "stockbot"},
-            "submit": {"type": "plain_text", "text": "Send / 提交"},
-            "close": {"type": "plain_text", "text": "Cancel / 取消"},
-            "blocks": [
-                {"type": "section", "text": {"type": "mrkdwn", "text": escape(question)}},
-                {
-                    "type": "input",
-                    "block_id": "answer",
-                    "label": {"type": "plain_text", "text": "Reason / 原因"},
-                    "element": {
-                        "type": "plain_text_input",
-                        "action_id": "text",
-                        "multiline": True,
-                        "max_length": 500,
-                    },
-                },
-            ],
-        }
+        view = answer_view(reply.plain(), channel, ts)
         try:
             await self.app.client.views_open(trigger_id=trigger_id, view=view)
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
@@ -426,41 +398,9 @@ class SlackAdapter:
         return True
 
     async def _open_receipt_form(self, trigger_id: str, channel: str) -> bool:
-        """Goods in, as a form: item and quantity, then batch, expiry and location — kinder
-        than remembering `/receive <item> <qty> po … batch … exp … loc …`."""
-
-        def field(block_id: str, label: str, *, optional: bool = True, **element: Any) -> dict:
-            return {
-                "type": "input",
-                "block_id": block_id,
-                "optional": optional,
-                "label": {"type": "plain_text", "text": label},
-                "element": {"type": "plain_text_input", "action_id": "v", **element},
-            }
-
-        view = {
-            "type": "modal",
-            "callback_id": RECEIPT_VIEW,
-            "private_metadata": json.dumps({"channel": channel}),
-            "title": {"type": "plain_text", "text": "Receive / 入库"},
-            "submit": {"type": "plain_text", "text": "Receive / 入库"},
-            "blocks": [
-                field("item", "Item (code or name) / 物料", optional=False),
-                field("qty", "Quantity / 数量 (e.g. 200, 2箱)", optional=False),
-                field("po", "Purchase order / 采购单 (PO-00012)"),
-                field("batch", "Batch / 批次"),
-                {
-                    "type": "input",
-                    "block_id": "exp",
-                    "optional": True,
-                    "label": {"type": "plain_text", "text": "Expiry / 有效期"},
-                    "element": {"type": "datepicker", "action_id": "v"},
-                },
-                field("loc", "Location / 库位 (A-01)"),
-            ],
-        }
+        """Goods in, as a form (`slack_forms.receipt_view`); its submission is the command."""
         try:
-            await self.app.client.views_open(trigger_id=trigger_id, view=view)
+            await self.app.client.views_open(trigger_id=trigger_id, view=receipt_view(channel))
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
             log.warning("slack: could not open the receipt form (%s)", exc)
             return False
@@ -468,20 +408,8 @@ class SlackAdapter:
 
     async def _on_receipt(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
-        values = (view.get("state") or {}).get("values") or {}
-
-        def get(block: str) -> str:
-            v = values.get(block, {}).get("v", {})
-            return str(v.get("value") or v.get("selected_date") or "").strip()
-
-        words = [get("item"), get("qty")]
-        for key in ("po", "batch", "exp", "loc"):
-            if get(key):
-                words += [key, get(key)]
-        meta = json.loads(view.get("private_metadata") or "{}")
         # The same command a keeper could have typed: the parser and flow check everything.
-        await self._guard(self._answer(body, view, text="/receive " + " ".join(words),
-                                       channel=meta.get("channel")))  # fmt: skip
+        await self._guard(self._answer(body, view, text=receipt_command(view)))
 
     async def _on_answer(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()  # closes the modal at once; the answer is handled after
@@ -495,13 +423,10 @@ class SlackAdapter:
         text: str | None = None,
         channel: str | None = None,
     ) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
         if text is None:
-            text = (
-                ((view.get("state") or {}).get("values") or {}).get("answer", {}).get("text", {})
-            ).get("value") or ""
+            text = answer_text(view)
         user = body["user"]
-        channel = channel or meta.get("channel") or user["id"]
+        channel = channel or private_channel(view) or user["id"]
         inbound = await self._inbound(
             user["id"],
             user.get("name") or user.get("username"),
@@ -513,107 +438,15 @@ class SlackAdapter:
         reply = await self.service.handle(inbound)
         for part in render(reply, upload_images=False).messages:
             if reply.ephemeral:
-                await self._post(channel, part, ephemeral_to=user["id"])
+                await self.out.post(channel, part, ephemeral_to=user["id"])
             else:
-                await self._post(channel, part)
-
-    async def _update(self, channel: str, ts: str, message: SlackMessage) -> bool:
-        try:
-            await self.client.chat_update(channel=channel, ts=ts, **message.kwargs())
-        except SlackApiError as exc:
-            log.info("slack chat.update %s/%s failed: %s", channel, ts, _error_code(exc))
-            return False
-        return True
-
-    # --- the Web API -----------------------------------------------------------------------
-
-    async def _post(
-        self,
-        channel: str,
-        message: SlackMessage,
-        *,
-        thread_ts: str | None = None,
-        ephemeral_to: str | None = None,
-    ) -> None:
-        """chat.postMessage (or chat.postEphemeral); blocks Slack rejects are retried once as
-        plain text, so a rendering mistake costs formatting, not the message."""
-        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
-        try:
-            await self._post_once(channel, message.kwargs(), extra, ephemeral_to)
-        except SlackApiError as exc:
-            if _error_code(exc) not in _REJECTED_PAYLOAD:
-                raise
-            log.error("slack refused our blocks (%s); sending plain text", _error_code(exc))
-            await self._post_once(channel, {"text": message.text}, extra, ephemeral_to)
-
-    async def _post_once(
-        self, channel: str, body: dict[str, Any], extra: dict[str, Any], ephemeral_to: str | None
-    ) -> None:
-        if ephemeral_to:
-            await self.client.chat_postEphemeral(
-                channel=channel, user=ephemeral_to, **body, **extra
-            )
-        else:
-            await self.client.chat_postMessage(channel=channel, **body, **extra)
-
-    async def _upload_all(
-        self, channel: str, images: list[Image], thread_ts: str | None = None
-    ) -> None:
-        for n, image in enumerate(images, 1):
-            await self._upload(channel, image, n, thread_ts)
-
-    async def _upload(
-        self, channel: str, image: Image, n: int = 1, thread_ts: str | None = None
-    ) -> None:
-        caption = " ".join(image.caption.split())
-        await self.client.files_upload_v2(
-            channel=channel,
-            content=image.png,
-            filename=f"stockbot-{n}.png",
-            title=caption[:250] or "stockbot",
-            alt_txt=caption[:1000] or None,
-            thread_ts=thread_ts,
-        )
+                await self.out.post(channel, part)
 
     # --- the outbox ------------------------------------------------------------------------
 
     async def send(self, target: str, reply: Reply) -> None:
         """Deliver one outbox message to a channel id or ``user:U…`` (a DM)."""
-        digest = hashlib.sha256(
-            json.dumps([target, reply.model_dump(mode="json")], sort_keys=True).encode()
-        ).hexdigest()
-        try:
-            channel = await self._channel_for(target)
-            rendered = render(reply)
-            parts: list[Callable[[], Awaitable[None]]] = [
-                (lambda m=m: self._post(channel, m)) for m in rendered.messages
-            ]
-            parts += [
-                (lambda img=img, n=n: self._upload(channel, img, n))
-                for n, img in enumerate(rendered.images, 1)
-            ]
-            # A retry after a partial delivery (part 1 posted, part 2 rate-limited) resumes
-            # where it stopped instead of posting part 1 again.
-            for index in range(self._partial.get(digest, 0), len(parts)):
-                await parts[index]()
-                self._partial[digest] = index + 1
-        except SlackApiError as exc:
-            error = _delivery_error(exc)
-            if isinstance(error, PermanentDeliveryError):
-                self._partial.pop(digest, None)
-            raise error from exc
-        except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
-            raise DeliveryError(f"slack unreachable: {exc!r}") from exc
-        self._partial.pop(digest, None)
-
-    async def _channel_for(self, target: str) -> str:
-        if not target.startswith("user:"):
-            return target
-        user = target.removeprefix("user:")
-        if user not in self._dm_channels:
-            opened = await self.client.conversations_open(users=user)
-            self._dm_channels[user] = opened["channel"]["id"]
-        return self._dm_channels[user]
+        await self.out.send(target, reply)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -630,31 +463,6 @@ def _header(request: Any, name: str) -> str | None:
     headers = getattr(request, "headers", None) or {}
     values = headers.get(name) or []
     return values[0] if values else None
-
-
-def _error_code(exc: SlackApiError) -> str:
-    response = exc.response
-    data = getattr(response, "data", None)
-    if isinstance(data, dict):
-        return str(data.get("error") or "")
-    return ""
-
-
-def _delivery_error(exc: SlackApiError) -> Exception:
-    response = exc.response
-    status = getattr(response, "status_code", None)
-    code = _error_code(exc)
-    if status == 429 or code == "ratelimited":
-        headers = getattr(response, "headers", None) or {}
-        retry_after = headers.get("Retry-After") or headers.get("retry-after")
-        try:
-            seconds = float(retry_after) if retry_after is not None else None
-        except ValueError:
-            seconds = None
-        return DeliveryError(f"slack rate limit ({code or status})", retry_after=seconds)
-    if code in PERMANENT_ERRORS or code in _REJECTED_PAYLOAD:
-        return PermanentDeliveryError(f"slack: {code}")
-    return DeliveryError(f"slack: {code or status}")
 
 
 def _decided_card(original: list[dict[str, Any]], outcome: SlackMessage) -> SlackMessage:

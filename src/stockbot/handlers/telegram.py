@@ -2,7 +2,7 @@
 
 ```
 getUpdates (polling, default)  ─┐                         ┌─ sendMessage / sendPhoto (HTML)
-POST /telegram/webhook (secret) ─┴→ Application handlers ─→ Service.handle(Inbound) ─→ Reply
+POST /telegram/webhook (secret) ─┴→ Application handlers ─→ host.handle(Inbound)  ─→ Reply
                                     commands, text, buttons  └─ editMessageText (the card)
 outbox dispatcher → TelegramAdapter.send(target, reply) → sendMessage; errors → Delivery errors
 ```
@@ -21,6 +21,9 @@ runs ``initialize() / start() / updater.start_polling()`` and the reverse on sto
 * **Order** — updates of one chat are processed in order, different chats concurrently.
 * **Rate limits** — ``AIORateLimiter`` throttles and retries 429s after ``retry_after``; a 429 that
   outlasts its retries reaches the outbox as ``DeliveryError(retry_after=…)``.
+
+Sending (replies, card edits, the outbox) lives in ``telegram_outbound``; rendering in
+``telegram_render``.
 """
 
 from __future__ import annotations
@@ -29,14 +32,10 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import html
 import logging
-import re
-import warnings
-from collections import OrderedDict
 from collections.abc import Awaitable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import delete
@@ -45,16 +44,10 @@ from telegram import (
     BotCommand,
     CallbackQuery,
     Message,
-    ReplyParameters,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
     InvalidToken,
-    RetryAfter,
     TelegramError,
 )
 from telegram.ext import (
@@ -72,15 +65,13 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
-from stockbot.i18n import t
+from stockbot.handlers.base import DeliveryError, Host
+from stockbot.handlers.telegram_outbound import TelegramOutbound
+from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
-from stockbot.service import DeliveryError, PermanentDeliveryError
 from stockbot.store.db import Database
 from stockbot.store.models import ProcessedEvent
 from stockbot.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from stockbot.service import Service
 
 __all__ = ["TelegramAdapter", "remember_event", "webhook_secret"]
 
@@ -146,29 +137,6 @@ def remember_event(db: Database, event_id: str) -> bool:
     return True
 
 
-def _retry_after(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated
-        warnings.simplefilter("ignore")
-        value: Any = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def _chat_id(target: str) -> int | str:
-    """Outbox target → chat id: ``user:<id>`` is the private chat with that user."""
-    raw = target.removeprefix("user:")
-    try:
-        return int(raw)
-    except ValueError:
-        return raw  # "@channelusername"
-
-
-_TAG_RE = re.compile(r"<[^>]+>")
-
-
-def _html_to_plain(text: str) -> str:
-    return html.unescape(_TAG_RE.sub("", text))
-
-
 def _describe(command: str, lang: str) -> str:
     """A menu description: the first line of ``help.<command>``, markup removed, ≤ 256."""
     key = f"help.{command}"
@@ -220,7 +188,7 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        service: Service,
+        service: Host,
         settings: Settings,
         *,
         poll_timeout: float = 10.0,
@@ -240,7 +208,6 @@ class TelegramAdapter:
         self._ready = False
         self._error: str | None = None
         self._boot_task: asyncio.Task[None] | None = None
-        self._partial: OrderedDict[str, int] = OrderedDict()  # outbox sends cut short
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         httpx_log = logging.getLogger("httpx")
         httpx_log.setLevel(max(httpx_log.level, logging.WARNING))
@@ -255,6 +222,7 @@ class TelegramAdapter:
             .job_queue(None)
             .build()
         )
+        self.out = TelegramOutbound(self.app.bot)
         message = filters.UpdateType.MESSAGE
         self.app.add_handler(CommandHandler(list(COMMAND_NAMES), self._on_command, filters=message))
         self.app.add_handler(CommandHandler("start", self._on_start, filters=message))
@@ -305,24 +273,7 @@ class TelegramAdapter:
         failure resumes after the parts already delivered."""
         if not self._ready:
             raise DeliveryError("telegram is not connected")
-        chat_id = _chat_id(target)
-        messages = telegram_render.render(reply)
-        key = hashlib.sha256(f"{target}\n{reply.model_dump_json()}".encode()).hexdigest()
-        done = self._partial.get(key, 0)
-        try:
-            for index in range(done, len(messages)):
-                await self._send_one(chat_id, messages[index])
-                self._partial[key] = index + 1
-                self._partial.move_to_end(key)
-                while len(self._partial) > 1000:
-                    self._partial.popitem(last=False)
-        except RetryAfter as exc:
-            raise DeliveryError(str(exc), retry_after=_retry_after(exc)) from exc
-        except (Forbidden, BadRequest) as exc:  # blocked, kicked, chat not found, refused
-            raise PermanentDeliveryError(str(exc)) from exc
-        except TelegramError as exc:  # NetworkError, TimedOut, Conflict, 5xx …
-            raise DeliveryError(str(exc)) from exc
-        self._partial.pop(key, None)
+        await self.out.send(target, reply)
 
     def health(self) -> dict[str, Any]:
         body: dict[str, Any] = {"ok": self._ready, "mode": self.mode}
@@ -435,12 +386,12 @@ class TelegramAdapter:
             chat_id=str(chat.id),
             message_id=str(message.message_id),
             text=text or message.text,
-            lang_hint=user.language_code,
+            lang_hint=normalize_lang(user.language_code),
             event_id=event_id,
         )
         reply = await self.service.handle(inbound)
         reply_to = message.message_id if chat.type != "private" else None
-        await self._send_all(chat.id, telegram_render.render(reply), reply_to)
+        await self.out.send_all(chat.id, telegram_render.render(reply), reply_to)
 
     async def _on_callback(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -464,7 +415,7 @@ class TelegramAdapter:
             chat_id=str(chat_id),
             message_id=str(card.message_id) if card is not None else None,
             action_id=query.data,
-            lang_hint=user.language_code,
+            lang_hint=normalize_lang(user.language_code),
             event_id=event_id,
         )
         # Answer at once: with the refusal text when the flow says no quickly, empty otherwise.
@@ -489,19 +440,19 @@ class TelegramAdapter:
                 return
             if not answered:
                 await self._answer(query)
-            await self._send_all(chat_id, messages, reply_to)
+            await self.out.send_all(chat_id, messages, reply_to)
             return
         if not answered:
             await self._answer(query)
-        editable = card is not None and card.text is not None
         if (
             messages
-            and editable
+            and card is not None
+            and card.text is not None  # a photo card has a caption, not text: sent anew
             and not messages[0].is_photo
-            and await self._edit(card, messages[0])
+            and await self.out.edit(card, messages[0])
         ):
             messages = messages[1:]
-        await self._send_all(chat_id, messages, reply_to if messages else None)
+        await self.out.send_all(chat_id, messages, reply_to if messages else None)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: handling update failed", exc_info=context.error)
@@ -516,73 +467,3 @@ class TelegramAdapter:
         except TelegramError as exc:  # too old to answer, or the API hiccuped: not fatal
             log.warning("telegram: answerCallbackQuery failed: %s", exc)
         return True
-
-    async def _edit(self, card: Message, message: telegram_render.Message) -> bool:
-        """Replace the card's text and keyboard; False when it cannot be edited."""
-        try:
-            await self.app.bot.edit_message_text(
-                text=message.text,
-                chat_id=card.chat.id,
-                message_id=card.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=message.keyboard,
-            )
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return True
-            log.info("telegram: cannot edit message %s (%s); sending anew", card.message_id, exc)
-            return False
-        return True
-
-    async def _send_all(
-        self, chat_id: int | str, messages: list[telegram_render.Message], reply_to: int | None
-    ) -> None:
-        """Send a rendered interactive reply; failures are logged (the user may ask again)."""
-        try:
-            for index, message in enumerate(messages):
-                await self._send_one(chat_id, message, reply_to if index == 0 else None)
-        except TelegramError as exc:
-            log.warning("telegram: reply to %s failed: %s", chat_id, exc)
-
-    async def _send_one(
-        self, chat_id: int | str, message: telegram_render.Message, reply_to: int | None = None
-    ) -> None:
-        params = (
-            ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
-            if reply_to is not None
-            else None
-        )
-        bot = self.app.bot
-        try:
-            if message.photo is not None:
-                await bot.send_photo(
-                    chat_id,
-                    photo=message.photo,
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=message.keyboard,
-                    reply_parameters=params,
-                )
-                return
-            try:
-                await bot.send_message(
-                    chat_id,
-                    message.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=message.keyboard,
-                    reply_parameters=params,
-                )
-            except BadRequest as exc:
-                if "parse entities" not in str(exc).lower():
-                    raise
-                # Our HTML should always parse; if Telegram disagrees, plain text beats nothing.
-                log.error("telegram refused our HTML (%s); sending plain text", exc)
-                await bot.send_message(
-                    chat_id,
-                    _html_to_plain(message.text),
-                    reply_markup=message.keyboard,
-                    reply_parameters=params,
-                )
-        except ChatMigrated as exc:  # a group became a supergroup: same chat, new id
-            log.warning("telegram: chat %s migrated to %s", chat_id, exc.new_chat_id)
-            await self._send_one(exc.new_chat_id, message, None)

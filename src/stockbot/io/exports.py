@@ -90,12 +90,12 @@ class ExportCount(int):
 
 
 def export_balances(
-    db: Database, path: str | Path, fmt: Format | None = None, *, progress: Progress = False
+    db: Database, path: str | Path, fmt: str | None = None, *, progress: Progress = False
 ) -> ExportCount:
     """Every non-zero balance (item, warehouse, location, batch) with its value at unit cost."""
     started = time.perf_counter()
     path = Path(path)
-    fmt = _format(path, fmt)
+    form = _format(path, fmt)
     stmt = (
         select(
             Item.code,
@@ -122,14 +122,14 @@ def export_balances(
         return [code, name, wh, loc, lot, expiry, qty, unit, cost, qty * cost]
 
     count = select(func.count()).select_from(Balance).where(Balance.qty != 0)
-    n = _export(db, path, fmt, "balances", BALANCE_HEADERS, stmt, count, shape, progress)
+    n = _export(db, path, form, "balances", BALANCE_HEADERS, stmt, count, shape, progress)
     return ExportCount(n, "balances", path, time.perf_counter() - started)
 
 
 def export_ledger(
     db: Database,
     path: str | Path,
-    fmt: Format | None = None,
+    fmt: str | None = None,
     since: datetime | date | None = None,
     *,
     progress: Progress = False,
@@ -137,7 +137,7 @@ def export_ledger(
     """Movements in id order (optionally those created at or after `since`) with their audit."""
     started = time.perf_counter()
     path = Path(path)
-    fmt = _format(path, fmt)
+    form = _format(path, fmt)
     actor = aliased(User)
     stmt = (
         select(
@@ -181,7 +181,7 @@ def export_ledger(
         row[1] = as_utc(row[1]).replace(tzinfo=None)  # Excel has no time zones: say UTC above
         return row
 
-    n = _export(db, path, fmt, "ledger", LEDGER_HEADERS, stmt, count, shape, progress)
+    n = _export(db, path, form, "ledger", LEDGER_HEADERS, stmt, count, shape, progress)
     return ExportCount(n, "ledger", path, time.perf_counter() - started)
 
 
@@ -189,10 +189,13 @@ def export_ledger(
 
 
 def _format(path: Path, fmt: str | None) -> Format:
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in ("csv", "xlsx"):
-        raise ValueError(f"unknown export format {fmt!r}: use csv or xlsx")
-    return fmt  # type: ignore[return-value]
+    """`csv` or `xlsx`: as given, else from the file's suffix; anything else is refused."""
+    name = (fmt or path.suffix.lstrip(".")).lower()
+    if name == "csv":
+        return "csv"
+    if name == "xlsx":
+        return "xlsx"
+    raise ValueError(f"unknown export format {name!r}: use csv or xlsx")
 
 
 def _export(
@@ -201,8 +204,8 @@ def _export(
     fmt: Format,
     sheet: str,
     headers: Sequence[str],
-    stmt: Select[Any],
-    count: Select[Any],
+    stmt: Select,  # bare: Select's type parameters differ between SQLAlchemy 2.0 and 2.1
+    count: Select,
     shape: Callable[[Any], list[Any]],
     progress: Progress,
 ) -> int:

@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from stockbot.config import Settings, get_settings
-from stockbot.scheduler.options import Options, hh_mm, options_for
+from stockbot.config import Settings
 from stockbot.store.db import Database
 from stockbot.store.models import Chat
 from stockbot.timeutil import utcnow
@@ -121,10 +120,7 @@ def bind(db: Database, settings: Settings, guard: Callable[[], bool] | None = No
 def run_job(name: str, chat: Any = None) -> int:
     """The pickled job target: `run_job("summary", 12)`."""
     if _bound is None:
-        from stockbot.store.db import open_database
-
-        bind(open_database(upgrade=False), get_settings())
-    assert _bound is not None
+        raise RuntimeError(f"job {name}: no SchedulerRunner has bound a database in this process")
     db, settings, guard = _bound
     if guard is not None and not guard():
         log.warning("job %s skipped: this process no longer holds the scheduler lease", name)
@@ -194,21 +190,23 @@ class JobSpec:
         )
 
 
-def job_specs(db: Database, settings: Settings, opts: Options | None = None) -> list[JobSpec]:
+def job_specs(db: Database, settings: Settings) -> list[JobSpec]:
     """The schedule: the three factory-wide jobs, and one summary per bound chat."""
     from apscheduler.triggers.cron import CronTrigger
 
-    opts = opts or options_for(settings)
     factory_tz = _zone(settings.timezone, "UTC")
-    stale_h, stale_m = hh_mm(opts.stale_report_time)
-    every = max(1, min(59, opts.reminder_every_minutes))
+    stale_h, stale_m = hh_mm(settings.stale_report_time)
+    every = max(1, min(59, settings.reminder_every_minutes))
     specs = [
         JobSpec(
             "shortage-scan",
             "shortage-scan",
             None,
             CronTrigger(
-                day_of_week=opts.scan_days, hour=opts.scan_hours, minute=0, timezone=factory_tz
+                day_of_week=settings.scan_days,
+                hour=settings.scan_hours,
+                minute=0,
+                timezone=factory_tz,
             ),
             30 * 60,
         ),
@@ -224,7 +222,7 @@ def job_specs(db: Database, settings: Settings, opts: Options | None = None) -> 
             "stale-report",
             None,
             CronTrigger(
-                day_of_week=opts.stale_report_day,
+                day_of_week=settings.stale_report_day,
                 hour=stale_h,
                 minute=stale_m,
                 timezone=factory_tz,
@@ -232,7 +230,7 @@ def job_specs(db: Database, settings: Settings, opts: Options | None = None) -> 
             6 * 3600,
         ),
     ]
-    hour, minute = hh_mm(opts.summary_time)
+    hour, minute = hh_mm(settings.summary_time)
     with db.read() as s:
         chats = s.execute(
             select(Chat.id, Chat.timezone).where(Chat.warehouse_id.is_not(None)).order_by(Chat.id)
@@ -244,7 +242,18 @@ def job_specs(db: Database, settings: Settings, opts: Options | None = None) -> 
                 "summary",
                 chat_id,
                 CronTrigger(hour=hour, minute=minute, timezone=_zone(tz, settings.timezone)),
-                opts.summary_grace_minutes * 60,
+                settings.summary_grace_minutes * 60,
             )
         )
     return specs
+
+
+def hh_mm(value: str) -> tuple[int, int]:
+    """`"08:00"` → (8, 0); anything malformed → (8, 0)."""
+    try:
+        h, m = (int(x) for x in value.strip().split(":", 1))
+    except ValueError:
+        return 8, 0
+    if not (0 <= h < 24 and 0 <= m < 60):
+        return 8, 0
+    return h, m

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from stockbot.store.db import Database
+from stockbot.store.db import Database, rowcount
 from stockbot.store.models import Lease
 from stockbot.timeutil import as_utc, utcnow
 
@@ -43,15 +43,17 @@ class DbLease:
         now = self.clock()
         until = now + self.ttl
         with self.db.write() as s:
-            won = s.execute(
-                update(Lease)
-                .where(
-                    Lease.name == self.name,
-                    or_(Lease.holder == self.holder, Lease.expires_at < now),
+            won = rowcount(
+                s.execute(
+                    update(Lease)
+                    .where(
+                        Lease.name == self.name,
+                        or_(Lease.holder == self.holder, Lease.expires_at < now),
+                    )
+                    .values(holder=self.holder, expires_at=until)
+                    .execution_options(synchronize_session=False)
                 )
-                .values(holder=self.holder, expires_at=until)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             if not won:
                 ins = (sqlite.insert if self.db.is_sqlite else postgresql.insert)(Lease)
                 inserted = s.execute(

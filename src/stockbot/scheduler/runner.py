@@ -28,10 +28,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.scheduler import jobs
 from stockbot.scheduler.lease import DbLease
-from stockbot.scheduler.options import Options, options_for
 from stockbot.store.db import Database
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import utcnow
@@ -50,20 +49,18 @@ class SchedulerRunner:
     def __init__(
         self,
         db: Database,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
         clock: Callable[[], datetime] | None = None,
         holder: str | None = None,
         background: bool = True,
-        options: Options | None = None,
     ) -> None:
         self.db = db
-        self.settings = settings or get_settings()
-        self.options = options or options_for(self.settings)
+        self.settings = settings
         self.clock = clock or utcnow
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = DbLease(
-            db, LEASE_NAME, self.holder, self.options.lease_ttl_seconds, self.clock
+            db, LEASE_NAME, self.holder, self.settings.lease_ttl_seconds, self.clock
         )
         self.background = background
         self.executed: list[str] = []
@@ -104,7 +101,7 @@ class SchedulerRunner:
                     log.exception("scheduler lease: release failed; it expires on its own")
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.options.lease_renew_seconds):
+        while not self._stop.wait(self.settings.lease_renew_seconds):
             try:
                 self.tick()
             except Exception:
@@ -162,7 +159,7 @@ class SchedulerRunner:
         scheduler = self._scheduler
         if scheduler is None:
             return
-        specs = {spec.id: spec for spec in jobs.job_specs(self.db, self.settings, self.options)}
+        specs = {spec.id: spec for spec in jobs.job_specs(self.db, self.settings)}
         stored = {job.id: job for job in scheduler.get_jobs()}
         for job_id in stored.keys() - specs.keys():
             scheduler.remove_job(job_id)
@@ -217,7 +214,7 @@ def new_scheduler(db: Database) -> Any:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    class JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    class JobStore(SQLAlchemyJobStore):
         def shutdown(self) -> None:
             """The engine is the application's: APScheduler's own shutdown would dispose it."""
 

@@ -21,13 +21,16 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
+
+if TYPE_CHECKING:
+    from stockbot.config import Settings
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 """The factory clock when none is configured (`Settings.timezone` has the same default)."""
@@ -196,14 +199,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
-    """Open the configured database, bringing its schema up to date first when asked."""
-    from stockbot.config import get_settings
-
-    settings = get_settings()
+def open_database(settings: Settings, url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open the configured database (`url` overrides the settings' own), bringing its schema up
+    to date first when asked."""
     url = url or settings.database_url
     if upgrade:
         from stockbot.store.migrate import upgrade as run_upgrade
 
         run_upgrade(url)
-    return Database(url, synchronous=settings.sqlite_synchronous)
+    return Database(url, synchronous=settings.sqlite_synchronous, timezone=settings.timezone)
+
+
+def rowcount(result: Result) -> int:  # bare: Result takes a different arity in SA 2.0 and 2.1
+    """Rows an UPDATE/DELETE matched. `Session.execute` is typed as returning `Result`, but a
+    DML statement's result is always a `CursorResult`, which has the count."""
+    return cast(CursorResult, result).rowcount

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from stockbot.store.db import DEFAULT_TIMEZONE
@@ -55,10 +56,11 @@ ZERO = Decimal(0)
 _MIN_QTY = -MAX_QTY
 BULK_THRESHOLD = 16
 """Postings touching more balance rows than this take the executemany path."""
-_postings = Posting.__table__
-_movements = Movement.__table__
-_balances = Balance.__table__
-_daily = ItemDaily.__table__
+# Declarative classes type `__table__` as a FromClause; ours are always Tables.
+_postings = cast(Table, Posting.__table__)
+_movements = cast(Table, Movement.__table__)
+_balances = cast(Table, Balance.__table__)
+_daily = cast(Table, ItemDaily.__table__)
 _TRANSFERS = {MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value}
 
 
@@ -178,7 +180,7 @@ def business_day(at: datetime, timezone: str) -> date:
     return at.astimezone(_zone(timezone)).date()
 
 
-def _insert(conn: Connection, table):  # type: ignore[no-untyped-def]
+def _insert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
     return (sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert)(table)
 
 
@@ -549,7 +551,7 @@ def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> Postin
         .all()
     )
     if already:
-        raise AlreadyReversed(sorted(set(already)))
+        raise AlreadyReversed(sorted({m for m in already if m is not None}))
     lines = [
         Line(
             r.item_id,

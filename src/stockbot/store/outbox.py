@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from stockbot.store.db import Database
+from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import utcnow
 
@@ -45,11 +45,15 @@ def pending(
 def mark_delivered(db: Database, message_id: int) -> bool:
     """True for the one caller that marks it; a second marker gets False."""
     with db.write() as s:
-        done = s.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.state == "pending")
-            .values(state="delivered", delivered_at=utcnow(), attempts=OutboxMessage.attempts + 1)
-        ).rowcount
+        done = rowcount(
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.state == "pending")
+                .values(
+                    state="delivered", delivered_at=utcnow(), attempts=OutboxMessage.attempts + 1
+                )
+            )
+        )
     return done == 1
 
 

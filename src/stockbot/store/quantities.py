@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -37,6 +38,8 @@ from stockbot.store.models import (
 )
 from stockbot.store.types import Qty
 from stockbot.timeutil import utcnow
+
+_Select = TypeVar("_Select", bound=Select)
 
 ZERO = Decimal(0)
 
@@ -67,7 +70,7 @@ def quantities(
     if not ids:
         return out
 
-    def scoped(stmt, col):  # type: ignore[no-untyped-def]
+    def scoped(stmt: _Select, col: Any) -> _Select:
         return stmt if warehouse_id is None else stmt.where(col == warehouse_id)
 
     for item_id, qty in session.execute(

@@ -1,0 +1,64 @@
+"""The seam between the service and the chat platforms.
+
+An adapter (Slack, Telegram) depends on this module only, never on `stockbot.service`: it is
+handed a `Host` — what it needs from the process that runs it — and offers the `Adapter`
+protocol back. The service implements `Host` and drives adapters through `Adapter`, so the
+two can change independently and an adapter can be tested against a small fake host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from stockbot.commands.inbound import Inbound
+from stockbot.replies import Reply
+from stockbot.store.db import Database
+
+
+class DeliveryError(Exception):
+    """A send that may succeed later; `retry_after` (seconds) when the platform said so."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(Exception):
+    """A send that will never succeed (unknown chat, bot removed): parked as failed."""
+
+
+class Host(Protocol):
+    """What an adapter needs from the process that runs it."""
+
+    @property
+    def db(self) -> Database:
+        """The database, for the adapter's own bookkeeping (redelivered event ids)."""
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        """Run the inbound message or button press through the flows; the reply to render."""
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run blocking work (database access) off the event loop."""
+
+
+class Adapter(Protocol):
+    """What a chat platform plugs into the service."""
+
+    platform: str
+
+    def routes(self) -> list[web.RouteDef]:
+        """HTTP endpoints this adapter serves on the service's port (may be empty)."""
+
+    async def start(self) -> None:
+        """Begin receiving (polling, Socket Mode…); return once running."""
+
+    async def stop(self) -> None: ...
+
+    async def send(self, target: str, reply: Reply) -> None:
+        """Deliver one outbox message: `target` is a platform chat id or `user:<user id>`.
+        Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
+
+    def health(self) -> dict[str, Any]: ...
