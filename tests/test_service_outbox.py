@@ -9,7 +9,7 @@ import urllib.request
 from aiohttp import web
 from sqlalchemy import select
 
-from stockbot.flows.common import enqueue
+from stockbot.flows.routing import enqueue
 from stockbot.handlers.base import DeliveryError, PermanentDeliveryError
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from stockbot.app import build_service
 from stockbot.commands.parser import COMMAND_NAMES
-from stockbot.flows.common import enqueue
+from stockbot.flows.routing import enqueue
 from stockbot.handlers.slack import SlackAdapter
 from stockbot.handlers.slack_render import mrkdwn, render
 from stockbot.replies import Button, Buttons, Choice, Fields, Image, Reply, Table, Text

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from stockbot.app import build_service
-from stockbot.flows.common import enqueue
+from stockbot.flows.routing import enqueue
 from stockbot.handlers.telegram import TelegramAdapter, webhook_secret
 from stockbot.handlers.telegram_render import render
 from stockbot.replies import Block, Button, Buttons, Choice, Fields, Image, Reply, Table, Text

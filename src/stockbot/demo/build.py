@@ -205,7 +205,7 @@ def _item_history(
     item_id: int,
     daily: int,
     rop: Decimal,
-    batchy: bool,  # type: ignore[no-untyped-def]
+    batchy: bool,
     short: bool,
     start: datetime,
     days: int,

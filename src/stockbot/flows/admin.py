@@ -18,10 +18,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from stockbot.commands.parser import BindCmd, LangCmd, LinkCmd, RoleCmd
+from stockbot.flows import routing
 from stockbot.flows.common import (
     actor_id,
     decide,
-    notify_user,
     refuse,
     require,
 )
@@ -151,7 +151,7 @@ def role(ctx: Ctx, cmd: RoleCmd) -> Reply:
         held = s.get(UserRole, (target.id, granted.value))
         limit = held.amount_limit if held is not None else cmd.limit
         their_lang = target.language or ctx.lang
-        notify_user(
+        routing.to_user(
             s,
             target.id,
             Reply.text(

@@ -68,7 +68,7 @@ BULK = 500
 at once rather than item by item."""
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session):
     dialect = session.get_bind().dialect.name
     return (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Alert)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.common  # noqa: F401  (registers the catalogue)
@@ -25,18 +25,15 @@ from stockbot.replies import Button, Choice, Reply
 from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user
 from stockbot.store.models import (
     ActionToken,
-    Chat,
     Decision,
     Item,
     ItemUnit,
-    OutboxMessage,
     User,
-    UserIdentity,
     UserRole,
     Warehouse,
 )
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import local, utcnow
+from stockbot.timeutil import local
 
 BASE_UNIT_SYNONYMS = {
     "pcs": {"pcs", "pc", "piece", "pieces", "个", "個", "件", "只", "支", "颗", "顆", "ea", "each"},
@@ -122,7 +119,8 @@ def approval_limit(session: Session, user_id: int) -> Decimal | None:
     limits = [lim for r, lim in rows if r == "approver"]
     if not limits:
         return Decimal(0)
-    return None if any(lim is None for lim in limits) else max(limits)
+    known = [lim for lim in limits if lim is not None]
+    return None if len(known) < len(limits) else max(known)
 
 
 # --- where ---------------------------------------------------------------------------------------
@@ -275,35 +273,6 @@ def button(
     )
 
 
-def notify_user(
-    session: Session, user_id: int, reply: Reply, dedupe_key: str | None = None
-) -> None:
-    """Queue a message to every identity of a user (delivered by the outbox dispatcher)."""
-    for n, ident in enumerate(
-        session.scalars(select(UserIdentity).where(UserIdentity.user_id == user_id))
-    ):
-        key = f"{dedupe_key}:{n}" if dedupe_key else None
-        enqueue(session, ident.platform, f"user:{ident.platform_user_id}", reply, key)
-
-
-def notify_chat(session: Session, chat: Chat, reply: Reply, dedupe_key: str | None = None) -> None:
-    enqueue(session, chat.platform, chat.platform_chat_id, reply, dedupe_key)
-
-
-def enqueue(
-    session: Session, platform: str, target: str, reply: Reply, dedupe_key: str | None = None
-) -> None:
-    """Write a message to the outbox in the caller's transaction (see OutboxMessage)."""
-    session.add(
-        OutboxMessage(
-            platform=platform,
-            target=target,
-            payload=reply.model_dump(mode="json"),
-            dedupe_key=dedupe_key[:200] if dedupe_key else None,
-        )
-    )
-
-
 def decide(
     ctx: Ctx,
     session: Session,
@@ -344,17 +313,3 @@ def last_decision(session: Session, doc_type: str, doc_id: int) -> Decision | No
 def local_time(ctx: Ctx, at: datetime, fmt: str = "%H:%M") -> str:
     """`at` on the asking chat's wall clock."""
     return local(at, ctx.tz, fmt=fmt)
-
-
-def transition(
-    session: Session, model: Any, doc_id: int, from_states: tuple[str, ...], **values: Any
-) -> bool:
-    """The conditional update every state change is: true only for the first of two racers."""
-    values.setdefault("updated_at", utcnow())
-    result = session.execute(
-        update(model)
-        .where(model.id == doc_id, model.state.in_(from_states))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1

@@ -375,7 +375,8 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
         units: dict[tuple[str, int], str] = {}
         for pair in pairs:
             row = s.get(_MODELS[pair[0]], pair[1])
-            item = s.get(Item, row.item_id) if getattr(row, "item_id", None) else None
+            item_id = getattr(row, "item_id", None)
+            item = s.get(Item, item_id) if item_id else None
             units[pair] = item.unit if item is not None else ""
         if decisions:
             headers = [

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
 from stockbot.commands.parser import ReturnCmd, TransferCmd
+from stockbot.flows import routing
 from stockbot.flows.common import (
     actor_id,
     base_qty,
@@ -34,7 +35,6 @@ from stockbot.flows.common import (
     fq,
     local_time,
     lock_item,
-    notify_user,
     refuse,
     require,
     resolve_item,
@@ -42,6 +42,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.notices import L, Notice, Q
 from stockbot.flows.picking import in_pick_order
 from stockbot.i18n import tm
 from stockbot.replies import Reply, Text
@@ -322,21 +323,19 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
         place = Place(wh, loc).label
         batch = tm("mv.return_batch", ctx.lang, lot=lot) if lot else ""
         who = ctx.actor.display_name
-        notice = Reply.text(
-            tm(
-                "mv.return_note",
-                ctx.lang,
-                who=who,
-                qty=fq(qty, item.unit),
-                item=item.code,
-                place=place,
-                batch=batch,
-                note=tm("mv.note", ctx.lang, note=note) if note else "",
-            )
+        notice = Notice(
+            "mv.return_note",
+            {
+                "who": who,
+                "qty": Q(qty, item.unit),
+                "item": item.code,
+                "place": place,
+                "batch": batch,
+                "note": L("mv.note", note=note) if note else "",
+            },
         )
-        for keeper in users_with_role(s, "keeper"):
-            if keeper.id != me:
-                notify_user(s, keeper.id, notice, f"return:{result.posting_id}:{keeper.id}")
+        keepers = [k for k in users_with_role(s, "keeper") if k.id != me]
+        routing.to_people(s, keepers, notice, f"return:{result.posting_id}")
         return Reply.of(
             Text(
                 text=tm(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from stockbot.config import Settings
 from stockbot.flows.notices import L, Notice
 from stockbot.i18n import register
+from stockbot.replies import Reply
 from stockbot.store.models import Chat, OutboxMessage, User, UserIdentity, UserRole, Warehouse
 
 register(
@@ -79,29 +80,38 @@ class Reach:
         elif self.people:
             reply = reply.then("route.people", people=", ".join(self.people))
         extra = self.fallback if self.anyone else self.nobody
-        return reply.then(extra.key, **extra.params) if extra is not None else reply
+        if extra is None:
+            return reply
+        return reply.then(extra.key, **extra.params)
 
 
 def enqueue(
-    s: Session, platform: str, target: str, notice: Notice, dedupe_key: str | None = None
+    s: Session, platform: str, target: str, message: Notice | Reply, dedupe_key: str | None = None
 ) -> None:
-    """One outbox row, in the caller's transaction; rendered for its reader at delivery."""
+    """One outbox row, in the caller's transaction. A `Notice` is rendered for its reader at
+    delivery; a finished `Reply` is for a job that already wrote it for one known reader (a
+    chat's morning summary with its chart, in the chat's language)."""
+    payload = message.dump() if isinstance(message, Notice) else message.model_dump(mode="json")
     s.add(
         OutboxMessage(
             platform=platform,
             target=target,
-            payload=notice.dump(),
+            payload=payload,
             dedupe_key=dedupe_key[:200] if dedupe_key else None,
         )
     )
 
 
-def to_user(s: Session, user: User, notice: Notice, dedupe: str) -> bool:
+def to_user(
+    s: Session, user: User | int, notice: Notice | Reply, dedupe: str | None = None
+) -> bool:
     """Every identity of the person (Slack DM, Telegram private chat, console); False when
     the person has none we can write to."""
-    idents = s.scalars(select(UserIdentity).where(UserIdentity.user_id == user.id)).all()
+    user_id = user if isinstance(user, int) else user.id
+    idents = s.scalars(select(UserIdentity).where(UserIdentity.user_id == user_id)).all()
     for n, ident in enumerate(idents):
-        enqueue(s, ident.platform, f"user:{ident.platform_user_id}", notice, f"{dedupe}:{n}")
+        key = f"{dedupe}:{n}" if dedupe else None
+        enqueue(s, ident.platform, f"user:{ident.platform_user_id}", notice, key)
     return bool(idents)
 
 
@@ -149,8 +159,9 @@ def to_warehouse(
 
     `here` is the (platform, chat id) the sender is in: when it is a bound chat, it already
     sees the reply, so it counts as reached without a second copy."""
-    reach = Reach(nobody=nobody_keeper(s, warehouse_id, role))
-    code = reach.nobody.params["wh"]
+    nobody = nobody_keeper(s, warehouse_id, role)
+    reach = Reach(nobody=nobody)
+    code = nobody.params["wh"]
     for chat in bound_chats(s, warehouse_id):
         reach.chats.append(chat.title or chat.platform_chat_id)
         if here is not None and (chat.platform, chat.platform_chat_id) == here:

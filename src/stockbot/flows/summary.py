@@ -29,12 +29,11 @@ from sqlalchemy.orm import Session
 
 from stockbot import reports
 from stockbot.config import Settings
+from stockbot.flows import routing
 from stockbot.flows.common import (
     button,
     display_name,
     fq,
-    notify_chat,
-    notify_user,
     refuse,
     users_with_role,
 )
@@ -392,7 +391,7 @@ def send_summaries(
             lang = normalize_lang(c.language) or settings.default_language
             if lang not in rendered:
                 rendered[lang] = render(data, lang, now, settings.stale_days)
-            notify_chat(s, c, rendered[lang])
+            routing.enqueue(s, c.platform, c.platform_chat_id, rendered[lang])
             sent += 1
     return sent
 
@@ -450,7 +449,7 @@ def send_stale_reports(
             lang = normalize_lang(c.language) or settings.default_language
             if lang not in rendered:
                 rendered[lang] = stale_reply(db, settings, lang, now)
-            notify_chat(s, c, rendered[lang])
+            routing.enqueue(s, c.platform, c.platform_chat_id, rendered[lang])
             sent += 1
     return sent
 
@@ -544,7 +543,7 @@ def send_reminders(db: Any, settings: Settings, now: datetime | None = None) -> 
                         ]
                     ),
                 )
-                notify_user(s, keeper.id, reply)
+                routing.to_user(s, keeper.id, reply)
                 sent += 1
     return sent
 
@@ -595,7 +594,9 @@ def _remind_doc(
             lang = _lang(approver, settings)
             key = "remind.mr" if doc_type == "mr" else "remind.pr"
             text = tm(key, lang, age=age(lang, since, now), **params)
-            notify_user(s, approver.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
+            routing.to_user(
+                s, approver.id, _decision_card(s, lang, text, doc_type, doc.id, payload)
+            )
             sent += 1
     if waited >= 2 * first and claim(s, f"{stage_key}:2"):
         for admin in _admins(s):
@@ -603,7 +604,7 @@ def _remind_doc(
                 continue
             lang = _lang(admin, settings)
             text = tm("remind.escalate", lang, age=age(lang, since, now), **params)
-            notify_user(s, admin.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
+            routing.to_user(s, admin.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
             sent += 1
     return sent
 

@@ -27,18 +27,19 @@ from sqlalchemy.orm import Session
 
 import stockbot.messages.audit  # noqa: F401  (registers the catalogue)
 from stockbot.commands.parser import UndoCmd
+from stockbot.flows import routing
 from stockbot.flows.common import (
     Refusal,
     actor_id,
     display_name,
     fq,
     lock_item,
-    notify_user,
     refuse,
     require,
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.history import UNDO, doc_label, kind_label, reversal_of, signed, when
+from stockbot.flows.notices import L, Notice, Q
 from stockbot.i18n import t, tm
 from stockbot.replies import Reply, Table, Text
 from stockbot.store import ledger
@@ -47,6 +48,7 @@ from stockbot.store.models import (
     Movement,
     MovementKind,
     Posting,
+    User,
     Warehouse,
 )
 from stockbot.store.quantities import quantities
@@ -137,27 +139,24 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
             at=when(here, rev.created_at, short=True),
             reason=reason,
         )
-        if posting.actor_id is not None and posting.actor_id != me:
-            what = ", ".join(
-                f"{kind_label(ctx.lang, m.kind)} {signed(m.qty, items[m.item_id].unit)} "
-                f"{items[m.item_id].code}"
-                for m in lines
-            )
-            notify_user(
-                s,
-                posting.actor_id,
-                Reply.text(
-                    tm(
-                        "undo.notice",
-                        ctx.lang,
-                        no=no,
-                        what=what,
-                        who=ctx.actor.display_name,
-                        reason=reason,
+        author = s.get(User, posting.actor_id) if posting.actor_id not in (None, me) else None
+        if author is not None:
+            notice = Notice(
+                "undo.notice",
+                {"no": no, "who": ctx.actor.display_name, "reason": reason},
+                more=tuple(
+                    (
+                        "undo.notice_line",
+                        {
+                            "kind": L(f"kind.{m.kind}"),
+                            "qty": Q(m.qty, items[m.item_id].unit),
+                            "item": items[m.item_id].code,
+                        },
                     )
+                    for m in lines
                 ),
-                f"undo:{posting.id}:notice",
             )
+            routing.to_user(s, author, notice, f"undo:{posting.id}:notice")
         return Reply.of(
             Text(text=done),
             Table(

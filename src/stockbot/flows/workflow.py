@@ -56,6 +56,7 @@ from stockbot.flows.context import Ctx
 from stockbot.flows.notices import At, L, Money, Notice
 from stockbot.i18n import CATALOG, register
 from stockbot.replies import Reply
+from stockbot.store.db import rowcount
 from stockbot.store.models import ActionToken, Decision, User
 from stockbot.timeutil import utcnow
 
@@ -376,12 +377,14 @@ class Workflow:
         the decision on record. The loser of a race is told who won."""
         states = source if source is not None else self.steps[action].source
         model = self.model
-        won = s.execute(
-            update(model)
-            .where(model.id == doc.id, model.state.in_(states), *where)
-            .values(state=to, updated_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        won = rowcount(
+            s.execute(
+                update(model)
+                .where(model.id == doc.id, model.state.in_(states), *where)
+                .values(state=to, updated_at=utcnow(), **values)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if won != 1:
             raise self.already(ctx, s, doc)
         s.expire(doc)

@@ -55,7 +55,7 @@ def snapshot_path(url: str) -> Path | None:
     return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
 
 
-def _doc(row) -> SearchDoc:  # type: ignore[no-untyped-def]
+def _doc(row) -> SearchDoc:
     return SearchDoc(
         item_id=row.id,
         code=row.code,
@@ -81,7 +81,7 @@ class ItemSearch:
     def of(cls, db: Database) -> ItemSearch:
         if db.search is None:
             db.search = cls(db.url)
-        return db.search  # type: ignore[no-any-return]
+        return db.search
 
     def _fingerprint(self, session: Session) -> tuple[int, int]:
         count, top = session.execute(
@@ -161,7 +161,7 @@ class ItemSearch:
             self._apply(rows)
             self._rev = latest
 
-    def _apply(self, rows: Iterable) -> None:  # type: ignore[type-arg]
+    def _apply(self, rows: Iterable) -> None:
         assert self._index is not None
         for r in rows:
             if r.active:

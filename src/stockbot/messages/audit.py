@@ -36,9 +36,10 @@ MESSAGES = {
     },
     "undo.lines": {"en": "Reversal posting #{posting}", "zh-Hans": "冲销过账 #{posting}"},
     "undo.notice": {
-        "en": "↩ Your movement #{no} ({what}) was reversed by {who}: {reason}",
-        "zh-Hans": "↩ 你录入的 #{no}（{what}）已被 {who} 冲销：{reason}",
+        "en": "↩ Your movement #{no} was reversed by {who}: {reason}",
+        "zh-Hans": "↩ 你录入的 #{no} 已被 {who} 冲销：{reason}",
     },
+    "undo.notice_line": {"en": "• {kind} {qty} {item}", "zh-Hans": "• {kind} {item} {qty}"},
     "hist.none_item": {
         "en": "No movements for {item} yet.",
         "zh-Hans": "{item} 尚无出入库记录。",

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -55,7 +56,7 @@ def font_families() -> list[str]:
     return [family, FALLBACK_FAMILY] if family else [FALLBACK_FAMILY]
 
 
-def _rc() -> dict[str, object]:
+def _rc() -> Any:  # matplotlib types rc keys as a Literal of every rc name
     return {
         "font.family": "sans-serif",
         "font.sans-serif": font_families(),

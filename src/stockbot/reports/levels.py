@@ -103,7 +103,7 @@ def load_levels(session: Session, *, thresholds_only: bool = False, supply: bool
     ).where(Item.active.is_(True))
     if thresholds_only:
         stmt = stmt.where((Item.safety_stock > ZERO) | (Item.reorder_point > ZERO))
-    lv.items = {r[0]: tuple(r[1:]) for r in session.execute(stmt)}  # type: ignore[misc]
+    lv.items = {r[0]: tuple(r[1:]) for r in session.execute(stmt)}
     best: dict[int, Any] = {}
     for item_id, wh_id, qty in session.execute(
         select(Balance.item_id, Balance.warehouse_id, raw.sum(Balance.qty)).group_by(

@@ -179,7 +179,7 @@ def check_balances(session: Session) -> list[Finding]:
         place = places.get(key[1], str(key[1]))
         return place if key[2] is None else f"{place} batch#{key[2]}"
 
-    values: list[Finding] = sorted(
+    values: list[BadValue] = sorted(
         (
             BadValue(
                 table,
@@ -195,7 +195,7 @@ def check_balances(session: Session) -> list[Finding]:
         ),
         key=lambda v: (v.table, v.column, v.item_code, v.where),
     )
-    return values + sorted(
+    differences: list[Difference] = sorted(
         (
             Difference(
                 codes.get(k[0], str(k[0])),
@@ -208,6 +208,7 @@ def check_balances(session: Session) -> list[Finding]:
         ),
         key=lambda d: (d.item_code, d.place),
     )
+    return [*values, *differences]
 
 
 def _codes(session: Session, item_ids: Iterable[int]) -> dict[int, str]:
