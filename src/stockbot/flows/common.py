@@ -197,6 +197,18 @@ def resolve_item(
     raise Refusal(Reply.of(Choice(prompt=prompt, options=options)))
 
 
+def item_and_qty(ctx: Ctx, cmd: Any, item_id: int | None = None) -> tuple[int, Decimal]:
+    """What every stock command starts with: the item it names (asked, never guessed — see
+    `resolve_item`; `item_id` when a pressed choice already named it) and the quantity in the
+    item's base unit. Read-only, before the command's unit of work: a refusal writes nothing."""
+    retry = {"command": cmd.model_dump(mode="json")}
+    with ctx.db.read() as s:
+        item = s.get(Item, item_id) if item_id else resolve_item(ctx, s, cmd.item, retry)
+        if item is None:
+            raise refuse("stock.gone", ctx.lang)
+        return item.id, base_qty(ctx, s, item, cmd.qty, cmd.unit)
+
+
 def base_qty(ctx: Ctx, session: Session, item: Item, qty: Decimal, unit: str | None) -> Decimal:
     """Convert `qty unit` to the item's base unit (2 箱 → 200 pcs); refuse unknown units."""
     if not unit:
@@ -292,9 +304,7 @@ def decide(
         actor_id=actor_id(ctx, session),
         qty=qty,
         reason=reason,
-        chat_platform=ctx.origin.platform,
-        chat_id=ctx.origin.chat_id,
-        message_id=ctx.origin.message_id,
+        **ctx.origin.columns(),
     )
     session.add(d)
     session.flush()

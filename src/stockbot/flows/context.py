@@ -36,6 +36,14 @@ class Origin:
     message_id: str | None = None
     event_id: str | None = None
 
+    def columns(self) -> dict[str, str | None]:
+        """The audit trail's "where" as the columns every document and posting carries."""
+        return {
+            "chat_platform": self.platform,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+        }
+
     def key(self, suffix: str) -> str:
         """An idempotency key derived from the inbound event, so a redelivery acts once.
 

@@ -30,14 +30,13 @@ from stockbot.commands.parser import ReturnCmd, TransferCmd
 from stockbot.flows import routing
 from stockbot.flows.common import (
     actor_id,
-    base_qty,
     display_name,
     fq,
+    item_and_qty,
     local_time,
     lock_item,
     refuse,
     require,
-    resolve_item,
     users_with_role,
     warehouse_for,
 )
@@ -141,11 +140,7 @@ def resolve_place(ctx: Ctx, s: Session, text: str) -> Place:
 
 def transfer(ctx: Ctx, cmd: TransferCmd) -> Reply:
     require(ctx, "keeper")
-    retry = {"command": cmd.model_dump(mode="json")}
-    with ctx.db.read() as s:
-        item = resolve_item(ctx, s, cmd.item, retry)
-        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
-        item_id = item.id
+    item_id, qty = item_and_qty(ctx, cmd)
     with ctx.db.write() as s:
         src = resolve_place(ctx, s, cmd.from_loc)
         dst = resolve_place(ctx, s, cmd.to_loc)
@@ -248,9 +243,7 @@ def _move(
             actor_id=actor_id(ctx, s),
             doc_type="transfer",
             doc_id=f"{src_label}>{dst_label}"[:64],
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
             note=f"{src_label} → {dst_label}",
         ),
         lines,
@@ -292,11 +285,7 @@ def _pick(
 
 def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
     """Anyone may bring unused material back; it lands in the chat's warehouse."""
-    retry = {"command": cmd.model_dump(mode="json")}
-    with ctx.db.read() as s:
-        item = resolve_item(ctx, s, cmd.item, retry)
-        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
-        item_id = item.id
+    item_id, qty = item_and_qty(ctx, cmd)
     note = cmd.note.strip()[:500] if cmd.note else None
     with ctx.db.write() as s:
         item = s.get_one(Item, item_id)
@@ -311,9 +300,7 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
                 kind="return",
                 actor_id=me,
                 doc_type="return",
-                chat_platform=ctx.origin.platform,
-                chat_id=ctx.origin.chat_id,
-                message_id=ctx.origin.message_id,
+                **ctx.origin.columns(),
                 note=note,
             ),
             [ledger.Line(item.id, loc.id, qty, MovementKind.RETURN, batch_id)],

@@ -43,13 +43,12 @@ from stockbot.flows.common import (
     Refusal,
     actor_id,
     approval_limit,
-    base_qty,
     decide,
     display_name,
     doc_number,
     fq,
+    item_and_qty,
     refuse,
-    resolve_item,
     token_for,
     users_with_role,
     warehouse_for,
@@ -193,13 +192,7 @@ def purchase(
 ) -> Reply:
     """`/purchase <item> <qty> [supplier]`, or the shortage button (`token`: claimed once;
     `incident`: the shortage the new request should resolve)."""
-    retry = {"command": cmd.model_dump(mode="json")}
-    with ctx.db.read() as s:
-        item = s.get(Item, item_id) if item_id else resolve_item(ctx, s, cmd.item, retry)
-        if item is None:
-            raise refuse("stock.gone", ctx.lang)
-        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
-        item_id = item.id
+    item_id, qty = item_and_qty(ctx, cmd, item_id)
     with ctx.db.write() as s:
         item = s.get(Item, item_id)
         assert item is not None
@@ -221,9 +214,7 @@ def purchase(
             levels_required=2 if two else 1,
             levels_done=0,
             note=cmd.note,
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
             updated_at=utcnow(),
         )
         s.add(pr)
@@ -451,15 +442,7 @@ def _order(ctx: Ctx, s: Session, pr: PurchaseRequest, d: Decision) -> Reply:
     return reach.tell(done).render(ctx.lang, ctx.tz)
 
 
-@WF.step(
-    "reject",
-    source=("pending",),
-    roles=("approver",),
-    requester="not",
-    asks_reason=True,
-    reason_required=True,
-    done_key="state.rejected",
-)
+@WF.rejecting(source=("pending",))
 def reject(ctx: Ctx, s: Session, pr: PurchaseRequest, inp: Input) -> Reply:
     level = pr.levels_done + 1
     d = WF.move(ctx, s, pr, "reject", "rejected", level=level, reason=inp.reason)

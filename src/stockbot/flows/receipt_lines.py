@@ -302,9 +302,7 @@ def post(
             actor_id=actor_id(ctx, s),
             doc_type="gr",
             doc_id=doc_number("gr", gr.id),
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
             note=note,
         ),
         [

@@ -35,11 +35,10 @@ from stockbot.flows import receipt_lines as lines
 from stockbot.flows import routing
 from stockbot.flows.common import (
     actor_id,
-    base_qty,
     decide,
+    item_and_qty,
     lock_item,
     require,
-    resolve_item,
     token_for,
     warehouse_for,
 )
@@ -72,14 +71,10 @@ DOC = WF.doc_type
 
 def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
     require(ctx, *KEEPER)
-    retry = {"command": cmd.model_dump(mode="json")}
     lot = (cmd.batch or "").strip() or None
     if lot is not None and len(lot) > LOT_MAX:
         raise lines.refusal(ctx, "gr.lot_too_long", max=LOT_MAX)
-    with ctx.db.read() as s:
-        found = resolve_item(ctx, s, cmd.item, retry)
-        qty = base_qty(ctx, s, found, cmd.qty, cmd.unit)
-        item_id = found.id
+    item_id, qty = item_and_qty(ctx, cmd)
     with ctx.db.write() as s:
         item = s.get(Item, item_id)
         assert item is not None
@@ -104,9 +99,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             qty_rejected=ZERO,
             state="qc_pending" if qc else "accepted",
             received_by=actor_id(ctx, s),
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
         )
         s.add(gr)
         s.flush()

@@ -30,9 +30,8 @@ from stockbot.flows.common import (
     base_qty,
     decide,
     display_name,
+    item_and_qty,
     lock_item,
-    refuse,
-    resolve_item,
     token_for,
     warehouse_for,
 )
@@ -68,13 +67,7 @@ def _wo(mr: MaterialRequest) -> object:
 
 
 def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
-    retry = {"command": cmd.model_dump(mode="json")}
-    with ctx.db.read() as s:
-        item = s.get(Item, item_id) if item_id else resolve_item(ctx, s, cmd.item, retry)
-        if item is None:
-            raise refuse("stock.gone", ctx.lang)
-        qty = base_qty(ctx, s, item, cmd.qty, cmd.unit)
-        item_id = item.id
+    item_id, qty = item_and_qty(ctx, cmd, item_id)
     with ctx.db.write() as s:
         item = s.get(Item, item_id)
         assert item is not None
@@ -95,9 +88,7 @@ def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
             note=cmd.note,
             amount=amount,
             state="pending_approval" if pending else "approved",
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
         )
         s.add(mr)
         s.flush()
@@ -232,15 +223,7 @@ def approve(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     return reply.render(ctx.lang, ctx.tz)
 
 
-@WF.step(
-    "reject",
-    source=("pending_approval",),
-    roles=("approver",),
-    requester="not",
-    asks_reason=True,
-    reason_required=True,
-    done_key="state.rejected",
-)
+@WF.rejecting(source=("pending_approval",))
 def reject(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     d = WF.move(ctx, s, mr, "reject", "rejected", reason=inp.reason)
     no = WF.number(mr.id)
@@ -287,9 +270,7 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
             actor_id=actor_id(ctx, s),
             doc_type=DOC,
             doc_id=no,
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
             note=mr.work_order,
         ),
         _pick(s, item, mr.warehouse_id, amount),

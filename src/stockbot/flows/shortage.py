@@ -76,9 +76,7 @@ def shortage_reply(
         requester_id=me,
         work_order=wo,
         state="open",
-        chat_platform=ctx.origin.platform,
-        chat_id=ctx.origin.chat_id,
-        message_id=ctx.origin.message_id,
+        **ctx.origin.columns(),
     )
     s.add(incident)
     s.flush()

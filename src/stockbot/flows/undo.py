@@ -107,9 +107,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
                     actor_id=me,
                     doc_type=UNDO,
                     doc_id=str(posting.id),
-                    chat_platform=ctx.origin.platform,
-                    chat_id=ctx.origin.chat_id,
-                    message_id=ctx.origin.message_id,
+                    **ctx.origin.columns(),
                     note=reason,
                 ),
             )

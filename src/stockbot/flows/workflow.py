@@ -198,6 +198,25 @@ class Workflow:
 
         return register_step
 
+    def rejecting(
+        self,
+        *,
+        source: tuple[str, ...],
+        roles: tuple[str, ...] = ("approver",),
+        done_key: str = "state.rejected",
+    ) -> Callable[[StepFn], StepFn]:
+        """The reject step every approval has: from `source`, by `roles`, never by the
+        requester, always with a reason — asked for when the button is pressed."""
+        return self.step(
+            "reject",
+            source=source,
+            roles=roles,
+            requester="not",
+            asks_reason=True,
+            reason_required=True,
+            done_key=done_key,
+        )
+
     # --- numbers --------------------------------------------------------------------------
 
     def number(self, doc_id: int) -> str:

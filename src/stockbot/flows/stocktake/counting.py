@@ -125,9 +125,7 @@ def open_count(ctx: Ctx, cmd: CountCmd) -> Reply:
             warehouse_id=wh.id,
             state="counting",
             opened_by=actor_id(ctx, s),
-            chat_platform=ctx.origin.platform,
-            chat_id=ctx.origin.chat_id,
-            message_id=ctx.origin.message_id,
+            **ctx.origin.columns(),
         )
         s.add(session)
         s.flush()

@@ -145,9 +145,7 @@ def approve(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
                 actor_id=d.actor_id,
                 doc_type=DOC,
                 doc_id=no,
-                chat_platform=ctx.origin.platform,
-                chat_id=ctx.origin.chat_id,
-                message_id=ctx.origin.message_id,
+                **ctx.origin.columns(),
                 note=session.scope,
             ),
             moves,
@@ -155,15 +153,7 @@ def approve(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
     return _decided(ctx, s, session, d, "cnt.approved", n=len(moves))
 
 
-@WF.step(
-    "reject",
-    source=("submitted",),
-    roles=("approver",),
-    requester="not",
-    asks_reason=True,
-    reason_required=True,
-    done_key="count.state.rejected",
-)
+@WF.rejecting(source=("submitted",), done_key="count.state.rejected")
 def reject(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
     d = WF.move(ctx, s, session, "reject", "rejected", reason=inp.reason)
     return _decided(ctx, s, session, d, "cnt.rejected", reason=inp.reason)
