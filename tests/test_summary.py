@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from stockbot import reports
+from stockbot.flows import reminders
 from stockbot.flows import summary as summary_flow
 from stockbot.flows.notices import render
 from stockbot.replies import Fields, Image, Table
@@ -230,10 +231,10 @@ def test_waiting_approvals_are_reminded_then_escalated_once_per_stage(factory, d
         factory.inbox(who)
     settings = factory.runtime.settings
     at(T0 - timedelta(hours=3))  # MR-00001 has waited 23 h; PR-00001 2 h; the receipt 0 h
-    assert summary_flow.send_reminders(db, settings) == 0
+    assert reminders.send_reminders(db, settings) == 0
     at(T0)  # MR-00001: 26 h > 24 h → its approvers, once
-    assert summary_flow.send_reminders(db, settings) == 3
-    assert summary_flow.send_reminders(db, settings) == 0
+    assert reminders.send_reminders(db, settings) == 3
+    assert reminders.send_reminders(db, settings) == 0
     (dave,) = factory.inbox("dave")
     assert "Reminder: MR-00001 — Bob asked for 1 pcs MOTOR (amount 1,200.00)" in dave
     assert [b.label for b in dave.buttons()] == ["Approve", "Reject"]
@@ -241,12 +242,12 @@ def test_waiting_approvals_are_reminded_then_escalated_once_per_stage(factory, d
     reply = factory.press("dave", "Approve")
     assert "approved by Dave" in reply
     at(T0 + timedelta(hours=26))  # PR-00001: 31 h → approvers; the receipt 29 h → keepers
-    assert summary_flow.send_reminders(db, settings) == 5  # 3 approvers, 2 keepers (admin too)
+    assert reminders.send_reminders(db, settings) == 5  # 3 approvers, 2 keepers (admin too)
     assert "Reminder: PR-00001" in factory.inbox("frank")[0]
     qc = factory.inbox("carol")
     assert any("QC waiting: GR-00001 — 5 pcs SENSOR received by Carol" in m for m in qc)
     at(T0 + timedelta(hours=50))  # PR-00001: 55 h > 2 × 24 h → escalated to admins, once
-    assert summary_flow.send_reminders(db, settings) == 1
+    assert reminders.send_reminders(db, settings) == 1
     escalations = [m for m in factory.inbox("alice") if "Escalation" in m]
     assert len(escalations) == 1 and "PR-00001 has waited 2 d" in escalations[0]
-    assert summary_flow.send_reminders(db, settings) == 0
+    assert reminders.send_reminders(db, settings) == 0

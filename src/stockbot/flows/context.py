@@ -67,3 +67,15 @@ class Ctx:
     @property
     def tz(self) -> str:
         return self.timezone or self.settings.timezone
+
+
+def system_ctx(db: Database, settings: Settings) -> Ctx:
+    """The scheduler acting on its own (reminders, scans): nobody's chat, the factory's
+    defaults. Used to ask a workflow who may act, never to act."""
+    return Ctx(
+        db=db,
+        settings=settings,
+        actor=Actor(None, "stockbot", "system"),
+        origin=Origin("system", "scheduler"),
+        lang=settings.default_language,
+    )

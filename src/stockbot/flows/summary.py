@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,139 +27,27 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+import stockbot.messages.summary  # noqa: F401  (registers the catalogue)
 from stockbot import reports
 from stockbot.config import Settings
 from stockbot.flows import routing
 from stockbot.flows.common import (
-    button,
-    display_name,
     fq,
     refuse,
-    users_with_role,
 )
 from stockbot.flows.context import Ctx
-from stockbot.i18n import normalize_lang, register, t, tm
-from stockbot.replies import Buttons, Fields, Image, Reply, Table, Text, md_escape
+from stockbot.flows.notices import money
+from stockbot.i18n import normalize_lang, t, tm
+from stockbot.replies import Fields, Image, Reply, Table, Text, md_escape
 from stockbot.store import ledger
 from stockbot.store.models import (
     Chat,
-    Decision,
-    GoodsReceipt,
-    Item,
-    MaterialRequest,
-    PurchaseRequest,
     SentNotice,
-    User,
-    UserRole,
 )
 from stockbot.timeutil import as_utc, utcnow, zone
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
-
-register(
-    {
-        "sum.title": {
-            "en": "☀ *Stock summary — {date}*",
-            "zh-Hans": "☀ *每日库存摘要 — {date}*",
-        },
-        "sum.stock": {"en": "Stock", "zh-Hans": "库存"},
-        "sum.stockouts": {"en": "Out of stock", "zh-Hans": "断货"},
-        "sum.below_safety": {"en": "Below safety stock", "zh-Hans": "低于安全库存"},
-        "sum.value": {"en": "Inventory value", "zh-Hans": "库存金额"},
-        "sum.stale": {"en": "Stale stock ({days} days)", "zh-Hans": "呆滞料（{days} 天）"},
-        "sum.stale_value": {"en": "{n} items, {value}", "zh-Hans": "{n} 种，{value}"},
-        "sum.yesterday": {"en": "Yesterday ({date})", "zh-Hans": "昨日（{date}）"},
-        "sum.received": {"en": "Received", "zh-Hans": "入库"},
-        "sum.issued": {"en": "Issued", "zh-Hans": "出库"},
-        "sum.items_value": {"en": "{n} items, {value}", "zh-Hans": "{n} 种物料，{value}"},
-        "sum.count_list": {"en": "{n} — {names}", "zh-Hans": "{n} 种 — {names}"},
-        "sum.none": {"en": "none", "zh-Hans": "无"},
-        "sum.approvals": {
-            "en": "*Waiting for approval ({n})*",
-            "zh-Hans": "*待审批（{n}）*",
-        },
-        "sum.open_requests": {
-            "en": "*Approved, waiting to be issued ({n})*",
-            "zh-Hans": "*已批准待发料（{n}）*",
-        },
-        "sum.waited": {"en": "waiting {age}", "zh-Hans": "已等 {age}"},
-        "sum.pos": {"en": "*Purchase orders*", "zh-Hans": "*采购单*"},
-        "sum.po_today": {"en": "due today: {list}", "zh-Hans": "今日到货：{list}"},
-        "sum.po_late": {"en": "overdue: {list}", "zh-Hans": "逾期：{list}"},
-        "sum.late_days": {"en": "{n} d late", "zh-Hans": "逾期 {n} 天"},
-        "sum.qc": {
-            "en": "*QC pending:* {n} receipt(s)",
-            "zh-Hans": "*待质检：*{n} 张入库单",
-        },
-        "sum.top": {"en": "*Most used, last 7 days*", "zh-Hans": "*近 7 天用量最多*"},
-        "sum.chart": {
-            "en": "Below safety stock; value in/out per day (30 days)",
-            "zh-Hans": "低于安全库存的物料；近 30 天每日出入库金额",
-        },
-        "sum.chart.below": {"en": "Below safety stock", "zh-Hans": "低于安全库存"},
-        "sum.chart.trend": {"en": "Value in / out per day", "zh-Hans": "每日出入库金额"},
-        "sum.chart.available": {"en": "available", "zh-Hans": "可用"},
-        "sum.chart.safety": {"en": "safety stock", "zh-Hans": "安全库存"},
-        "sum.chart.rop": {"en": "reorder point", "zh-Hans": "再订货点"},
-        "sum.chart.in": {"en": "in", "zh-Hans": "入库"},
-        "sum.chart.out": {"en": "out", "zh-Hans": "出库"},
-        "sum.chart.none": {"en": "nothing below safety stock", "zh-Hans": "没有低于安全库存的物料"},
-        "age.minutes": {"en": "{n} min", "zh-Hans": "{n} 分钟"},
-        "age.hours": {"en": "{n} h", "zh-Hans": "{n} 小时"},
-        "age.days": {"en": "{n} d", "zh-Hans": "{n} 天"},
-        "stale.title": {
-            "en": "🧊 *Stale stock (no outbound for {days} days): {n} items, {value}*",
-            "zh-Hans": "🧊 *呆滞料（{days} 天无出库）：{n} 种，金额 {value}*",
-        },
-        "stale.none": {
-            "en": "🧊 No stale stock: everything in stock moved out within {days} days.",
-            "zh-Hans": "🧊 没有呆滞料：所有在库物料 {days} 天内都有出库。",
-        },
-        "stale.h.item": {"en": "Item", "zh-Hans": "物料"},
-        "stale.h.on_hand": {"en": "On hand", "zh-Hans": "在库"},
-        "stale.h.value": {"en": "Value", "zh-Hans": "金额"},
-        "stale.h.last_out": {"en": "Last outbound", "zh-Hans": "最后出库"},
-        "stale.never": {"en": "never", "zh-Hans": "从未"},
-        "stale.more": {"en": "…and {n} more.", "zh-Hans": "……还有 {n} 种。"},
-        "report.unknown": {
-            "en": "There is no report “{name}”. Reports: stale (呆滞料), summary, shortages.",
-            "zh-Hans": "没有“{name}”这个报表。可用：呆滞料、日报、缺料。",
-        },
-        "remind.mr": {
-            "en": "⏰ Reminder: *{no}* — {who} asked for {qty} {item} (amount {amount}); "
-            "waiting for approval for {age}.",
-            "zh-Hans": "⏰ 提醒：*{no}* — {who} 申请 {item} {qty}（金额 {amount}），"
-            "已等待审批 {age}。",
-        },
-        "remind.pr": {
-            "en": "⏰ Reminder: *{no}* — purchase of {qty} {item} (amount {amount}) by {who}; "
-            "waiting for approval for {age}.",
-            "zh-Hans": "⏰ 提醒：*{no}* — {who} 申请采购 {item} {qty}（金额 {amount}），"
-            "已等待审批 {age}。",
-        },
-        "remind.escalate": {
-            "en": "⏫ Escalation: *{no}* has waited {age} for approval — {qty} {item} for {who} "
-            "(amount {amount}).",
-            "zh-Hans": "⏫ 升级提醒：*{no}* 已等待审批 {age} — {who} 的 {item} {qty}"
-            "（金额 {amount}）。",
-        },
-        "remind.qc": {
-            "en": "⏰ QC waiting: *{no}* — {qty} {item} received by {who} {age} ago is not "
-            "checked yet; it is not available until it is.",
-            "zh-Hans": "⏰ 待质检：*{no}* — {who} 于 {age} 前收货的 {item} {qty} 尚未质检，"
-            "质检前不可用。",
-        },
-        "remind.btn.approve": {"en": "Approve", "zh-Hans": "批准"},
-        "remind.btn.reject": {"en": "Reject", "zh-Hans": "驳回"},
-        "remind.btn.accept": {"en": "Accept all", "zh-Hans": "全部合格"},
-        "remind.btn.qc_reject": {"en": "Reject all…", "zh-Hans": "全部不合格…"},
-    }
-)
-
-
-def money(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 def age(lang: str, since: datetime, now: datetime) -> str:
@@ -466,169 +354,6 @@ def report(ctx: Ctx, cmd: Any) -> Reply:
 
         return shortages(ctx)
     raise refuse("report.unknown", ctx.lang, name=name[:40])
-
-
-# --- reminders and escalation ---------------------------------------------------------------------
-
-
-def _lang(user: User | None, settings: Settings) -> str:
-    return (user.language if user else None) or settings.default_language
-
-
-def _admins(s: Session) -> list[User]:
-    return list(
-        s.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "admin", User.active.is_(True))
-            .distinct()
-            .order_by(User.id)
-        )
-    )
-
-
-def send_reminders(db: Any, settings: Settings, now: datetime | None = None) -> int:
-    """The `reminders` job. Approvals waiting more than N hours are re-posted to the approvers
-    who may give them; after 2N hours they are escalated to admins; QC-pending receipts older
-    than `qc_remind_hours` are reminded to keepers. Each stage once (`sent_notices`)."""
-    now = now or utcnow()
-    first = timedelta(hours=settings.reminder_hours)
-    sent = 0
-    with db.write() as s:
-        for mr in s.scalars(
-            select(MaterialRequest)
-            .where(
-                MaterialRequest.state == "pending_approval",
-                MaterialRequest.created_at <= now - first,
-            )
-            .order_by(MaterialRequest.id)
-        ):
-            sent += _remind_doc(s, settings, now, "mr", mr, mr.created_at, mr.requester_id, first)
-        for pr in s.scalars(
-            select(PurchaseRequest)
-            .where(PurchaseRequest.state == "pending")
-            .order_by(PurchaseRequest.id)
-        ):
-            since = pr.updated_at or pr.created_at
-            if as_utc(since) <= now - first:
-                sent += _remind_doc(s, settings, now, "pr", pr, since, pr.requested_by, first)
-        qc_after = timedelta(hours=settings.qc_remind_hours)
-        for gr in s.scalars(
-            select(GoodsReceipt)
-            .where(GoodsReceipt.state == "qc_pending", GoodsReceipt.created_at <= now - qc_after)
-            .order_by(GoodsReceipt.id)
-        ):
-            if not claim(s, f"remind:gr:{gr.id}"):
-                continue
-            item = s.get(Item, gr.item_id)
-            assert item is not None
-            for keeper in users_with_role(s, "keeper"):
-                lang = _lang(keeper, settings)
-                reply = Reply.of(
-                    Text(
-                        text=tm(
-                            "remind.qc",
-                            lang,
-                            no=f"GR-{gr.id:05d}",
-                            qty=fq(gr.qty, item.unit),
-                            item=item.code,
-                            who=display_name(s, gr.received_by),
-                            age=age(lang, gr.created_at, now),
-                        )
-                    ),
-                    Buttons(
-                        buttons=[
-                            button(s, t("remind.btn.accept", lang), "gr", gr.id, "accept"),
-                            button(s, t("remind.btn.qc_reject", lang), "gr", gr.id, "reject"),
-                        ]
-                    ),
-                )
-                routing.to_user(s, keeper.id, reply)
-                sent += 1
-    return sent
-
-
-def _remind_doc(
-    s: Session,
-    settings: Settings,
-    now: datetime,
-    doc_type: str,
-    doc: Any,
-    since: datetime,
-    requester: int | None,
-    first: timedelta,
-) -> int:
-    waited = now - as_utc(since)
-    item = s.get(Item, doc.item_id)
-    assert item is not None
-    if doc_type == "mr":
-        no, level, stage_key = f"MR-{doc.id:05d}", 1, f"remind:mr:{doc.id}"
-        need = doc.amount
-        payload: dict[str, Any] = {}
-    else:
-        level = doc.levels_done + 1
-        no, stage_key = doc.number, f"remind:pr:{doc.id}:L{level}"
-        need = (
-            doc.amount
-            if level >= doc.levels_required
-            else min(doc.amount, settings.purchase_second_level_over)
-        )
-        payload = {"level": level}
-    sent = 0
-    who = display_name(s, requester)
-    params = {"no": no, "qty": fq(doc.qty, item.unit), "item": item.code, "who": who}
-    params["amount"] = money(doc.amount)
-    if waited >= first and claim(s, f"{stage_key}:1"):
-        done_by = set(
-            s.scalars(
-                select(Decision.actor_id).where(
-                    Decision.doc_type == doc_type,
-                    Decision.doc_id == doc.id,
-                    Decision.action == "approve",
-                )
-            )
-        )
-        for approver in users_with_role(s, "approver", need):
-            if approver.id == requester or approver.id in done_by:
-                continue
-            lang = _lang(approver, settings)
-            key = "remind.mr" if doc_type == "mr" else "remind.pr"
-            text = tm(key, lang, age=age(lang, since, now), **params)
-            routing.to_user(
-                s, approver.id, _decision_card(s, lang, text, doc_type, doc.id, payload)
-            )
-            sent += 1
-    if waited >= 2 * first and claim(s, f"{stage_key}:2"):
-        for admin in _admins(s):
-            if admin.id == requester:
-                continue
-            lang = _lang(admin, settings)
-            text = tm("remind.escalate", lang, age=age(lang, since, now), **params)
-            routing.to_user(s, admin.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
-            sent += 1
-    return sent
-
-
-def _decision_card(
-    s: Session, lang: str, text: str, doc_type: str, doc_id: int, payload: dict[str, Any]
-) -> Reply:
-    return Reply.of(
-        Text(text=text),
-        Buttons(
-            buttons=[
-                button(
-                    s,
-                    t("remind.btn.approve", lang),
-                    doc_type,
-                    doc_id,
-                    "approve",
-                    payload,
-                    style="primary",
-                ),
-                button(s, t("remind.btn.reject", lang), doc_type, doc_id, "reject", style="danger"),
-            ]
-        ),
-    )
 
 
 # --- wiring -------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def _scan(db: Database, settings: Settings, now: datetime, chat: Any, force: boo
 
 
 def _reminders(db: Database, settings: Settings, now: datetime, chat: Any, force: bool) -> int:
-    from stockbot.flows.summary import send_reminders
+    from stockbot.flows.reminders import send_reminders
 
     return send_reminders(db, settings, now)
 

@@ -26,12 +26,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,8 +47,31 @@ from stockbot.store.models import (
     Posting,
     Warehouse,
 )
-from stockbot.store.types import MAX_QTY, Qty, fmt_qty, to_decimal
-from stockbot.timeutil import utcnow
+from stockbot.store.posting import (
+    AlreadyReversed,
+    BalanceKey,
+    InsufficientStock,
+    Line,
+    Meta,
+    PostingError,
+    PostingResult,
+    QuantityLimitExceeded,
+)
+from stockbot.store.types import MAX_QTY, Qty, to_decimal
+from stockbot.timeutil import local_date, utcnow
+
+__all__ = [
+    "AlreadyReversed",
+    "InsufficientStock",
+    "Line",
+    "Meta",
+    "PostingError",
+    "PostingResult",
+    "QuantityLimitExceeded",
+    "business_day",
+    "post",
+    "reverse",
+]
 
 ZERO = Decimal(0)
 _MIN_QTY = -MAX_QTY
@@ -64,120 +85,9 @@ _daily = cast(Table, ItemDaily.__table__)
 _TRANSFERS = {MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value}
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One movement to post: a signed quantity of an item at a location (and batch)."""
-
-    item_id: int
-    location_id: int
-    qty: Decimal
-    kind: MovementKind
-    batch_id: int | None = None
-    unit_cost: Decimal | None = None
-    reverses_movement_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """Who, why and where from: the audit trail every posting carries."""
-
-    idempotency_key: str
-    kind: str
-    actor_id: int | None = None
-    doc_type: str | None = None
-    doc_id: str | None = None
-    chat_platform: str | None = None
-    chat_id: str | None = None
-    message_id: str | None = None
-    note: str | None = None
-
-
-BalanceKey = tuple[int, int, int | None]  # item_id, location_id, batch_id
-
-
-@dataclass(frozen=True, slots=True)
-class PostingResult:
-    posting_id: int
-    movement_ids: tuple[int, ...]
-    already_done: bool
-    balances: dict[BalanceKey, Decimal] = field(default_factory=dict)
-    """On-hand after this posting, per touched balance (empty when `already_done`)."""
-
-
-class PostingError(Exception):
-    """A posting that cannot be made as asked; nothing of it is written."""
-
-
-class InsufficientStock(PostingError):
-    """The posting would take a balance below zero."""
-
-    def __init__(
-        self,
-        item_id: int,
-        item_code: str,
-        location: str,
-        on_hand: Decimal,
-        requested: Decimal,
-    ) -> None:
-        self.item_id = item_id
-        self.item_code = item_code
-        self.location = location
-        self.on_hand = on_hand
-        self.requested = requested
-        self.shortfall = requested - on_hand
-        super().__init__(
-            f"{item_code} at {location}: on hand {fmt_qty(on_hand)}, "
-            f"requested {fmt_qty(requested)}, short by {fmt_qty(self.shortfall)}"
-        )
-
-
-class QuantityLimitExceeded(PostingError):
-    """A line, a balance or a daily total would go beyond ±`MAX_QTY`, the most a quantity
-    column holds exactly on every backend; nothing of the posting is written."""
-
-    message_key = "posting.qty_limit"
-    """i18n key for chat replies; params: `item`, `what`, `value`, `limit`, `place`."""
-
-    def __init__(
-        self,
-        item_id: int,
-        item_code: str,
-        what: str,
-        value: Decimal,
-        place: str = "",
-        limit: Decimal = MAX_QTY,
-    ) -> None:
-        self.item_id = item_id
-        self.item_code = item_code
-        self.what = what  # "line", "balance" or "daily total"
-        self.value = value
-        self.place = place
-        self.limit = limit
-        at = f" at {place}" if place else ""
-        super().__init__(
-            f"{item_code}{at}: the {what} would be {fmt_qty(value)}, beyond the largest "
-            f"quantity stockbot keeps ({fmt_qty(limit)}); nothing was posted"
-        )
-
-    @property
-    def params(self) -> dict[str, str]:
-        return {
-            "item": self.item_code,
-            "what": self.what,
-            "value": fmt_qty(self.value),
-            "limit": fmt_qty(self.limit),
-            "place": self.place,
-        }
-
-
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def business_day(at: datetime, timezone: str) -> date:
     """The factory's calendar day for a timestamp (daily totals follow the factory's clock)."""
-    return at.astimezone(_zone(timezone)).date()
+    return local_date(at, timezone)
 
 
 def _insert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
@@ -565,9 +475,3 @@ def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> Postin
         for r in rows
     ]
     return post(conn, meta, lines)
-
-
-class AlreadyReversed(PostingError):
-    def __init__(self, movement_ids: list[int]) -> None:
-        self.movement_ids = movement_ids
-        super().__init__(f"already reversed: {', '.join(map(str, movement_ids))}")
