@@ -32,6 +32,8 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stockbot.commands.inbound import Inbound
+from stockbot.config import get_settings
+from stockbot.flows.wiring import subscribe
 from stockbot.handlers.text_render import render_text
 from stockbot.store import ledger
 from stockbot.store.db import Database
@@ -210,7 +212,7 @@ def queries_for(db: Database, n: int) -> list[str]:
 def bench_stock(db: Database, n: int) -> None:
     from stockbot.runtime import Runtime
 
-    runtime = Runtime(db)
+    runtime = Runtime(db, get_settings())
     queries = queries_for(db, n)
     t0 = time.perf_counter()
     runtime.handle(Inbound(platform="console", user_id="bench", chat_id="bench", text="/stock x"))
@@ -350,6 +352,9 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     t0 = time.perf_counter()
     db = prepare(args.url, args.items, args.movements, args.synchronous)
+    # wired as `stockbot run` wires it: every posting raises StockPosted and the shortage
+    # check runs in its unit of work, as it does in production
+    subscribe(db, get_settings())
     print(
         f"\nstockbot benchmark — {db.dialect}, {args.items:,} items, "
         f"{args.movements:,} movements, {os.cpu_count()} cores"
