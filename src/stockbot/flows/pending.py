@@ -35,7 +35,6 @@ from stockbot.store.models import (
     ShortageIncident,
     User,
 )
-from stockbot.store.types import fmt_qty
 from stockbot.timeutil import as_utc, utcnow
 
 SECTION_ROWS = 15
@@ -152,7 +151,7 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
             requests.WF.number(mr.id),
             f"{item.code} {fq(mr.qty, item.unit)}",
             display_name(s, mr.requester_id),
-            fmt_qty(mr.amount),
+            money(mr.amount),
             _age(lang, mr.created_at),
         ]
         can = requests.WF.who_can(ctx, s, mr, "approve")
@@ -164,7 +163,7 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
             purchases.WF.number(pr.id),
             f"{item.code} {fq(pr.qty, item.unit)}",
             display_name(s, pr.requested_by),
-            fmt_qty(pr.amount),
+            money(pr.amount),
             f"L{k}/{pr.levels_required}" if (pr.levels_required or 1) > 1 else "",
             _age(lang, pr.created_at),
         ]
