@@ -22,7 +22,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import Command, ParseError, parse
 from stockbot.config import Settings, get_settings
 from stockbot.flows import FLOW_MODULES, conversation
-from stockbot.flows.common import Refusal, parse_doc
+from stockbot.flows.common import Refusal
 from stockbot.flows.context import Actor, Ctx, Origin
 from stockbot.flows.wiring import subscribe
 from stockbot.flows.workflow import Workflow, find_workflow
@@ -53,7 +53,6 @@ class Runtime:
         self.commands: dict[str, Handler] = {
             "help": lambda ctx, cmd: Reply.text(help_text(cmd.topic, ctx.lang)),
         }
-        self.doc_commands: dict[tuple[str, str], Handler] = {}
         self.actions: dict[tuple[str, str], Handler] = {}
         self.replies: dict[str, Handler] = {}
         self.workflows: dict[str, Workflow] = {}
@@ -63,7 +62,6 @@ class Runtime:
             if isinstance(wf, Workflow):
                 self.workflows[wf.doc_type] = wf
             self.commands.update(getattr(module, "COMMANDS", {}))
-            self.doc_commands.update(getattr(module, "DOC_COMMANDS", {}))
             self.actions.update(getattr(module, "ACTIONS", {}))
             self.replies.update(getattr(module, "REPLIES", {}))
 
@@ -117,16 +115,10 @@ class Runtime:
         doc = getattr(cmd, "doc", None)
         if doc is not None and cmd.name in {"approve", "reject", "cancel"}:
             found = find_workflow(self.workflows, doc)
-            if found is not None:
-                wf, doc_id = found
-                if cmd.name not in wf.steps:
-                    return Reply.text(tm("doc.unknown", ctx.lang, doc=doc), ephemeral=True)
-                return wf.command(ctx, cmd.name, doc_id, cmd)
-            parsed = parse_doc(doc)
-            handler = self.doc_commands.get((cmd.name, parsed[0])) if parsed else None
-            if parsed is None or handler is None:
+            if found is None or cmd.name not in found[0].steps:
                 return Reply.text(tm("doc.unknown", ctx.lang, doc=doc), ephemeral=True)
-            return handler(ctx, cmd, parsed[1])
+            wf, doc_id = found
+            return wf.command(ctx, cmd.name, doc_id, cmd)
         handler = self.commands.get(cmd.name)
         if handler is None:
             return Reply.text(t("runtime.not_yet", ctx.lang, command=cmd.name))
@@ -172,7 +164,7 @@ class Runtime:
             if conv is None:
                 return None
             kind, doc_id = conv.kind, conv.doc_id
-        _, doc_type, action = kind.split(":", 2) if kind.startswith("why:") else ("", "", "")
+        doc_type, action = _question(kind)
         wf = self.workflows.get(doc_type)
         if wf is not None and action in wf.steps:
             return wf.answer(ctx, doc_id, action, text)
@@ -229,3 +221,14 @@ class Runtime:
             chat_warehouse_id=chat.warehouse_id if chat else None,
             timezone=chat.timezone if chat else None,
         )
+
+
+def _question(kind: str) -> tuple[str, str]:
+    """(document type, step) a stored question answers: `why:mr:reject`, or the
+    `mr_reject_reason` kind questions had before the workflow existed."""
+    if kind.startswith("why:"):
+        _, doc_type, action = kind.split(":", 2)
+        return doc_type, action
+    if kind.endswith("_reject_reason"):
+        return kind.removesuffix("_reject_reason"), "reject"
+    return "", ""

@@ -1,10 +1,13 @@
 """The workflows. Each flow module declares what it answers:
 
+- `WF`: its document's workflow (`flows.workflow.Workflow`), when it has a document: the runtime
+  sends it the document's buttons, `/approve|/reject|/cancel <NO>` and the answers to its
+  questions ("why?");
 - `COMMANDS`: command name → `(ctx, cmd) -> Reply`;
-- `DOC_COMMANDS`: (command, document type) → `(ctx, cmd, doc_id) -> Reply`, for commands that
-  name a document (`/approve PR-3`, `/reject MR-7 …`, `/cancel …`);
-- `ACTIONS`: (document type, action) → `(ctx, token) -> Reply`, for pressed buttons;
-- `REPLIES`: conversation kind → `(ctx, conversation, text) -> Reply`, for a bare answer.
+- `ACTIONS`: (token type, action) → `(ctx, token) -> Reply`, for buttons that are not a
+  document's step (a "did you mean" choice, "Request purchase" on a shortage card);
+- `REPLIES`: conversation kind → `(ctx, conversation, text) -> Reply`, for a bare answer to a
+  question that is not a document's (the count's "how many?").
 The runtime merges them; a flow never imports a chat library.
 """
 

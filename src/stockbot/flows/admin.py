@@ -306,6 +306,4 @@ COMMANDS = {
     "lang": set_lang,
     "link": link,
 }
-DOC_COMMANDS: dict = {}
 ACTIONS: dict = {}
-REPLIES: dict = {}

@@ -363,8 +363,6 @@ COMMANDS = {
     "transfer": transfer,
     "return": return_stock,
 }
-DOC_COMMANDS: dict = {}
 ACTIONS = {
     ("item", "transfer"): transfer_button,
 }
-REPLIES: dict = {}

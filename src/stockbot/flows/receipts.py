@@ -282,6 +282,3 @@ COMMANDS = {
     "receive": lambda ctx, cmd: receive(ctx, cmd),
     "qc": lambda ctx, cmd: WF.act(ctx, WF.id_of(ctx, cmd.doc), "qc", Input(cmd=cmd)),
 }
-REPLIES = {  # a "why?" asked before the workflow existed, still open in someone's chat
-    "gr_reject_reason": lambda ctx, conv, text: WF.answer(ctx, conv.doc_id, "reject", text),
-}
