@@ -20,7 +20,7 @@ from sqlalchemy import select
 import stockbot.messages.runtime  # noqa: F401  (registers the catalogue)
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import Command, ParseError, parse
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.flows import FLOW_MODULES, conversation
 from stockbot.flows.common import Refusal
 from stockbot.flows.context import Actor, Ctx, Origin
@@ -45,9 +45,9 @@ Handler = Callable[..., Reply]
 class Runtime:
     """One per process: the database, the settings, and the merged flow tables."""
 
-    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
-        self.settings = settings or get_settings()
+        self.settings = settings
         self._admins = self.settings.admin_identities()
         subscribe(db, self.settings)
         self.commands: dict[str, Handler] = {

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stockbot import reports
-from stockbot.config import Settings, get_settings
+from stockbot.config import Settings
 from stockbot.flows import alert_rules as rules
 from stockbot.flows.alert_cards import announce
 from stockbot.flows.alert_rules import (
@@ -399,10 +399,9 @@ def _main_warehouse(s: Session, item_ids: list[int]) -> dict[int, int]:
 # --- every item at once: the hourly scan, /shortages, a bulk posting -----------------------------
 
 
-def scan(db: Any, settings: Settings | None = None, now: datetime | None = None) -> Outcome:
+def scan(db: Any, settings: Settings, now: datetime | None = None) -> Outcome:
     """The `shortage-scan` job: read every item's levels, then reconcile and announce in one
     short write."""
-    settings = settings or get_settings()
     now = now or utcnow()
     with db.read() as s:
         findings = scan_findings(s, settings, now)
