@@ -42,7 +42,7 @@ LIMITS = {"dave": Decimal(5000), "frank": Decimal(100000)}
 
 
 def settings(**overrides) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(_env_file=None, admins="", **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **{"admins": "", **overrides})  # type: ignore[call-arg]
 
 
 class Floor:

@@ -1,0 +1,63 @@
+"""The day of a factory that set itself up from its own files — not the demo: nothing bound, no
+roles until the admin gives them, people known only from the chat. Routing bugs hide behind the
+demo's pre-wired chats; this walk is where they show (issue 8).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from stockbot.io.imports import import_items, import_stock
+from stockbot.store.check import check_balances
+from stockbot.store.models import User
+
+from transcript import Floor
+
+ITEMS = [
+    ["code", "name", "unit", "safety_stock", "reorder_point", "unit_cost"],
+    ["BOLT-M8", "六角螺栓 M8", "pcs", "50", "100", "0.35"],
+    ["MOTOR-1K", "电机 1.5kW", "pcs", "1", "2", "1800"],
+]
+STOCK = [["code", "qty", "warehouse", "location"], ["BOLT-M8", "400", "MAIN", "A-01"],
+         ["MOTOR-1K", "3", "MAIN", "B-01"]]  # fmt: skip
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_a_factory_from_its_own_files_walks_the_day_without_any_bind(db, tmp_path):
+    assert import_items(db, write(tmp_path / "items.csv", ITEMS)).ok
+    assert import_stock(db, write(tmp_path / "stock.csv", STOCK)).ok
+    floor = Floor(db, admins="console:alice")  # the only configuration: who the admin is
+
+    # before anyone has a role, a request reaches the configured admin — and says how to fix
+    # the routing; alice sees the card the first time she writes
+    first = floor.say("bob", "/request BOLT-M8 10")
+    assert first.keys() == ["mr.created_reserved", "route.people", "route.only_admins"]
+    assert [r.keys() for r in floor.inbox("alice")] == [["mr.issue_card"]]
+
+    floor.say("alice", "/role @carol keeper")
+    floor.say("alice", "/role @dave approver 5000")
+    with db.read() as s:
+        held = {(u.display_name, r.role) for u in s.scalars(select(User)) for r in u.roles}
+    assert {("carol", "keeper"), ("dave", "approver"), ("alice", "admin")} <= held
+
+    reserved = floor.say("bob", "/request BOLT-M8 20")
+    assert reserved.keys() == ["mr.created_reserved", "route.people"] and "carol" in reserved
+    pending = floor.say("bob", "/request MOTOR-1K 2")  # 3,600: needs an approver
+    assert pending.keys() == ["mr.created_pending", "route.people"] and "dave" in pending
+
+    assert [r.keys() for r in floor.inbox("carol") if "mr.issue_card" in r] != []
+    floor.press("carol", "Issue 20")
+    assert "mr.ready" in floor.inbox("bob")[-1]
+    floor.press("dave", "Approve")
+    floor.press("carol", "Issue 2")
+    assert floor.press("bob", "Confirm receipt").keys() == ["mr.confirmed"]
+    with db.read() as s:
+        assert check_balances(s) == []
