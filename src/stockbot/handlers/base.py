@@ -8,6 +8,7 @@ two can change independently and an adapter can be tested against a small fake h
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -16,6 +17,9 @@ from aiohttp import web
 from stockbot.commands.inbound import Inbound
 from stockbot.replies import Reply
 from stockbot.store.db import Database
+from stockbot.store.inbox import first_delivery
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -62,3 +66,15 @@ class Adapter(Protocol):
         Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
 
     def health(self) -> dict[str, Any]: ...
+
+
+def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:
+    """*handle* the inbound unless its delivery (``event_id``) was seen before.
+
+    The one duplicate guard for every adapter and path (`stockbot.store.inbox`): a replayed or
+    redelivered event gets an empty Reply, which every renderer turns into nothing at all —
+    Slack answers only the empty ack, Telegram sends nothing, the console prints nothing."""
+    if inbound.event_id and not first_delivery(db, inbound.platform, inbound.event_id):
+        log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
+        return Reply()
+    return handle(inbound)

@@ -16,8 +16,9 @@ runs ``initialize() / start() / updater.start_polling()`` and the reverse on sto
 * **Buttons** — callback_data is our action id. The query is answered at once (with the text
   of an ephemeral refusal as an alert, leaving the card alone); any other reply replaces the
   card's text and keyboard (``editMessageText``), so the group sees who decided.
-* **Duplicates** — a webhook retry or a re-fetched update is recognised by a ``ProcessedEvent``
-  row (chat + message id, or the callback query id) and dropped.
+* **Duplicates** — a webhook retry or a re-fetched update carries the same chat + message id (or
+  callback query id) as ``Inbound.event_id``; the service's one guard (``handlers.base.
+  handle_once``) drops it, and the empty reply it gets sends nothing.
 * **Order** — updates of one chat are processed in order, different chats concurrently.
 * **Rate limits** — ``AIORateLimiter`` throttles and retries 429s after ``retry_after``; a 429 that
   outlasts its retries reaches the outbox as ``DeliveryError(retry_after=…)``.
@@ -38,8 +39,6 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -69,11 +68,8 @@ from stockbot.handlers.base import DeliveryError, Host
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
-from stockbot.store.db import Database
-from stockbot.store.models import ProcessedEvent
-from stockbot.timeutil import utcnow
 
-__all__ = ["TelegramAdapter", "remember_event", "webhook_secret"]
+__all__ = ["TelegramAdapter", "webhook_secret"]
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +77,6 @@ PLATFORM = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 ALERT_LIMIT = 200
 """answerCallbackQuery text limit; a longer ephemeral reply is sent as a message instead."""
-KEEP_EVENTS = timedelta(days=3)
-"""Telegram keeps an undelivered update for 24 h; remembering ids for 3 days is plenty."""
 MENU_LANGUAGES = (("en", None), ("zh-Hans", "zh"))
 """(catalog language, setMyCommands language_code): English is the default menu."""
 
@@ -111,30 +105,6 @@ def api_urls(api_url: str) -> tuple[str, str]:
     if not base.endswith("/bot"):
         base += "/bot"
     return base, base.removesuffix("/bot") + "/file/bot"
-
-
-_prune_counter = 0
-
-
-def remember_event(db: Database, event_id: str) -> bool:
-    """True the first time this Telegram event is seen; False for a redelivery."""
-    global _prune_counter
-    try:
-        with db.write() as s:
-            s.add(ProcessedEvent(platform=PLATFORM, event_id=event_id[:200]))
-            s.flush()
-    except IntegrityError:
-        return False
-    _prune_counter += 1
-    if _prune_counter % 500 == 1:  # now and then, forget ids no redelivery can carry any more
-        with db.write() as s:
-            s.execute(
-                delete(ProcessedEvent).where(
-                    ProcessedEvent.platform == PLATFORM,
-                    ProcessedEvent.created_at < utcnow() - KEEP_EVENTS,
-                )
-            )
-    return True
 
 
 def _describe(command: str, lang: str) -> str:
@@ -375,10 +345,7 @@ class TelegramAdapter:
         if message is None or user is None or user.is_bot or not (text or message.text):
             return
         chat = message.chat
-        event_id = f"{chat.id}:{message.message_id}"
-        if not await self.service.call(remember_event, self.service.db, event_id):
-            log.info("telegram: message %s already handled", event_id)
-            return
+        event_id = f"{chat.id}:{message.message_id}"  # the service's guard acts on it once
         inbound = Inbound(
             platform=PLATFORM,
             user_id=str(user.id),
@@ -403,10 +370,7 @@ class TelegramAdapter:
         card = query.message if isinstance(query.message, Message) else None
         chat = card.chat if card is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
-        event_id = f"cb:{query.id}"
-        if not await self.service.call(remember_event, self.service.db, event_id):
-            log.info("telegram: callback %s already handled", query.id)
-            return
+        event_id = f"cb:{query.id}"  # the service's guard acts on it once
         user = query.from_user
         inbound = Inbound(
             platform=PLATFORM,
