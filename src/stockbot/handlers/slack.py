@@ -36,7 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
-from stockbot.handlers.base import Host
+from stockbot.handlers.base import Host, QuietLog
 from stockbot.handlers.slack_forms import (
     ANSWER_VIEW,
     RECEIPT_VIEW,
@@ -54,6 +54,7 @@ from stockbot.handlers.slack_render import (
     render,
     unescape,
 )
+from stockbot.handlers.slack_verify import signature_problem
 from stockbot.i18n import normalize_lang
 from stockbot.replies import Reply
 
@@ -104,6 +105,7 @@ class SlackAdapter:
         self.bot_user_id: str | None = None
         self._started = False
         self._error: str | None = None
+        self._junk = QuietLog(log)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -113,8 +115,24 @@ class SlackAdapter:
         return [web.post("/slack/events", self._http)]
 
     async def _http(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await self.app.async_dispatch(bolt_request)
+        """Verify the signature on the raw bytes first, then let bolt parse: junk from anyone
+        gets a 4xx and at most one short log line per reason every 10 s, never a traceback."""
+        body = await request.read()
+        refused = signature_problem(
+            self.settings.slack_signing_secret or "",
+            body,
+            request.headers.get("X-Slack-Request-Timestamp"),
+            request.headers.get("X-Slack-Signature"),
+        )
+        if refused:
+            self._junk.warn(f"slack request, {refused}", request.remote)
+            return web.Response(status=401, text="invalid request")
+        try:
+            bolt_request = await to_bolt_request(request)
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except Exception as exc:  # signed but unreadable: Slack's bug or a changed format
+            self._junk.warn(f"slack request, unreadable ({type(exc).__name__})", request.remote)
+            return web.Response(status=400, text="bad request")
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:

@@ -64,7 +64,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
-from stockbot.handlers.base import DeliveryError, Host
+from stockbot.handlers.base import DeliveryError, Host, QuietLog
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
@@ -178,6 +178,7 @@ class TelegramAdapter:
         self._ready = False
         self._error: str | None = None
         self._boot_task: asyncio.Task[None] | None = None
+        self._junk = QuietLog(log)
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         httpx_log = logging.getLogger("httpx")
         httpx_log.setLevel(max(httpx_log.level, logging.WARNING))
@@ -302,7 +303,7 @@ class TelegramAdapter:
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("telegram webhook: wrong secret token from %s", request.remote)
+            self._junk.warn("telegram webhook, wrong secret token", request.remote)
             return web.Response(status=403, text="forbidden")
         if not self._ready:
             return web.Response(status=503, text="starting")  # Telegram retries later
@@ -310,7 +311,7 @@ class TelegramAdapter:
             data = await request.json()
             update = Update.de_json(data, self.app.bot)
         except Exception:
-            log.warning("telegram webhook: unreadable update")
+            self._junk.warn("telegram webhook, unreadable update", request.remote)
             return web.Response(status=400, text="bad update")
         await self.app.update_queue.put(update)  # processed by the application; answer now
         return web.Response(text="ok")
