@@ -145,10 +145,11 @@ class Floor:
 
 def row_counts(db: Database) -> dict[str, int]:
     """Rows per table, to prove a refused command wrote nothing (action tokens excepted: they
-    are UI state for "did you mean" buttons)."""
+    are UI state for "did you mean" buttons; so are processed events: every delivery, refused or
+    not, is remembered so that its replay does nothing — `stockbot.store.inbox`)."""
     with db.read() as s:
         return {
             t.name: s.scalar(select(func.count()).select_from(t))
             for t in Base.metadata.sorted_tables
-            if t.name != "action_tokens"
+            if t.name not in {"action_tokens", "processed_events"}
         }

@@ -34,7 +34,7 @@ from sqlalchemy import select, text, update
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
-from stockbot.handlers.base import Adapter, PermanentDeliveryError
+from stockbot.handlers.base import Adapter, PermanentDeliveryError, handle_once
 from stockbot.i18n import register
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime
@@ -80,12 +80,16 @@ class Service:
     # --- flows from async code -----------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> Reply:
-        """Run the (synchronous) runtime on the worker pool; refuse new work when stopping."""
+        """Run the (synchronous) runtime on the worker pool; refuse new work when stopping.
+
+        Every adapter comes through here, so this is where a replayed or redelivered event is
+        dropped (`stockbot.store.inbox`): it gets an empty Reply, which every renderer turns into
+        nothing at all (Slack: only the empty ack; Telegram: nothing sent)."""
         if self._stopping.is_set():
             from stockbot.i18n import t
 
             return Reply.text(t("service.stopping", self.settings.default_language))
-        return await self.call(self.runtime.handle, inbound)
+        return await self.call(handle_once, self.db, self.runtime.handle, inbound)
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         assert self._executor is not None, "service not started"

@@ -262,4 +262,4 @@ class ParseError:
         """An ephemeral Reply with :meth:`message`."""
         from stockbot.replies import Reply
 
-        return Reply.text(self.message(lang), ephemeral=True)
+        return Reply.text(self.message(lang), ephemeral=True, key=self.key)

@@ -112,6 +112,35 @@ _COMMAND_WORD_RE = re.compile(
     r"([A-Za-z\uff21-\uff3a\uff41-\uff5a]+)(?:[@＠][A-Za-z0-9_]+)?(?=\s|$)"
 )
 _FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Invisible direction marks: in a code they make ``exe<U+202E>gnp`` display as ``png.exe``, so
+identifiers refuse them; free text (notes, reasons) may keep them."""
+IDENTIFIER_FIELDS = (
+    "item",
+    "product",
+    "query",
+    "target",
+    "batch",
+    "loc",
+    "from_loc",
+    "to_loc",
+    "po",
+    "wo",
+    "warehouse",
+    "doc",
+    "supplier",
+    "user",
+)
+"""Command fields that name something (item, batch, location, warehouse, document, person)."""
+
+
+def disguised(cmd: object) -> str | None:
+    """The first identifier field of *cmd* that carries a bidi control, or None."""
+    for name in IDENTIFIER_FIELDS:
+        value = getattr(cmd, name, None)
+        if isinstance(value, str) and BIDI_CONTROLS.search(value):
+            return BIDI_CONTROLS.sub("", value)[:40]
+    return None
 
 
 def _split_command(text: str, console: bool) -> tuple[str, str] | ParseError:
@@ -151,6 +180,10 @@ def parse(text: str, *, console: bool = False) -> Command | ParseError:
         return head
     name, args = head
     try:
-        return PARSERS[name](args)
+        cmd = PARSERS[name](args)
     except Fail as fail:
         return ParseError(fail.key, usage_key=USAGE[name], command=name, params=fail.params)
+    field = disguised(cmd)
+    if field is not None:
+        return ParseError("parse.direction_marks", command=name, params={"field": field})
+    return cmd

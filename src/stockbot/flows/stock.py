@@ -8,7 +8,7 @@ import stockbot.messages.stock  # noqa: F401  (registers the catalogue)
 from stockbot.flows.context import Ctx
 from stockbot.i18n import t
 from stockbot.lookup.service import ItemSearch
-from stockbot.replies import Button, Choice, Fields, Reply, Table, Text
+from stockbot.replies import Button, Choice, Fields, Reply, Table, Text, bold, md_escape
 from stockbot.store.models import Item
 from stockbot.store.quantities import StockCard, stock_card
 from stockbot.store.types import fmt_qty
@@ -61,11 +61,12 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
     lang, item, q = ctx.lang, card.item, card.total
     unit = item.unit
     zh_name = next((a for a in item.aliases or () if has_cjk(a)), None)
-    title = f"*{item.code}* {item.name}"
+    # names and specs are user text: escaped, so an item called *BOLD* shows its stars
+    title = f"{bold(item.code)} {md_escape(item.name)}"
     if zh_name and zh_name != item.name:
-        title += f" / {zh_name}"
+        title += f" / {md_escape(zh_name)}"
     if item.spec:
-        title += f" — {item.spec}"
+        title += f" — {md_escape(item.spec)}"
     blocks: list = [Text(text=title)]
     rows = [
         (t("qty.on_hand", lang), fmt_qty(q.on_hand)),

@@ -8,6 +8,9 @@ two can change independently and an adapter can be tested against a small fake h
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -16,6 +19,9 @@ from aiohttp import web
 from stockbot.commands.inbound import Inbound
 from stockbot.replies import Reply
 from stockbot.store.db import Database
+from stockbot.store.inbox import first_delivery
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -62,3 +68,39 @@ class Adapter(Protocol):
         Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
 
     def health(self) -> dict[str, Any]: ...
+
+
+def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:
+    """*handle* the inbound unless its delivery (``event_id``) was seen before.
+
+    The one duplicate guard for every adapter and path (`stockbot.store.inbox`): a replayed or
+    redelivered event gets an empty Reply, which every renderer turns into nothing at all —
+    Slack answers only the empty ack, Telegram sends nothing, the console prints nothing."""
+    if inbound.event_id and not first_delivery(db, inbound.platform, inbound.event_id):
+        log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
+        return Reply()
+    return handle(inbound)
+
+
+class QuietLog:
+    """One short log line per *reason* at most every *every* seconds, with how many were
+    swallowed since: unauthenticated junk must not be able to fill the disk (issue 9, item 4)."""
+
+    def __init__(self, logger: logging.Logger, every: float = 10.0) -> None:
+        self.logger = logger
+        self.every = every
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+        self._quiet: dict[str, int] = {}
+
+    def warn(self, reason: str, source: object = None) -> None:
+        now = time.monotonic()
+        with self._lock:
+            last = self._last.get(reason)
+            if last is not None and now - last < self.every:
+                self._quiet[reason] = self._quiet.get(reason, 0) + 1
+                return
+            self._last[reason] = now
+            more = self._quiet.pop(reason, 0)
+        extra = f" (+{more} more in the last {self.every:.0f}s)" if more else ""
+        self.logger.warning("refused: %s from %s%s", reason, source or "?", extra)

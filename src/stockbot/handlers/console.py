@@ -117,6 +117,7 @@ class ConsoleChat:
             user_name=self.user,
             chat_id=self.chat_id,
             message_id=f"{self._session}-{self._message_counter}",
+            event_id=f"{self._session}-{self._message_counter}",
             text=text,
             action_id=action_id,
             lang_hint=normalize_lang(self.lang),

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from stockbot.commands.inbound import Inbound
 from stockbot.flows.notices import deliver_console
+from stockbot.handlers.base import handle_once
 from stockbot.handlers.console import ConsoleChat
 from stockbot.i18n import t
 from stockbot.replies import Reply, Text
@@ -19,7 +20,7 @@ from stockbot.runtime import Runtime
 
 def console_handle(runtime: Runtime) -> Callable[[Inbound], Reply]:
     def handle(inbound: Inbound) -> Reply:
-        reply = runtime.handle(inbound)
+        reply = handle_once(runtime.db, runtime.handle, inbound)
         delivered = deliver_console(
             runtime.db, runtime.settings, user=inbound.user_id, chat=inbound.chat_id
         )

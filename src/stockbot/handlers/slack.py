@@ -11,9 +11,10 @@ Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack within 3 s, then the listener run
 outbox  send("C123" | "user:U123", reply)          → conversations.open + chat.postMessage
 ```
 The adapter only parses, calls the service, and renders (`slack_render`); posting goes through
-`slack_outbound`, the modals live in `slack_forms`. The one database write here is the
-`ProcessedEvent` row that makes a redelivered event (`X-Slack-Retry-Num`, or the same
-`event_id` twice) do nothing the second time.
+`slack_outbound`, the modals live in `slack_forms`. Each delivery carries its Slack identity as
+`Inbound.event_id` (slash command and button: `trigger_id`; message: `msg:<channel>:<ts>`; form:
+`view:<id>`), and the service's one guard (`handlers.base.handle_once`) acts on it once: a
+replayed signed body or an `X-Slack-Retry-Num` redelivery gets only the empty ack.
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
-from stockbot.handlers.base import Host
+from stockbot.handlers.base import Host, QuietLog
 from stockbot.handlers.slack_forms import (
     ANSWER_VIEW,
     RECEIPT_VIEW,
@@ -54,31 +54,17 @@ from stockbot.handlers.slack_render import (
     render,
     unescape,
 )
+from stockbot.handlers.slack_verify import signature_problem
 from stockbot.i18n import normalize_lang
 from stockbot.replies import Reply
-from stockbot.store.db import Database
-from stockbot.store.models import ProcessedEvent
 
-__all__ = ["PERMANENT_ERRORS", "SlackAdapter", "first_delivery"]
+__all__ = ["PERMANENT_ERRORS", "SlackAdapter"]
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 _BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
 _PROFILE_CACHE = 5000
-
-
-def first_delivery(db: Database, platform: str, *event_ids: str) -> bool:
-    """Record an inbound event under each of its ids, all or none; False when any of them was
-    recorded before (a redelivery)."""
-    try:
-        with db.write() as s:
-            for event_id in dict.fromkeys(e[:200] for e in event_ids):
-                s.add(ProcessedEvent(platform=platform, event_id=event_id))
-            s.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 class SlackAdapter:
@@ -119,6 +105,7 @@ class SlackAdapter:
         self.bot_user_id: str | None = None
         self._started = False
         self._error: str | None = None
+        self._junk = QuietLog(log)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -128,8 +115,24 @@ class SlackAdapter:
         return [web.post("/slack/events", self._http)]
 
     async def _http(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await self.app.async_dispatch(bolt_request)
+        """Verify the signature on the raw bytes first, then let bolt parse: junk from anyone
+        gets a 4xx and at most one short log line per reason every 10 s, never a traceback."""
+        body = await request.read()
+        refused = signature_problem(
+            self.settings.slack_signing_secret or "",
+            body,
+            request.headers.get("X-Slack-Request-Timestamp"),
+            request.headers.get("X-Slack-Signature"),
+        )
+        if refused:
+            self._junk.warn(f"slack request, {refused}", request.remote)
+            return web.Response(status=401, text="invalid request")
+        try:
+            bolt_request = await to_bolt_request(request)
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except Exception as exc:  # signed but unreadable: Slack's bug or a changed format
+            self._junk.warn(f"slack request, unreadable ({type(exc).__name__})", request.remote)
+            return web.Response(status=400, text="bad request")
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
@@ -304,19 +307,14 @@ class SlackAdapter:
         *,
         in_thread: bool,
     ) -> None:
-        # Every delivery is recorded, so a retry (X-Slack-Retry-Num) or any duplicate event_id
-        # does nothing; the message key also stops one message seen as both an app_mention and
-        # a message.im from being handled twice.
+        # The message's own identity (channel + ts), not the envelope's event_id: a retry
+        # (X-Slack-Retry-Num) carries the same ts, and so does one message seen both as an
+        # app_mention and as a message.im — either way the service's guard acts on it once.
         channel, user, ts = event["channel"], event["user"], event.get("ts")
-        event_id = body.get("event_id") or f"msg:{channel}:{ts}"
-        keys = [event_id, f"msg:{channel}:{ts}"] if ts else [event_id]
-        if not await self.service.call(first_delivery, self.service.db, PLATFORM, *keys):
-            log.info(
-                "slack: event %s already handled (retry %s); skipped",
-                event_id,
-                _header(request, "x-slack-retry-num"),
-            )
-            return
+        event_id = f"msg:{channel}:{ts}" if ts else body.get("event_id")
+        retry = _header(request, "x-slack-retry-num")
+        if retry:
+            log.info("slack: event %s redelivered (retry %s)", event_id, retry)
         bot = context.get("bot_user_id") or self.bot_user_id
         text = unescape(_strip_mention(event.get("text") or "", bot)).strip() or "help"
         thread = event.get("thread_ts") or (ts if in_thread else None)

@@ -44,6 +44,7 @@ __all__ = [
     "Rendered",
     "SlackMessage",
     "escape",
+    "literal",
     "mrkdwn",
     "render",
     "unescape",
@@ -70,6 +71,18 @@ _ZWSP = "\u200b"
 def escape(text: str) -> str:
     """Slack's three control characters; nothing else needs escaping in mrkdwn."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKERS_RE = re.compile(r"([*_~`])")
+
+
+def literal(text: str) -> str:
+    """Plain text for a mrkdwn field, shown exactly as written.
+
+    mrkdwn has no backslash escape, so a user's own ``*``, ``_``, ``~`` and backtick get a
+    zero-width space on each side: no longer touching a word, they cannot open or close
+    formatting (the same word-boundary rule `_join` relies on), and the text looks unchanged."""
+    return _MARKERS_RE.sub(_ZWSP + r"\1" + _ZWSP, escape(text))
 
 
 def unescape(text: str) -> str:
@@ -101,7 +114,7 @@ def _line(runs: list[tuple[str, bool, bool]]) -> str:
     still sees a word boundary (``*MR-1*approved`` would not turn bold)."""
     groups: list[tuple[bool, str]] = []
     for text, bold, code in runs:
-        piece = _code(text) if code else escape(text)
+        piece = _code(text) if code else literal(text)
         if groups and groups[-1][0] == bold:
             groups[-1] = (bold, _join(groups[-1][1], piece))
         else:
@@ -195,14 +208,14 @@ def _one_line(text: str) -> str:
 def _fields(block: Fields) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if block.title:
-        out.append(_section(_truncate(f"*{escape(_one_line(block.title))}*", MAX_SECTION_TEXT)))
+        out.append(_section(_truncate(f"*{literal(_one_line(block.title))}*", MAX_SECTION_TEXT)))
     items = [
         {
             "type": "mrkdwn",
             "text": _truncate(
-                f"*{escape(_one_line(label))}*\n{escape(_clean(value))}"
+                f"*{literal(_one_line(label))}*\n{literal(_clean(value))}"
                 if _one_line(label)
-                else escape(_clean(value)) or " ",
+                else literal(_clean(value)) or " ",
                 MAX_FIELD_TEXT,
             ),
         }
@@ -234,7 +247,7 @@ def _table(block: Table) -> list[dict[str, Any]]:
     lines = [line(header), escape("  ".join("-" * w for w in widths)), *(line(r) for r in rows)]
     out: list[dict[str, Any]] = []
     if block.title:
-        out.append(_section(_truncate(f"*{escape(_one_line(block.title))}*", MAX_SECTION_TEXT)))
+        out.append(_section(_truncate(f"*{literal(_one_line(block.title))}*", MAX_SECTION_TEXT)))
     fence = 8  # "```\n" + "\n```"
     for chunk in _chunks("\n".join(lines), MAX_SECTION_TEXT - fence):
         out.append(_section(f"```\n{chunk}\n```"))
@@ -278,7 +291,7 @@ def _actions(buttons: list[Button], numbering: _Numbering) -> list[dict[str, Any
 
 def _image_stand_in(block: Image) -> list[dict[str, Any]]:
     caption = _one_line(block.caption)
-    return _sections(f"🖼 {escape(caption)}" if caption else "🖼")
+    return _sections(f"🖼 {literal(caption)}" if caption else "🖼")
 
 
 def _block(
@@ -297,7 +310,7 @@ def _block(
     elif isinstance(block, Button):
         slack = _actions([block], numbering)
     elif isinstance(block, Choice):
-        slack = [*_sections(escape(_clean(block.prompt))), *_actions(block.options, numbering)]
+        slack = [*_sections(literal(_clean(block.prompt))), *_actions(block.options, numbering)]
         plain = block.prompt
     elif isinstance(block, Image):
         if images is not None:
@@ -305,7 +318,7 @@ def _block(
             return []
         slack = _image_stand_in(block)
     else:
-        slack = _sections(escape(_clean(plain)))
+        slack = _sections(literal(_clean(plain)))
     if isinstance(block, Buttons | Button):
         plain = ""  # buttons say nothing in a notification
     return [(b, plain if i == 0 else "") for i, b in enumerate(slack)]
@@ -336,7 +349,7 @@ class Rendered:
 
 def _fallback(plains: list[str]) -> str:
     text = "\n\n".join(p for p in (_clean(p).strip() for p in plains) if p)
-    return _truncate(escape(text), MAX_FALLBACK_TEXT) or " "
+    return _truncate(literal(text), MAX_FALLBACK_TEXT) or " "
 
 
 def render(reply: Reply, *, upload_images: bool = True, max_blocks: int = MAX_BLOCKS) -> Rendered:

@@ -16,8 +16,9 @@ runs ``initialize() / start() / updater.start_polling()`` and the reverse on sto
 * **Buttons** — callback_data is our action id. The query is answered at once (with the text
   of an ephemeral refusal as an alert, leaving the card alone); any other reply replaces the
   card's text and keyboard (``editMessageText``), so the group sees who decided.
-* **Duplicates** — a webhook retry or a re-fetched update is recognised by a ``ProcessedEvent``
-  row (chat + message id, or the callback query id) and dropped.
+* **Duplicates** — a webhook retry or a re-fetched update carries the same chat + message id (or
+  callback query id) as ``Inbound.event_id``; the service's one guard (``handlers.base.
+  handle_once``) drops it, and the empty reply it gets sends nothing.
 * **Order** — updates of one chat are processed in order, different chats concurrently.
 * **Rate limits** — ``AIORateLimiter`` throttles and retries 429s after ``retry_after``; a 429 that
   outlasts its retries reaches the outbox as ``DeliveryError(retry_after=…)``.
@@ -38,8 +39,6 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -65,15 +64,12 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
-from stockbot.handlers.base import DeliveryError, Host
+from stockbot.handlers.base import DeliveryError, Host, QuietLog
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
-from stockbot.store.db import Database
-from stockbot.store.models import ProcessedEvent
-from stockbot.timeutil import utcnow
 
-__all__ = ["TelegramAdapter", "remember_event", "webhook_secret"]
+__all__ = ["TelegramAdapter", "webhook_secret"]
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +77,6 @@ PLATFORM = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 ALERT_LIMIT = 200
 """answerCallbackQuery text limit; a longer ephemeral reply is sent as a message instead."""
-KEEP_EVENTS = timedelta(days=3)
-"""Telegram keeps an undelivered update for 24 h; remembering ids for 3 days is plenty."""
 MENU_LANGUAGES = (("en", None), ("zh-Hans", "zh"))
 """(catalog language, setMyCommands language_code): English is the default menu."""
 
@@ -111,30 +105,6 @@ def api_urls(api_url: str) -> tuple[str, str]:
     if not base.endswith("/bot"):
         base += "/bot"
     return base, base.removesuffix("/bot") + "/file/bot"
-
-
-_prune_counter = 0
-
-
-def remember_event(db: Database, event_id: str) -> bool:
-    """True the first time this Telegram event is seen; False for a redelivery."""
-    global _prune_counter
-    try:
-        with db.write() as s:
-            s.add(ProcessedEvent(platform=PLATFORM, event_id=event_id[:200]))
-            s.flush()
-    except IntegrityError:
-        return False
-    _prune_counter += 1
-    if _prune_counter % 500 == 1:  # now and then, forget ids no redelivery can carry any more
-        with db.write() as s:
-            s.execute(
-                delete(ProcessedEvent).where(
-                    ProcessedEvent.platform == PLATFORM,
-                    ProcessedEvent.created_at < utcnow() - KEEP_EVENTS,
-                )
-            )
-    return True
 
 
 def _describe(command: str, lang: str) -> str:
@@ -208,6 +178,7 @@ class TelegramAdapter:
         self._ready = False
         self._error: str | None = None
         self._boot_task: asyncio.Task[None] | None = None
+        self._junk = QuietLog(log)
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         httpx_log = logging.getLogger("httpx")
         httpx_log.setLevel(max(httpx_log.level, logging.WARNING))
@@ -332,7 +303,7 @@ class TelegramAdapter:
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("telegram webhook: wrong secret token from %s", request.remote)
+            self._junk.warn("telegram webhook, wrong secret token", request.remote)
             return web.Response(status=403, text="forbidden")
         if not self._ready:
             return web.Response(status=503, text="starting")  # Telegram retries later
@@ -340,7 +311,7 @@ class TelegramAdapter:
             data = await request.json()
             update = Update.de_json(data, self.app.bot)
         except Exception:
-            log.warning("telegram webhook: unreadable update")
+            self._junk.warn("telegram webhook, unreadable update", request.remote)
             return web.Response(status=400, text="bad update")
         await self.app.update_queue.put(update)  # processed by the application; answer now
         return web.Response(text="ok")
@@ -375,10 +346,7 @@ class TelegramAdapter:
         if message is None or user is None or user.is_bot or not (text or message.text):
             return
         chat = message.chat
-        event_id = f"{chat.id}:{message.message_id}"
-        if not await self.service.call(remember_event, self.service.db, event_id):
-            log.info("telegram: message %s already handled", event_id)
-            return
+        event_id = f"{chat.id}:{message.message_id}"  # the service's guard acts on it once
         inbound = Inbound(
             platform=PLATFORM,
             user_id=str(user.id),
@@ -403,10 +371,7 @@ class TelegramAdapter:
         card = query.message if isinstance(query.message, Message) else None
         chat = card.chat if card is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
-        event_id = f"cb:{query.id}"
-        if not await self.service.call(remember_event, self.service.db, event_id):
-            log.info("telegram: callback %s already handled", query.id)
-            return
+        event_id = f"cb:{query.id}"  # the service's guard acts on it once
         user = query.from_user
         inbound = Inbound(
             platform=PLATFORM,

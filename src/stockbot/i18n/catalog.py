@@ -26,6 +26,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The message contains control characters; please type it again.",
         "zh-Hans": "消息里有控制字符，请重新输入。",
     },
+    "parse.direction_marks": {
+        "en": "“{field}” contains invisible text-direction marks, which can disguise a code "
+        "(exe.gnp shown as png.exe); please type it again without them.",
+        "zh-Hans": "“{field}”里含有不可见的文字方向控制符，可能伪装编码（如 exe.gnp 显示成 "
+        "png.exe），请去掉后重新输入。",
+    },
     "parse.unknown_command": {
         "en": "I don't know the command “{command}”. Send `help` for the list.",
         "zh-Hans": "我不认识命令“{command}”。发送 `帮助` 查看命令列表。",

@@ -1,0 +1,75 @@
+"""The inbox guard: every inbound delivery is acted on once, whatever the platform.
+
+Platforms deliver at least once: Slack retries an event it thinks we missed
+(``X-Slack-Retry-Num``) and a signed slash-command body can be replayed within its 5-minute
+signature window; Telegram re-sends a webhook update until it gets a 200 and re-fetches updates
+after a restart. Each adapter names a delivery by the platform's own identity (Slack
+``trigger_id`` / event id / ``msg:<channel>:<ts>``, Telegram ``<chat>:<message>`` /
+``cb:<query>``, console message id) in ``Inbound.event_id``; the service records it here before
+the flows run, so a second delivery changes nothing.
+
+The row is written first, in its own transaction: a delivery that crashes mid-flow is not
+re-run by a retry (at most once), which is what a user who saw "something went wrong" expects —
+they send it again, with a new id.
+
+Rows are only useful while a replay can still arrive, so they are pruned after
+``KEEP`` — longer than Slack's 5-minute window and Telegram's 24 h update retention. Pruning
+runs from the guard itself at most every ``PRUNE_EVERY`` per process: one indexed DELETE, no
+scheduler (and no leader lease) needed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from stockbot.store.db import Database, rowcount
+from stockbot.store.models import ProcessedEvent
+from stockbot.timeutil import utcnow
+
+__all__ = ["KEEP", "PRUNE_EVERY", "first_delivery", "prune"]
+
+KEEP = timedelta(hours=48)
+"""Longest replay window we honour: Slack 5 min (signature), Telegram 24 h (+ margin)."""
+PRUNE_EVERY = 600.0
+"""Seconds between prunes in one process."""
+MAX_ID = 200
+"""The ``processed_events.event_id`` column width."""
+
+_lock = threading.Lock()
+_last_prune = -PRUNE_EVERY
+
+
+def first_delivery(db: Database, platform: str, event_id: str) -> bool:
+    """Record one delivery; True the first time, False for a replay or redelivery."""
+    try:
+        with db.write() as s:
+            s.add(ProcessedEvent(platform=platform, event_id=event_id[:MAX_ID]))
+            s.flush()
+    except IntegrityError:
+        return False
+    _maybe_prune(db)
+    return True
+
+
+def prune(db: Database, now: datetime | None = None, keep: timedelta = KEEP) -> int:
+    """Forget deliveries older than *keep* (no replay can carry them any more); how many."""
+    with db.write() as s:
+        return rowcount(
+            s.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.created_at < (now or utcnow()) - keep)
+            )
+        )
+
+
+def _maybe_prune(db: Database) -> None:
+    global _last_prune
+    with _lock:
+        if time.monotonic() - _last_prune < PRUNE_EVERY:
+            return
+        _last_prune = time.monotonic()
+    prune(db)
