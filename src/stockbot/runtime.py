@@ -223,9 +223,12 @@ class Runtime:
                 user.display_name if user else (inbound.user_name or inbound.user_id),
                 inbound.user_id,
                 frozenset(roles),
+                inbound.user_handle,
             ),
             origin=Origin(inbound.platform, inbound.chat_id, inbound.message_id, inbound.event_id),
             lang=lang,
             chat_warehouse_id=chat.warehouse_id if chat else None,
             timezone=chat.timezone if chat else None,
+            mentioned=inbound.mentioned,
+            reply_to=inbound.reply_to,
         )
