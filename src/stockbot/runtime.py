@@ -134,7 +134,8 @@ class Runtime:
 
     def _press(self, ctx: Ctx, action_id: str) -> Reply:
         prefix, _, arg = action_id.partition(":")
-        if prefix == "stock" and arg.isdigit():  # read-only choices carry the item id itself
+        # read-only choices carry the item id itself; an id no column can hold is a stale button
+        if prefix == "stock" and arg.isascii() and arg.isdigit() and int(arg) < 2**63:
             from stockbot.flows.stock import show
 
             return show(ctx, int(arg))

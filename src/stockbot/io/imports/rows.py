@@ -60,6 +60,9 @@ def _text(max_len: int, *, required: bool = False, default: str | None = "") -> 
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+"""The chat's number grammar (`commands/quantity.py`): digits and one point, no exponent, so
+`1e5` in a sheet is refused exactly as it is when typed in a chat."""
 
 
 def parse_decimal(v: Cell) -> Decimal:
@@ -74,6 +77,8 @@ def parse_decimal(v: Cell) -> Decimal:
         s = unicodedata.normalize("NFKC", str(v)).strip().replace(" ", "")
         if _THOUSANDS.fullmatch(s):
             s = s.replace(",", "")
+        if not _PLAIN.fullmatch(s):
+            raise ValueError(f"{_as_text(v)!r} is not a number (write digits, e.g. 100000)")
         try:
             d = Decimal(s)
         except InvalidOperation:
