@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
@@ -43,6 +44,23 @@ def _as_text(v: Cell) -> str | None:
         return v.isoformat()
     s = str(v).strip()
     return s or None
+
+
+_WAREHOUSE_CODE = re.compile(r"[\w-][\w.-]*")
+"""Letters, digits, `-_.`; no `/`, no space, no leading dot: a code also names files and
+reports, so `../../etc` is not one."""
+
+
+def _warehouse_code(max_len: int) -> BeforeValidator:
+    text = cast(Callable[[Cell], str | None], _text(max_len, required=True).func)
+
+    def check(v: Cell) -> str | None:
+        s = text(v)
+        if s is not None and not _WAREHOUSE_CODE.fullmatch(s):
+            raise ValueError(f"{s[:40]!r} is not a warehouse code (letters, digits, - _ . only)")
+        return s
+
+    return BeforeValidator(check)
 
 
 def _text(max_len: int, *, required: bool = False, default: str | None = "") -> BeforeValidator:
@@ -234,7 +252,7 @@ class ItemRow(Row):
 
 class StockRow(Row):
     code: Annotated[str, _text(_CODE, required=True)]
-    warehouse: Annotated[str, _text(_col_len(Warehouse.code), required=True)]
+    warehouse: Annotated[str, _warehouse_code(_col_len(Warehouse.code))]
     location: Annotated[str | None, _text(_col_len(Location.code), default=None)] = None
     batch: Annotated[str | None, _text(_col_len(Batch.lot), default=None)] = None
     qty: Annotated[Decimal, _number(positive=True)]
