@@ -201,9 +201,15 @@ class FakeTelegram:
         return next(self._message_ids.setdefault(chat_id, itertools.count(100)))
 
     def message_update(
-        self, user: dict, chat: dict, text: str, reply_to: dict | None = None
+        self,
+        user: dict,
+        chat: dict,
+        text: str,
+        reply_to: dict | None = None,
+        entities: list[dict] | None = None,
     ) -> dict:
-        """An update carrying a text message, with a bot_command entity like Telegram adds."""
+        """An update carrying a text message, with a bot_command entity like Telegram adds, and
+        any further *entities* (a ``text_mention`` of someone picked from the list)."""
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat["id"]),
             "date": int(time.time()),
@@ -216,6 +222,8 @@ class FakeTelegram:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
             ]
+        if entities:
+            message["entities"] = [*message.get("entities", []), *entities]
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         self.messages[(chat["id"], message["message_id"])] = message
@@ -239,8 +247,15 @@ class FakeTelegram:
         self._wake.set()
         return update
 
-    def say(self, user: dict, chat: dict, text: str, reply_to: dict | None = None) -> dict:
-        return self.push(self.message_update(user, chat, text, reply_to))
+    def say(
+        self,
+        user: dict,
+        chat: dict,
+        text: str,
+        reply_to: dict | None = None,
+        entities: list[dict] | None = None,
+    ) -> dict:
+        return self.push(self.message_update(user, chat, text, reply_to, entities))
 
     def press(self, user: dict, message: dict, label: str) -> dict:
         """Press the button whose label starts with *label* on *message*."""

@@ -315,3 +315,23 @@ def test_pending_shows_open_shortages_to_purchasers_with_the_purchase_that_resol
         assert "SH-00001" in shortages and "PR-00001 (waiting for approval)" in shortages
         assert "SH-00002" in shortages and "WO-5" in shortages and "no purchase yet" in shortages
     assert "SH-00001" not in floor.say("bob", "/pending").plain()  # staff: not theirs to buy
+
+
+# --- whom an admin names (issue 9: only identities, never display names) -------------------------
+
+
+def test_on_the_console_at_name_is_the_console_user_and_an_identity_may_be_typed(floor):
+    floor.say("alice", "/role console:zoe keeper")
+    floor.say("alice", "/role @Yan purchaser")  # never seen: console ids are names
+    with floor.db.read() as s:
+        assert s.get(UserRole, (find_user(s, "console", "zoe").id, "keeper")) is not None
+        assert s.get(UserRole, (find_user(s, "console", "Yan").id, "purchaser")) is not None
+
+
+def test_naming_nobody_or_an_impossible_identity_gets_its_own_answer_and_writes_nothing(floor):
+    before = row_counts(floor.db)
+    assert "admin.name_whom" in floor.say("alice", "/role keeper").keys()
+    assert "parse.identity_too_long" in floor.say("alice", "/link @bob slack:" + "U" * 1000)
+    assert "parse.bad_identity" in floor.say("alice", "/role telegram:frank keeper")
+    assert "parse.identity_too_long" in floor.say("alice", "/role @" + "x" * 300 + " keeper")
+    assert row_counts(floor.db) == before

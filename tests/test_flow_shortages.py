@@ -41,7 +41,7 @@ def codes(table: Table) -> list[str]:
 
 def imported(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert import_items(db, write_csv(tmp_path / "items.csv", ITEMS)).ok
-    assert import_stock(db, write_csv(tmp_path / "stock.csv", STOCK)).ok
+    assert import_stock(db, write_csv(tmp_path / "stock.csv", STOCK), create_warehouses=True).ok
 
 
 def test_shortages_right_after_an_import_lists_the_three_items_at_zero(db, tmp_path):
@@ -87,7 +87,9 @@ def test_an_import_through_the_command_line_raises_the_same_events(db, db_url, t
     short = floor.say("bob", "/request BOLT-M8 50")
     assert "shortage.recorded" in short.keys()[:]
     stock = write_csv(tmp_path / "stock.csv", [["code", "qty"], ["BOLT-M8", "100"]])
-    assert main(["--database-url", db_url, "import", "stock", str(stock)]) == 0
+    assert (
+        main(["--database-url", db_url, "import", "stock", str(stock), "--create-warehouses"]) == 0
+    )
     with db.read() as s:
         incident = s.get(ShortageIncident, 1)
         assert (incident.state, incident.closed_how) == ("closed", "stock_back")

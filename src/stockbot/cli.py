@@ -79,7 +79,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         "stock": imports.import_stock,
         "suppliers": imports.import_suppliers,
     }[args.kind]
-    report = fn(db, Path(args.file), progress=True)
+    extra = {"create_warehouses": True} if getattr(args, "create_warehouses", False) else {}
+    report = fn(db, Path(args.file), progress=True, **extra)
     if not report.ok:
         print(report.error_table(), file=sys.stderr)
     print(report.summary())
@@ -207,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import items, opening stock or suppliers (.csv/.xlsx)")
     imp.add_argument("kind", choices=["items", "stock", "suppliers"])
     imp.add_argument("file")
+    imp.add_argument(
+        "--create-warehouses",
+        action="store_true",
+        help="stock: create the warehouses the file names that do not exist yet",
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export balances or the ledger")

@@ -126,7 +126,8 @@ class Runtime:
 
     def _press(self, ctx: Ctx, action_id: str) -> Reply:
         prefix, _, arg = action_id.partition(":")
-        if prefix == "stock" and arg.isdigit():  # read-only choices carry the item id itself
+        # read-only choices carry the item id itself; an id no column can hold is a stale button
+        if prefix == "stock" and arg.isascii() and arg.isdigit() and int(arg) < 2**63:
             from stockbot.flows.stock import show
 
             return show(ctx, int(arg))
@@ -215,11 +216,14 @@ class Runtime:
                 user.display_name if user else (inbound.user_name or inbound.user_id),
                 inbound.user_id,
                 frozenset(roles),
+                inbound.user_handle,
             ),
             origin=Origin(inbound.platform, inbound.chat_id, inbound.message_id, inbound.event_id),
             lang=lang,
             chat_warehouse_id=chat.warehouse_id if chat else None,
             timezone=chat.timezone if chat else None,
+            mentioned=inbound.mentioned,
+            reply_to=inbound.reply_to,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Final, Literal, cast
+from typing import Final, cast
 
 from stockbot.commands.grammar import (
     KEYWORDS,
@@ -33,6 +33,7 @@ from stockbot.commands.models import (
     LangCmd,
     LinkCmd,
     PendingCmd,
+    Platform,
     PurchaseCmd,
     QcCmd,
     ReceiveCmd,
@@ -49,7 +50,7 @@ from stockbot.commands.models import (
     WorkOrderCmd,
 )
 from stockbot.commands.quantity import QuantityError, looks_like_quantity, parse_quantity
-from stockbot.commands.vocabulary import CURRENCY_UNITS, ROLE_ALIASES, Role, resolve_command_name
+from stockbot.commands.vocabulary import CURRENCY_UNITS, ROLE_ALIASES, resolve_command_name
 from stockbot.i18n import normalize_lang
 
 
@@ -195,34 +196,80 @@ def _p_help(args: str) -> Command:
 
 _SLACK_MENTION_RE = re.compile(r"<@([A-Za-z0-9_.-]+)(?:\|[^>]*)?>")
 _AT_MENTION_RE = re.compile(r"[@＠](\S+)")
+_IDENTITY_RE: Final[Mapping[str, re.Pattern[str]]] = {
+    "telegram": re.compile(r"[1-9]\d{0,19}"),  # Telegram user ids: positive integers
+    "slack": re.compile(r"[UW][A-Z0-9]{1,31}"),  # Slack user ids: U…/W…, upper case
+    "console": re.compile(r"[^\W][\w.-]{0,63}"),  # the console's user ids are names
+}
+MAX_IDENTITY = 64
+"""Longest platform id or @name we look up (Slack ids are ~11, Telegram usernames ≤ 32)."""
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """User text echoed in an error: short enough to read, whatever was pasted."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _identity(text: str) -> tuple[Platform, str]:
+    """``telegram:123`` / ``slack:U0123`` / ``console:name`` → (platform, id), or a `Fail`
+    saying why: an id nobody on that platform could have is refused, not stored."""
+    platform, _, uid = text.partition(":")
+    platform = platform.lower()
+    if platform == "slack":
+        uid = uid.upper()
+    if len(uid) > MAX_IDENTITY:
+        raise Fail("parse.identity_too_long", value=_clip(text), max=str(MAX_IDENTITY))
+    pattern = _IDENTITY_RE.get(platform)
+    if pattern is None or not pattern.fullmatch(uid):
+        raise Fail("parse.bad_identity", value=_clip(text))
+    return cast(Platform, platform), uid
+
+
+def _whom(text: str) -> dict[str, str]:
+    """The person a role or link names: a Slack mention, an explicit identity, or ``@name``
+    (a username the platform reported; on the console, the console user of that name)."""
+    slack = _SLACK_MENTION_RE.fullmatch(text)
+    if slack is not None:
+        _, uid = _identity(f"slack:{slack[1]}")
+        return {"user": uid, "mention": text, "user_platform": "slack"}
+    if text.partition(":")[0].lower() in _IDENTITY_RE:
+        platform, uid = _identity(text)
+        return {"user": uid, "mention": text, "user_platform": platform}
+    at = _AT_MENTION_RE.fullmatch(text)
+    if at is None:
+        raise Fail("parse.bad_user", user=_clip(text))
+    if len(at[1]) > MAX_IDENTITY:
+        raise Fail("parse.identity_too_long", value=_clip(text), max=str(MAX_IDENTITY))
+    return {"user": at[1], "mention": text}
 
 
 def _p_role(args: str) -> Command:
     toks = tokens(args)
     if not toks:
         raise Fail("parse.missing_user")
-    mention = toks[0].text
-    match = _SLACK_MENTION_RE.fullmatch(mention) or _AT_MENTION_RE.fullmatch(mention)
-    if match is None:
-        raise Fail("parse.bad_user", user=mention)
-    if len(toks) < 2:
+    if ROLE_ALIASES.get(toks[0].text.lower()) is not None:  # nobody named: a reply to them
+        whom: dict[str, str] = {}
+    else:
+        whom = _whom(toks[0].text)
+        toks = toks[1:]
+    if not toks:
         raise Fail("parse.missing_role")
-    role = ROLE_ALIASES.get(toks[1].text.lower())
+    role = ROLE_ALIASES.get(toks[0].text.lower())
     if role is None:
-        raise Fail("parse.unknown_role", role=toks[1].text)
+        raise Fail("parse.unknown_role", role=_clip(toks[0].text))
     limit = None
-    if len(toks) >= 3:
-        raw = toks[2].text.lstrip("¥￥$＄€")
+    if len(toks) >= 2:
+        raw = toks[1].text.lstrip("¥￥$＄€")
         try:
             amount = parse_quantity(raw)
         except QuantityError:
-            raise Fail("parse.bad_limit", value=toks[2].text) from None
+            raise Fail("parse.bad_limit", value=_clip(toks[1].text)) from None
         if amount.unit is not None and amount.unit.lower() not in CURRENCY_UNITS:
-            raise Fail("parse.bad_limit", value=toks[2].text)
+            raise Fail("parse.bad_limit", value=_clip(toks[1].text))
         limit = amount.value
-    if len(toks) > 3:
-        raise Fail("parse.unexpected_text", text=slice_text(args, toks[3:]) or "")
-    return RoleCmd(user=match[1], mention=mention, role=cast(Role, role), limit=limit)
+    if len(toks) > 2:
+        raise Fail("parse.unexpected_text", text=slice_text(args, toks[2:]) or "")
+    return RoleCmd.model_validate({**whom, "role": role, "limit": limit})
 
 
 def _p_bind(args: str) -> Command:
@@ -331,21 +378,13 @@ def _p_link(args: str) -> Command:
     toks = tokens(args)
     if not toks:
         raise Fail("parse.missing_user")
-    mention = toks[0].text
-    match = _SLACK_MENTION_RE.fullmatch(mention) or _AT_MENTION_RE.fullmatch(mention)
-    if match is None:
-        raise Fail("parse.bad_user", user=mention)
-    if len(toks) != 2 or ":" not in toks[1].text:
-        raise Fail("parse.bad_identity", value=slice_text(args, toks[1:]) or "")
-    platform, _, uid = toks[1].text.partition(":")
-    if platform.lower() not in {"slack", "telegram", "console"} or not uid:
-        raise Fail("parse.bad_identity", value=toks[1].text)
-    return LinkCmd(
-        user=match[1],
-        mention=mention,
-        platform=cast(Literal["slack", "telegram", "console"], platform.lower()),
-        platform_user_id=uid,
-    )
+    whom = _whom(toks[0].text) if len(toks) > 1 else {}  # one identity alone: a reply to them
+    if len(toks) > 2:
+        raise Fail("parse.unexpected_text", text=_clip(slice_text(args, toks[2:]) or ""))
+    if ":" not in toks[-1].text:
+        raise Fail("parse.bad_identity", value=_clip(toks[-1].text))
+    platform, uid = _identity(toks[-1].text)
+    return LinkCmd.model_validate({**whom, "platform": platform, "platform_user_id": uid})
 
 
 PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {

@@ -13,7 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from stockbot.i18n import Lang, normalize_lang
 from stockbot.replies import ACTION_ID_MAX_BYTES
 
-__all__ = ["Inbound"]
+__all__ = ["Inbound", "Person"]
+
+
+class Person(BaseModel):
+    """Someone a message points at, as the platform identified them (a Telegram text mention,
+    the author of the message replied to): a platform user id, never a typed name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str = Field(min_length=1, max_length=100)
+    name: str | None = None
+    handle: str | None = None
 
 
 class Inbound(BaseModel):
@@ -30,6 +41,14 @@ class Inbound(BaseModel):
     action_id: str | None = None
     lang_hint: Lang | None = None
     event_id: str | None = None
+    user_handle: str | None = None
+    """The sender's platform username (Telegram ``@username``), remembered so that a later
+    ``@username`` mention can be matched to this identity."""
+    mentioned: tuple[Person, ...] = ()
+    """People the platform marked in ``text``; the adapter wrote them there as
+    ``<platform>:<id>``, and these carry their names for a first-sight user."""
+    reply_to: Person | None = None
+    """The author of the message this one answers (``/role keeper`` as a reply)."""
 
     @field_validator("lang_hint", mode="before")
     @classmethod

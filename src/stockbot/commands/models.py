@@ -141,12 +141,20 @@ class HelpCmd(_Cmd):
     topic: str | None = None
 
 
+Platform = Literal["slack", "telegram", "console"]
+
+
 class RoleCmd(_Cmd):
-    """``role <@user> <role> [limit]``; ``user`` is the id/name without sigils, ``mention`` raw."""
+    """``role <@user> <role> [limit]``; ``user`` is the id/name without sigils, ``mention`` raw.
+
+    ``user_platform`` is set when the text named a platform identity (``<@U123>`` is Slack's,
+    ``telegram:42``); ``user`` is None when the command names nobody (a reply to their message).
+    """
 
     name: Literal["role"] = "role"
-    user: str = Field(min_length=1)
-    mention: str
+    user: str | None = Field(default=None, min_length=1, max_length=100)
+    mention: str = ""
+    user_platform: Platform | None = None
     role: Role
     limit: Decimal | None = Field(default=None, gt=0)
 
@@ -211,9 +219,10 @@ class LinkCmd(_Cmd):
     """``link <@user> <platform>:<id>``: that platform identity is the same person."""
 
     name: Literal["link"] = "link"
-    user: str = Field(min_length=1)
-    mention: str
-    platform: Literal["slack", "telegram", "console"]
+    user: str | None = Field(default=None, min_length=1, max_length=100)
+    mention: str = ""
+    user_platform: Platform | None = None
+    platform: Platform
     platform_user_id: str = Field(min_length=1, max_length=100)
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import stockbot.messages.admin  # noqa: F401  (registers the catalogue)
+from stockbot.commands.inbound import Person
 from stockbot.commands.parser import BindCmd, LangCmd, LinkCmd, RoleCmd
 from stockbot.flows import routing
 from stockbot.flows.common import (
@@ -28,7 +30,7 @@ from stockbot.flows.common import (
 from stockbot.flows.context import Ctx
 from stockbot.i18n import normalize_lang, register, t, tm
 from stockbot.replies import Reply
-from stockbot.store.catalog import ensure_user, grant_role
+from stockbot.store.catalog import ensure_user, find_user, grant_role
 from stockbot.store.models import (
     Chat,
     Decision,
@@ -66,10 +68,6 @@ register(
             "en": "An amount limit applies to approvers only; nothing was changed.",
             "zh-Hans": "金额限额只适用于审批人，未做任何更改。",
         },
-        "admin.user_ambiguous": {
-            "en": "Several users are called “{user}”; mention them by id. Nothing was changed.",
-            "zh-Hans": "有多个用户叫“{user}”，请用用户 ID 指定。未做任何更改。",
-        },
         "admin.unknown_warehouse": {
             "en": "There is no warehouse “{wh}”. Known: {known}. Nothing was changed.",
             "zh-Hans": "没有仓库“{wh}”。现有仓库：{known}。未做任何更改。",
@@ -89,34 +87,64 @@ register(
 # --- /role --------------------------------------------------------------------------------------
 
 
-def _target_user(ctx: Ctx, s: Session, who: str) -> tuple[User, bool]:
-    """The user an admin names on this platform: by platform id, handle, or display name
-    (case-insensitive); someone never seen is created (an admin pre-granting a role)."""
-    platform = ctx.origin.platform
-    user = s.scalar(
+def _target_user(ctx: Ctx, s: Session, cmd: RoleCmd | LinkCmd) -> tuple[User, bool]:
+    """The user an admin names, only ever by what the platform vouches for: an identity (a
+    Slack mention, a Telegram text mention rewritten as `telegram:<id>`, one typed out), the
+    author of the message replied to, or an `@username` the platform reported for someone who
+    wrote here. A display name is never enough: anyone can call themselves "frank". A named
+    identity nobody has used yet is created (an admin pre-granting a role); a name is not."""
+    if cmd.user is None:
+        if ctx.reply_to is None:
+            raise refuse("admin.name_whom", ctx.lang)
+        return _by_identity(ctx, s, ctx.origin.platform, ctx.reply_to.user_id, ctx.reply_to)
+    if cmd.user_platform is not None:
+        person = next((p for p in ctx.mentioned if p.user_id == cmd.user), None)
+        return _by_identity(ctx, s, cmd.user_platform, cmd.user, person)
+    if ctx.origin.platform == "console":  # the console's user ids are names: @bob is console:bob
+        return _by_identity(ctx, s, "console", cmd.user, None)
+    return _by_handle(ctx, s, cmd.user), False
+
+
+def _by_identity(
+    ctx: Ctx, s: Session, platform: str, uid: str, person: Person | None
+) -> tuple[User, bool]:
+    user = find_user(s, platform, uid)
+    if user is None and platform == "console":  # console names are typed in any case
+        found = s.scalars(
+            select(User)
+            .join(UserIdentity, UserIdentity.user_id == User.id)
+            .where(
+                UserIdentity.platform == platform,
+                func.lower(UserIdentity.platform_user_id) == uid.lower(),
+            )
+        ).all()
+        if len(found) > 1:
+            raise refuse("admin.user_ambiguous", ctx.lang, user=uid)
+        user = found[0] if found else None
+    if user is not None:
+        return user, False
+    name = (person.name if person else None) or uid
+    handle = person.handle if person else None
+    admins = ctx.settings.admin_identities()
+    return ensure_user(s, platform, uid, name, admins=admins, handle=handle), True
+
+
+def _by_handle(ctx: Ctx, s: Session, handle: str) -> User:
+    """`@name` on Slack or Telegram: the one identity whose platform username it is."""
+    found = s.scalars(
         select(User)
         .join(UserIdentity, UserIdentity.user_id == User.id)
         .where(
-            UserIdentity.platform == platform,
-            or_(UserIdentity.platform_user_id == who, UserIdentity.handle == who),
+            UserIdentity.platform == ctx.origin.platform,
+            func.lower(UserIdentity.handle) == handle.lower(),
         )
-        .order_by(UserIdentity.platform_user_id != who)  # the exact id before a handle
-        .limit(1)
-    )
-    if user is not None:
-        return user, False
-    named = s.scalars(
-        select(User)
-        .join(UserIdentity, UserIdentity.user_id == User.id)
-        .where(UserIdentity.platform == platform, func.lower(User.display_name) == who.lower())
         .distinct()
     ).all()
-    if len(named) > 1:
-        raise refuse("admin.user_ambiguous", ctx.lang, user=who)
-    if named:
-        return named[0], False
-    created = ensure_user(s, platform, who, who, admins=ctx.settings.admin_identities())
-    return created, True
+    if len(found) > 1:
+        raise refuse("admin.user_ambiguous", ctx.lang, user=f"@{handle}")
+    if not found:
+        raise refuse("admin.user_unknown", ctx.lang, user=f"@{handle}")
+    return found[0]
 
 
 def _limit_text(lang: str, role: str, limit: Decimal | None) -> str:
@@ -132,7 +160,7 @@ def role(ctx: Ctx, cmd: RoleCmd) -> Reply:
         raise refuse("admin.limit_only_approver", ctx.lang)
     with ctx.db.write() as s:
         me = actor_id(ctx, s)
-        target, created = _target_user(ctx, s, cmd.user)
+        target, created = _target_user(ctx, s, cmd)
         held = s.get(UserRole, (target.id, granted.value))
         if (
             held is not None
@@ -203,7 +231,7 @@ def link(ctx: Ctx, cmd: LinkCmd) -> Reply:
     require(ctx, "admin")
     with ctx.db.write() as s:
         actor_id(ctx, s)
-        target, _created = _target_user(ctx, s, cmd.user)
+        target, _created = _target_user(ctx, s, cmd)
         ident = s.scalar(
             select(UserIdentity).where(
                 UserIdentity.platform == cmd.platform,

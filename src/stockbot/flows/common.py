@@ -22,7 +22,7 @@ from stockbot.flows.context import Ctx
 from stockbot.i18n import t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
-from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user
+from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user, remember_handle
 from stockbot.store.models import (
     ActionToken,
     Decision,
@@ -53,24 +53,29 @@ class Refusal(Exception):
 
 
 def refuse(key: str, lang: str, **params: Any) -> Refusal:
-    return Refusal(Reply.text(tm(key, lang, **params), ephemeral=True))
+    return Refusal(Reply.text(tm(key, lang, **params), ephemeral=True, key=key))
 
 
 # --- who -----------------------------------------------------------------------------------------
 
 
 def actor_id(ctx: Ctx, session: Session) -> int:
-    """The acting user's id, creating the user inside this unit of work on first sight."""
+    """The acting user's id, creating the user inside this unit of work on first sight; the
+    platform username they wrote with is recorded here too, so `@username` finds them later."""
+    handle = ctx.actor.handle
     if ctx.actor.user_id is not None:
+        if handle:
+            remember_handle(session, ctx.origin.platform, ctx.actor.platform_user_id, handle)
         return ctx.actor.user_id
     user = find_user(session, ctx.origin.platform, ctx.actor.platform_user_id)
-    if user is None:
+    if user is None or handle:
         user = ensure_user(
             session,
             ctx.origin.platform,
             ctx.actor.platform_user_id,
             ctx.actor.display_name,
             admins=ctx.settings.admin_identities(),
+            handle=handle,
         )
     return user.id
 

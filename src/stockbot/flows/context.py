@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from stockbot.commands.inbound import Person
 from stockbot.config import Settings
 from stockbot.store.db import Database
 
@@ -22,6 +23,8 @@ class Actor:
     display_name: str
     platform_user_id: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    handle: str | None = None
+    """The platform username this message came with; stored when the actor next writes."""
 
     def has(self, *roles: str) -> bool:
         return "admin" in self.roles or any(r in self.roles for r in roles)
@@ -63,6 +66,10 @@ class Ctx:
     chat_warehouse_id: int | None = None
     timezone: str | None = None
     """The chat's timezone (times shown to people); the factory's when the chat has none."""
+    mentioned: tuple[Person, ...] = ()
+    """People the platform marked in the message (names for `<platform>:<id>` in the text)."""
+    reply_to: Person | None = None
+    """The author of the message this one replies to, as the platform identified them."""
 
     @property
     def tz(self) -> str:

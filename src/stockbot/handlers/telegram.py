@@ -65,6 +65,7 @@ from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
 from stockbot.handlers.base import DeliveryError, Host, QuietLog
+from stockbot.handlers.telegram_inbound import replied_author, with_mentions
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
@@ -347,15 +348,19 @@ class TelegramAdapter:
             return
         chat = message.chat
         event_id = f"{chat.id}:{message.message_id}"  # the service's guard acts on it once
+        said, mentioned = (text, ()) if text else with_mentions(message)
         inbound = Inbound(
             platform=PLATFORM,
             user_id=str(user.id),
             user_name=user.username or user.full_name,
+            user_handle=user.username,
             chat_id=str(chat.id),
             message_id=str(message.message_id),
-            text=text or message.text,
+            text=said,
             lang_hint=normalize_lang(user.language_code),
             event_id=event_id,
+            mentioned=mentioned,
+            reply_to=replied_author(message, _context.bot.id),
         )
         reply = await self.service.handle(inbound)
         reply_to = message.message_id if chat.type != "private" else None
@@ -377,6 +382,7 @@ class TelegramAdapter:
             platform=PLATFORM,
             user_id=str(user.id),
             user_name=user.username or user.full_name,
+            user_handle=user.username,
             chat_id=str(chat_id),
             message_id=str(card.message_id) if card is not None else None,
             action_id=query.data,

@@ -286,6 +286,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "“{value}” is not an identity; write it as `telegram:123456789` or `slack:U0123`.",
         "zh-Hans": "“{value}”不是有效身份，请写成 `telegram:123456789` 或 `slack:U0123`。",
     },
+    "parse.identity_too_long": {
+        "en": "“{value}” is longer than any user id or username ({max} characters at most).",
+        "zh-Hans": "“{value}”超过了用户 ID 或用户名的最大长度（最多 {max} 个字符）。",
+    },
     "usage.as": {
         "en": "Usage: `/as <user>` (console only)",
         "zh-Hans": "用法：`/as <用户>`（仅限控制台）",

@@ -154,10 +154,13 @@ def ensure_user(
     display_name: str | None = None,
     *,
     admins: set[tuple[str, str]] | None = None,
+    handle: str | None = None,
 ) -> User:
     """The user behind a platform identity, created on first sight with the staff role.
 
-    Identities listed in `admins` (STOCKBOT_ADMINS) are granted admin on first sight.
+    Identities listed in `admins` (STOCKBOT_ADMINS) are granted admin on first sight. `handle`
+    is the platform's username as the platform reported it for this identity (never a name
+    someone typed): it is what a later `@username` mention is matched against.
     """
     user = find_user(session, platform, platform_user_id)
     if user is None:
@@ -171,7 +174,33 @@ def ensure_user(
         session.flush()
     if admins and (platform, platform_user_id) in admins:
         grant_role(session, user, Role.ADMIN)
+    if handle:
+        remember_handle(session, platform, platform_user_id, handle)
     return user
+
+
+def remember_handle(session: Session, platform: str, platform_user_id: str, handle: str) -> None:
+    """Record the username the platform just reported for this identity. A username belongs to
+    one account at a time, so any other identity that still carries it loses it (the name was
+    given up and taken by someone else): `@name` never points at two people."""
+    handle = handle.strip()[:200]
+    ident = session.scalar(
+        select(UserIdentity).where(
+            UserIdentity.platform == platform, UserIdentity.platform_user_id == platform_user_id
+        )
+    )
+    if ident is None or ident.handle == handle:
+        return
+    for other in session.scalars(
+        select(UserIdentity).where(
+            UserIdentity.platform == platform,
+            func.lower(UserIdentity.handle) == handle.lower(),
+            UserIdentity.id != ident.id,
+        )
+    ):
+        other.handle = None
+    ident.handle = handle
+    session.flush()
 
 
 def user_roles(session: Session, user_id: int) -> set[str]:

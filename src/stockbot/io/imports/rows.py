@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
@@ -45,6 +46,23 @@ def _as_text(v: Cell) -> str | None:
     return s or None
 
 
+_WAREHOUSE_CODE = re.compile(r"[\w-][\w.-]*")
+"""Letters, digits, `-_.`; no `/`, no space, no leading dot: a code also names files and
+reports, so `../../etc` is not one."""
+
+
+def _warehouse_code(max_len: int) -> BeforeValidator:
+    text = cast(Callable[[Cell], str | None], _text(max_len, required=True).func)
+
+    def check(v: Cell) -> str | None:
+        s = text(v)
+        if s is not None and not _WAREHOUSE_CODE.fullmatch(s):
+            raise ValueError(f"{s[:40]!r} is not a warehouse code (letters, digits, - _ . only)")
+        return s
+
+    return BeforeValidator(check)
+
+
 def _text(max_len: int, *, required: bool = False, default: str | None = "") -> BeforeValidator:
     def check(v: Cell) -> str | None:
         s = _as_text(v)
@@ -60,6 +78,9 @@ def _text(max_len: int, *, required: bool = False, default: str | None = "") -> 
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+"""The chat's number grammar (`commands/quantity.py`): digits and one point, no exponent, so
+`1e5` in a sheet is refused exactly as it is when typed in a chat."""
 
 
 def parse_decimal(v: Cell) -> Decimal:
@@ -74,6 +95,8 @@ def parse_decimal(v: Cell) -> Decimal:
         s = unicodedata.normalize("NFKC", str(v)).strip().replace(" ", "")
         if _THOUSANDS.fullmatch(s):
             s = s.replace(",", "")
+        if not _PLAIN.fullmatch(s):
+            raise ValueError(f"{_as_text(v)!r} is not a number (write digits, e.g. 100000)")
         try:
             d = Decimal(s)
         except InvalidOperation:
@@ -229,7 +252,7 @@ class ItemRow(Row):
 
 class StockRow(Row):
     code: Annotated[str, _text(_CODE, required=True)]
-    warehouse: Annotated[str, _text(_col_len(Warehouse.code), required=True)]
+    warehouse: Annotated[str, _warehouse_code(_col_len(Warehouse.code))]
     location: Annotated[str | None, _text(_col_len(Location.code), default=None)] = None
     batch: Annotated[str | None, _text(_col_len(Batch.lot), default=None)] = None
     qty: Annotated[Decimal, _number(positive=True)]

@@ -30,6 +30,7 @@ from stockbot.store.models import (
     Item,
     MovementKind,
     Posting,
+    Warehouse,
 )
 from stockbot.timeutil import today
 
@@ -44,11 +45,18 @@ def stock_idempotency_key(data: bytes) -> str:
 
 
 def import_stock(
-    db: Database, path: str | Path, *, actor_id: int | None = None, progress: bool = False
+    db: Database,
+    path: str | Path,
+    *,
+    actor_id: int | None = None,
+    progress: bool = False,
+    create_warehouses: bool = False,
 ) -> ImportReport:
     """Post opening stock as one `ledger.post` of receipt lines; all or nothing, at most once.
 
-    Warehouses and locations named in the file are created if new; a row's batch is created
+    A warehouse the file names that does not exist is a typo until the user says otherwise:
+    new warehouses are listed and created only with `create_warehouses` (the configured
+    default warehouse excepted). Locations are created if new; a row's batch is created
     (received today, expiry from the file) unless the item already has that lot. A batch-tracked
     item needs a batch, and an expiry needs a batch to belong to.
     """
@@ -109,6 +117,7 @@ def import_stock(
                 conn, Item.code, (r.code for _, r in rows), Item.id, Item.batch_tracked
             )
             batches = _existing_batches(conn, items, rows)
+            _new_warehouses(conn, rows, default_wh, create_warehouses, col("warehouse"), report)
             for n, r in rows:
                 item = items.get(r.code)
                 if item is None:
@@ -151,6 +160,28 @@ def import_stock(
     except ledger.PostingError as exc:
         report.errors.append(RowError(None, None, f"posting refused: {exc}"))
     return finish(report, started)
+
+
+def _new_warehouses(
+    conn: Connection,
+    rows: Sequence[tuple[int, StockRow]],
+    default_wh: str,
+    create: bool,
+    column: str | None,
+    report: ImportReport,
+) -> None:
+    """List the warehouses the file would create; without `create` that is an error."""
+    named = {r.warehouse for _, r in rows} - {default_wh}
+    known = set(conn.execute(select(Warehouse.code).where(Warehouse.code.in_(named))).scalars())
+    new = sorted(named - known)
+    if not new:
+        return
+    listed = ", ".join(new[:20]) + (f" … ({len(new)} in all)" if len(new) > 20 else "")
+    if create:
+        report.notes.append(f"new warehouses created: {listed}")
+    else:
+        why = f"new warehouses {listed}: check the codes, then import again with "
+        report.errors.append(RowError(None, column, why + "--create-warehouses"))
 
 
 def _existing_batches(

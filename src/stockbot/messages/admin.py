@@ -1,0 +1,30 @@
+"""Administration answers about whom an admin means (`/role`, `/link`)."""
+
+from stockbot.i18n import register
+
+_HOW_EN = (
+    "mention them (pick them from the list as you type), reply to one of their messages with "
+    "the command, or name them as telegram:<id> or slack:<id>"
+)
+_HOW_ZH = (
+    "请在输入时从列表中选择并提及对方，或回复对方的消息发送命令，"
+    "或写成 telegram:<编号> 或 slack:<编号>"
+)
+
+MESSAGES = {
+    "admin.user_unknown": {
+        "en": "I cannot tell who “{user}” is: nobody with that username has written here. "
+        f"To name someone, {_HOW_EN}. Nothing was changed.",
+        "zh-Hans": f"无法确定“{{user}}”是谁：没有使用该用户名的人在这里发过消息。{_HOW_ZH}。"
+        "未做任何更改。",
+    },
+    "admin.user_ambiguous": {
+        "en": f"Several users answer to “{{user}}”; {_HOW_EN}. Nothing was changed.",
+        "zh-Hans": f"有多个用户对应“{{user}}”。{_HOW_ZH}。未做任何更改。",
+    },
+    "admin.name_whom": {
+        "en": f"Whom do you mean? To name someone, {_HOW_EN}. Nothing was changed.",
+        "zh-Hans": f"指的是谁？{_HOW_ZH}。未做任何更改。",
+    },
+}
+register(MESSAGES)
