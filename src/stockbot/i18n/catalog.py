@@ -170,6 +170,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "There is no button [{number}].",
         "zh-Hans": "没有编号为 [{number}] 的按钮。",
     },
+    "console.pressed": {"en": "(pressed [{number}])", "zh-Hans": "（已按 [{number}]）"},
+    "console.answered": {
+        "en": "(answered the open question with {number}; type [{number}] to press a button)",
+        "zh-Hans": "（已用 {number} 回答当前问题；按按钮请输入 [{number}]）",
+    },
 
     # ---------------------------------------------------------------- usage lines
     "usage.stock": {
