@@ -76,6 +76,31 @@ def test_a_bare_number_answers_on_every_platform(floor):
     assert _lines(floor) == {1: 147, 2: 0, 3: None}
 
 
+def test_a_bare_number_answers_the_count_in_telegram_end_to_end(db):
+    """The real python-telegram-bot against the loopback fake: `147` and `0` are answers."""
+    from test_telegram_e2e import Scene, crew, play
+
+    crew(db)
+    Floor(db).item("BOLT-01", stock=150, name="Bolt")
+    Floor(db).item("NUT-01", stock=5, name="Nut")
+
+    async def scenario(sc: Scene) -> None:
+        chat = sc.people["carol"]["id"]  # her private chat: no reply threading there
+
+        async def said(text: str, n: int) -> str:
+            sc.say("carol", text, private=True)
+            sent = await sc.fake.wait_for(lambda: sc.fake.bot_messages(chat)[n:])
+            return str(sent[0]["text"])
+
+        assert "1/2: BOLT-01" in await said("/count MAIN", 0)
+        first = await said("147", 1)
+        assert "Line 1: 147 pcs recorded" in first and "2/2: NUT-01" in first
+        assert "Line 2: 0 pcs recorded" in await said("0", 2)
+
+    play(db, scenario)
+    assert _lines(Floor(db)) == {1: 147, 2: 0}
+
+
 # --- an item is counted where it is booked -------------------------------------------------------
 
 
