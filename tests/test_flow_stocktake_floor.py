@@ -163,6 +163,10 @@ def test_the_correct_line_button_asks_that_line_again(floor):
     fixed = floor.say("carol", "36")
     assert fixed.keys() == ["cnt.corrected", "cnt.question"] and "2/3: GLUE" in fixed.plain()
     assert _lines(floor) == {1: 36, 2: None, 3: None}
+    typed = floor.say("carol", "/count CNT-1 line 1")  # typed without a quantity: asked again
+    assert typed.keys() == ["cnt.fix_ask", "cnt.question"] and "36 pcs" in typed.plain()
+    assert floor.say("carol", "/count CNT-1 第1行 35").keys() == ["cnt.corrected"]
+    assert _lines(floor) == {1: 35, 2: None, 3: None}
 
 
 def test_a_correction_is_refused_when_it_cannot_apply_and_writes_nothing(floor):

@@ -360,8 +360,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "help.count": {
         "en": "Starts a count, or answers one; differences become adjustments after approval.\n"
-              "Example: `/count A-01`",
-        "zh-Hans": "发起或回复盘点；盘盈盘亏经审批后调整。\n例如：`盘点 A-01`",
+              "Example: `/count A-01`; correct a counted line: `/count CNT-1 line 3 150`",
+        "zh-Hans": "发起或回复盘点；盘盈盘亏经审批后调整。\n例如：`盘点 A-01`；"
+                   "更正已盘的行：`盘点 CNT-1 行 3 150`",
     },
     "help.wo": {
         "en": "Creates a work order: checks the kit against the BOM, reserves and issues.\n"

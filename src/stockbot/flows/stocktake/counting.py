@@ -208,9 +208,12 @@ def _fix(ctx: Ctx, s: Session, ln: CountLine, qty: Decimal, me: int) -> Notice:
     )
 
 
-def correct_typed(ctx: Ctx, doc_id: int, line_no: int, qty: str) -> Reply:
-    """`/count CNT-1 line 3 150`."""
-    return WF.act(ctx, doc_id, "correct", Input(payload={"line": line_no, "qty": qty}))
+def correct_typed(ctx: Ctx, doc_id: int, line_no: int, qty: str | None) -> Reply:
+    """`/count CNT-1 line 3 150` (stored at once), `/count CNT-1 line 3` (asked again)."""
+    payload: dict[str, object] = {"line": line_no}
+    if qty is not None:
+        payload["qty"] = qty
+    return WF.act(ctx, doc_id, "correct", Input(payload=payload))
 
 
 @WF.step("correct", source=("counting",))

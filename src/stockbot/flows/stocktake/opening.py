@@ -43,9 +43,11 @@ from stockbot.store.models import (
 
 OPEN_STATES = ("counting", "submitted")
 CORRECTION = re.compile(
-    r"(?P<doc>CNT[-#]?\d+)\s+(?:line|行|第)\s*(?P<line>\d+)\s*行?\s+(?P<qty>\S.*)", re.IGNORECASE
+    r"(?P<doc>CNT[-#]?\d+)\s+(?:line|行|第)\s*(?P<line>\d+)\s*行?(?:\s+(?P<qty>\S.*))?",
+    re.IGNORECASE,
 )
-"""`CNT-1 line 3 150` (or `CNT-1 行 3 150`, `CNT-1 第3行 150`): correct a counted line."""
+"""`CNT-1 line 3 150` (or `CNT-1 行 3 150`, `CNT-1 第3行 150`): correct a counted line;
+without the quantity, that line is asked again (as the "Correct line 3" button does)."""
 
 
 def open_count(ctx: Ctx, cmd: CountCmd) -> Reply:
