@@ -66,6 +66,12 @@ def _shelf(floor: Floor) -> dict[str, int]:
     return ids
 
 
+def _costs(floor: Floor, costs: dict[str, str]) -> None:
+    with floor.db.write() as s:
+        for code, cost in costs.items():
+            s.scalar(select(Item).where(Item.code == code)).unit_cost = Decimal(cost)
+
+
 def _qty(floor: Floor, item_id: int, location: str = "A-01") -> Decimal:
     with floor.db.read() as s:
         return s.scalar(
@@ -99,6 +105,7 @@ def _state(floor: Floor, session_id: int = 1) -> str:
 
 def test_a_blind_count_with_a_shortfall_and_a_surplus_is_adjusted_when_approved(floor):
     ids = _shelf(floor)
+    _costs(floor, {"BOLT-M8": "1.25", "NUT-M8": "0.40"})
     opened = floor.say("carol", "/count MAIN/A-01")
     assert opened.keys() == ["cnt.opened", "cnt.question"]
     assert "CNT-00001" in opened and "3 lines to count in MAIN/A-01" in opened.plain()
@@ -120,14 +127,16 @@ def test_a_blind_count_with_a_shortfall_and_a_surplus_is_adjusted_when_approved(
     assert "Dave" in done.blocks_of(Text)[2].plain()  # who the card truly went to
     table = done.blocks_of(Table)[0]
     assert table.rows == [
-        ["BOLT-M8 Hex bolt M8", "MAIN/A-01", "37 pcs", "35 pcs", "-2 pcs"],
-        ["NUT-M8 Hex nut M8", "MAIN/A-01", "41 pcs", "44 pcs", "+3 pcs"],
+        ["BOLT-M8 Hex bolt M8", "MAIN/A-01", "37 pcs", "35 pcs", "-2 pcs", "-2.50"],
+        ["NUT-M8 Hex nut M8", "MAIN/A-01", "41 pcs", "44 pcs", "+3 pcs", "+1.20"],
+        ["Total", "", "", "", "", "-1.30"],
     ]
     assert _state(floor) == "submitted"
     with floor.db.read() as s:  # the conversation is over
         assert s.scalars(select(Conversation)).all() == []
     card = floor.inbox("dave")
-    assert len(card) == 1 and card[0].keys() == ["cnt.review", "cnt.variance", "cnt.variance"]
+    assert card[0].keys() == ["cnt.review", "cnt.variance", "cnt.variance", "cnt.total"]
+    assert len(card) == 1 and "worth 3.70" in card[0].plain()
     assert "2 with a variance" in card[0].plain() and "-2 pcs" in card[0].plain()
     assert [b.label for b in card[0].buttons()] == ["Approve adjustment", "Reject count"]
     assert _qty(floor, ids["BOLT"]) == 37  # nothing moves before approval

@@ -110,6 +110,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         stdin=sys.stdin,
         stdout=sys.stdout,
         prompt=sys.stdin.isatty(),
+        has_question=runtime.has_question,
     ).run()
     return 0
 

@@ -111,6 +111,17 @@ class Runtime:
             log.exception("failed to handle %s", inbound.model_dump(exclude={"text"}))
             return Reply.text(t("runtime.error", lang), ephemeral=True)
 
+    def has_question(self, inbound: Inbound) -> bool:
+        """Read-only: is the bot waiting for this person's answer in this chat (a count line, a
+        reason)? The console asks before it takes a bare `3` for button [3]."""
+        try:
+            ctx = self._context(inbound)
+            with self.db.read() as s:
+                return conversation.pending(ctx, s) is not None
+        except Exception:
+            log.exception("has_question failed")
+            return False
+
     def run_command(self, ctx: Ctx, cmd: Any) -> Reply:
         doc = getattr(cmd, "doc", None)
         if doc is not None and cmd.name in {"approve", "reject", "cancel"}:

@@ -127,7 +127,8 @@ class Notice:
 
 def money(amount: Decimal) -> str:
     """Every amount prints the same way everywhere: `73,935.47`."""
-    return f"{Decimal(amount).quantize(Decimal('0.01')):,}"
+    cents = Decimal(amount).quantize(Decimal("0.01"))
+    return f"{cents if cents else abs(cents):,}"  # never "-0.00"
 
 
 Escape = Callable[[str], str]

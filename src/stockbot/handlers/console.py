@@ -39,8 +39,12 @@ class ConsoleChat:
         chat_id: str = "console",
         prompt: bool = True,
         lang: str | None = None,
+        has_question: Callable[[Inbound], bool] | None = None,
     ) -> None:
         self.handle = handle
+        self.has_question = has_question
+        """Is the bot waiting for this person's answer here? Then a bare number (`147`, `0`)
+        is the answer, not a button: a count must never press "Cancel count" by accident."""
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
@@ -87,12 +91,20 @@ class ConsoleChat:
             self._switch_user(words[1] if len(words) > 1 else "")
             return True
         number = _as_number(text)
+        forced = unicodedata.normalize("NFKC", text).startswith("[")
+        if number is not None and not forced and self.has_question is not None:
+            inbound = self._inbound(text=text)
+            if self.has_question(inbound):
+                self._notice("console.answered", text, number=number)
+                self._dispatch(inbound, lang_text=text)
+                return True
         if number is not None:
             action_id = self._actions.get(number)
             if action_id is None:
                 self._notice("console.unknown_button", text, number=number)
                 return True
             inbound = self._inbound(action_id=action_id)
+            self._notice("console.pressed", None, number=number)
             self._dispatch(inbound, lang_text=None)
             return True
         self._dispatch(self._inbound(text=line.rstrip("\r\n")), lang_text=text)
@@ -155,8 +167,10 @@ class ConsoleChat:
 
 
 def _as_number(text: str) -> int | None:
-    """``3`` or ``３`` (full width) → 3; anything else → None."""
+    """``3``, ``３`` (full width) or ``[3]`` (as shown; always a button) → 3; else None."""
     folded = unicodedata.normalize("NFKC", text)
+    if folded.startswith("[") and folded.endswith("]"):
+        folded = folded[1:-1].strip()
     if folded.isascii() and folded.isdigit() and len(folded) <= 9:
         return int(folded)
     return None

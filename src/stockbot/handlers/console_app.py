@@ -40,5 +40,10 @@ def run_console(
 
     ItemSearch.of(runtime.db).warm(runtime.db)  # build the index while the user types
     ConsoleChat(
-        console_handle(runtime), user=user, stdin=stdin, stdout=stdout, prompt=stdin.isatty()
+        console_handle(runtime),
+        user=user,
+        stdin=stdin,
+        stdout=stdout,
+        prompt=stdin.isatty(),
+        has_question=runtime.has_question,
     ).run()

@@ -176,6 +176,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "There is no button [{number}].",
         "zh-Hans": "没有编号为 [{number}] 的按钮。",
     },
+    "console.pressed": {"en": "(pressed [{number}])", "zh-Hans": "（已按 [{number}]）"},
+    "console.answered": {
+        "en": "(answered the open question with {number}; type [{number}] to press a button)",
+        "zh-Hans": "（已用 {number} 回答当前问题；按按钮请输入 [{number}]）",
+    },
 
     # ---------------------------------------------------------------- usage lines
     "usage.stock": {
@@ -365,8 +370,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "help.count": {
         "en": "Starts a count, or answers one; differences become adjustments after approval.\n"
-              "Example: `/count A-01`",
-        "zh-Hans": "发起或回复盘点；盘盈盘亏经审批后调整。\n例如：`盘点 A-01`",
+              "Example: `/count A-01`; correct a counted line: `/count CNT-1 line 3 150`",
+        "zh-Hans": "发起或回复盘点；盘盈盘亏经审批后调整。\n例如：`盘点 A-01`；"
+                   "更正已盘的行：`盘点 CNT-1 行 3 150`",
     },
     "help.wo": {
         "en": "Creates a work order: checks the kit against the BOM, reserves and issues.\n"

@@ -44,8 +44,41 @@ MESSAGES = {
         "是否批准调整？",
     },
     "cnt.variance": {
-        "en": "• {item} {name} at {place}: book {book}, counted {counted} ({sign}{diff})",
-        "zh-Hans": "• {item} {name}，{place}：账面 {book}，实盘 {counted}（{sign}{diff}）",
+        "en": "• {item} {name} at {place}: book {book}, counted {counted} ({sign}{diff}, {value})",
+        "zh-Hans": "• {item} {name}，{place}：账面 {book}，实盘 {counted}（{sign}{diff}，"
+        "金额 {value}）",
+    },
+    "cnt.total": {
+        "en": "Total: {net} (written up {up}, written off {off}).",
+        "zh-Hans": "合计：{net}（盘盈 {up}，盘亏 {off}）。",
+    },
+    "cnt.col.value": {"en": "Value", "zh-Hans": "金额"},
+    "cnt.col.total": {"en": "Total", "zh-Hans": "合计"},
+    "cnt.btn.correct": {"en": "Correct line {pos}", "zh-Hans": "更正第 {pos} 行"},
+    "cnt.btn.at": {"en": "Count in {wh}", "zh-Hans": "盘点 {wh}"},
+    "cnt.which_warehouse": {
+        "en": "{item} is booked in {n} warehouses ({codes}). Which one do you count?",
+        "zh-Hans": "{item} 在 {n} 个仓库有账面库存（{codes}）。要盘点哪个仓库？",
+    },
+    "cnt.fix_ask": {
+        "en": "Line {pos} was counted as {qty}. Write the right quantity:",
+        "zh-Hans": "第 {pos} 行已记录为 {qty}。请填写正确数量：",
+    },
+    "cnt.corrected": {
+        "en": "Line {pos} corrected: {was} → {qty}.",
+        "zh-Hans": "第 {pos} 行已更正：{was} → {qty}。",
+    },
+    "cnt.no_line": {
+        "en": "{no} has no line {pos} (lines 1–{total}).",
+        "zh-Hans": "{no} 没有第 {pos} 行（共 1–{total} 行）。",
+    },
+    "cnt.not_counted": {
+        "en": "Line {pos} of {no} is not counted yet: answer it when you are asked.",
+        "zh-Hans": "{no} 第 {pos} 行尚未盘点：被问到时直接填写数量即可。",
+    },
+    "cnt.not_yours": {
+        "en": "Line {pos} was counted by {who}: they, the opener or a keeper may correct it.",
+        "zh-Hans": "第 {pos} 行由 {who} 盘点：只有本人、开单人或仓管可以更正。",
     },
     "cnt.variances": {"en": "Variances", "zh-Hans": "盘点差异"},
     "cnt.no_variance": {

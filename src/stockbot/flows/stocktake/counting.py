@@ -1,21 +1,23 @@
-"""Counting: open a blind count, ask line by line, take the answers, let others join.
+"""Counting: ask line by line, take the answers, correct a line, let others join.
 
-Who is counting which line is a `Conversation` row (kind `count_line`, payload `{"line": n}`),
-so a count survives a restart and two counters never get the same line. Answers for one session
-are serialised by a row lock on the session, so the last answer — whoever gives it — submits.
+Who is counting which line is a `Conversation` row (kind `count_line`, payload `{"line": n}`,
+`"fix": true` when the line is asked again to correct it), so a count survives a restart and
+two counters never get the same line. Answers for one session are serialised by a row lock on
+the session, so the last answer — whoever gives it — submits. Lines are asked in order from
+where the counter is, wrapping round: a line skipped with "Count next line" comes back last.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from stockbot.commands.parser import CountCmd
 from stockbot.commands.quantity import QuantityError, parse_quantity
 from stockbot.flows import conversation
 from stockbot.flows.common import (
@@ -25,13 +27,9 @@ from stockbot.flows.common import (
     decide,
     display_name,
     refuse,
-    require,
-    resolve_item,
     token_for,
-    warehouse_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.moves import Place, lookup_place
 from stockbot.flows.notices import Act, L, Notice, Q
 from stockbot.flows.stocktake import review
 from stockbot.flows.stocktake.document import (
@@ -49,120 +47,8 @@ from stockbot.flows.stocktake.document import (
 )
 from stockbot.flows.workflow import Input
 from stockbot.replies import Reply
-from stockbot.store.models import (
-    Balance,
-    Batch,
-    Conversation,
-    CountLine,
-    CountSession,
-    Item,
-    Location,
-    Warehouse,
-)
+from stockbot.store.models import Conversation, CountLine, CountSession, Item
 from stockbot.timeutil import utcnow
-
-OPEN_STATES = ("counting", "submitted")
-
-
-# --- opening -------------------------------------------------------------------------------------
-
-
-def open_count(ctx: Ctx, cmd: CountCmd) -> Reply:
-    """`/count <WH | WH/LOC | item | category>`: one line per balance row in scope, with the
-    book quantity snapshotted (and never shown to the counters)."""
-    require(ctx, "keeper")
-    target = cmd.target.strip()
-    item_id = None
-    with ctx.db.read() as s:
-        place = None if any(c.isspace() for c in target) else lookup_place(ctx, s, target)
-        category = None if place else _category(s, target)
-        if place is None and category is None:
-            retry = {"command": cmd.model_dump(mode="json")}
-            item_id = resolve_item(ctx, s, target, retry).id
-    with ctx.db.write() as s:
-        if place is not None:
-            wh = s.get(Warehouse, place.warehouse.id)
-            assert wh is not None
-            scope = Place(wh, place.location).label
-            where = [Balance.warehouse_id == wh.id]
-            if place.location is not None:
-                where.append(Balance.location_id == place.location.id)
-        else:
-            wh = warehouse_for(ctx, s)
-            where = [Balance.warehouse_id == wh.id]
-            if category is not None:
-                scope = f"{wh.code} · {category}"
-                where.append(func.lower(Item.category) == category.lower())
-            else:
-                item = s.get(Item, item_id)
-                assert item is not None
-                scope = f"{wh.code} · {item.code}"
-                where.append(Balance.item_id == item.id)
-        if category is not None or place is not None:  # zero rows only for an item target
-            where.append(Balance.qty != ZERO)
-        scope = scope[:200]
-        busy = s.scalar(
-            select(CountSession)
-            .where(CountSession.scope == scope, CountSession.state.in_(OPEN_STATES))
-            .limit(1)
-        )
-        if busy is not None:
-            state = WF.state_label(busy.state)
-            notice = Notice("cnt.busy", {"no": WF.number(busy.id), "scope": scope, "state": state})
-            raise WF.refusal(ctx, notice)
-        rows = s.execute(
-            select(Balance.item_id, Balance.location_id, Balance.batch_id, Balance.qty)
-            .join(Item, Item.id == Balance.item_id)
-            .join(Location, Location.id == Balance.location_id)
-            .outerjoin(Batch, Batch.id == Balance.batch_id)
-            .where(*where)
-            .order_by(Location.code, Item.code, func.coalesce(Batch.lot, ""))
-        ).all()
-        if not rows:
-            raise WF.refusal(ctx, Notice("cnt.empty", {"scope": scope}))
-        session = CountSession(
-            scope=scope,
-            warehouse_id=wh.id,
-            state="counting",
-            opened_by=actor_id(ctx, s),
-            **ctx.origin.columns(),
-        )
-        s.add(session)
-        s.flush()
-        s.add_all(
-            CountLine(
-                session_id=session.id,
-                line_no=n,
-                item_id=r.item_id,
-                location_id=r.location_id,
-                batch_id=r.batch_id,
-                book_qty=r.qty,
-            )
-            for n, r in enumerate(rows, start=1)
-        )
-        s.flush()
-        decide(ctx, s, DOC, session.id, "open")
-        conversation.expect(ctx, s, KIND, session.id, {"line": 1})
-        no, who = WF.number(session.id), ctx.actor.display_name
-        buttons = (
-            Act("cnt.btn.next", token_for(s, DOC, session.id, "join")),
-            Act("cnt.btn.cancel", token_for(s, DOC, session.id, "cancel")),
-        )
-        params = {"no": no, "who": who, "n": len(rows), "scope": scope}
-        opened = Notice("cnt.opened", params, buttons)
-        return _ask(s, opened, line(s, session.id, 1), len(rows)).render(ctx.lang, ctx.tz)
-
-
-def _category(s: Session, target: str) -> str | None:
-    exact_item = s.scalar(select(Item.id).where(func.lower(Item.code) == target.lower()))
-    if exact_item is not None:
-        return None
-    return s.scalar(
-        select(Item.category)
-        .where(func.lower(Item.category) == target.lower(), Item.category != "")
-        .limit(1)
-    )
-
 
 # --- asking and answering ------------------------------------------------------------------------
 
@@ -186,14 +72,15 @@ def _question(s: Session, ln: CountLine, of: int) -> Notice:
     )
 
 
-def _ask(s: Session, notice: Notice, ln: CountLine, of: int) -> Notice:
+def ask(s: Session, notice: Notice, ln: CountLine, of: int) -> Notice:
     """`notice`, then the question about `ln` (buttons stay at the end)."""
     question = _question(s, ln, of)
     return notice.then(question.key, **question.params)
 
 
-def _next_free_line(s: Session, session_id: int, me: int) -> CountLine | None:
-    """The first uncounted line nobody else is being asked about."""
+def _next_free_line(s: Session, session_id: int, me: int, after: int = 0) -> CountLine | None:
+    """The next uncounted line after `after` nobody else is being asked about, wrapping round
+    to the first: "Count next line" moves on, and a skipped line is asked again at the end."""
     taken = set()
     for uid, payload in s.execute(
         select(Conversation.user_id, Conversation.payload).where(
@@ -207,7 +94,8 @@ def _next_free_line(s: Session, session_id: int, me: int) -> CountLine | None:
         .where(CountLine.session_id == session_id, CountLine.counted_qty.is_(None))
         .order_by(CountLine.line_no)
     )
-    return next((ln for ln in s.scalars(stmt) if ln.line_no not in taken), None)
+    free = [ln for ln in s.scalars(stmt) if ln.line_no not in taken]
+    return next((ln for ln in free if ln.line_no > after), free[0] if free else None)
 
 
 _ZERO_RE = re.compile(r"(?:0+(?:\.0*)?|\.0+)(?P<unit>[^\W\d_]+\d?)?")
@@ -223,37 +111,44 @@ def _count_qty(text: str) -> tuple[Decimal, str | None]:
     return q.value, q.unit
 
 
-def _reask(ctx: Ctx, session_id: int, line_no: int, error: Any) -> Reply:
-    """A bad answer: say why and ask the same question again — read-only, writes nothing."""
-    with ctx.db.read() as s:
-        notice = Notice("cnt.bad_answer", {"error": error})
-        notice = _ask(s, notice, line(s, session_id, line_no), total(s, session_id))
-    return notice.render(ctx.lang, ctx.tz, ephemeral=True)
+def _counted_qty(ctx: Ctx, s: Session, ln: CountLine, text: str) -> tuple[Decimal, Any]:
+    """The answer in the item's base unit, or (0, why not) for "cnt.bad_answer"."""
+    try:
+        value, unit = _count_qty(text)
+    except QuantityError as exc:
+        key = "cnt.negative" if exc.key == "qty.not_positive" else exc.key
+        return ZERO, L(key, **exc.params)
+    item = s.get(Item, ln.item_id)
+    assert item is not None
+    try:
+        return base_qty(ctx, s, item, value, unit), None
+    except Refusal as refusal:
+        return ZERO, refusal.reply.plain()
+
+
+def _unit(s: Session, ln: CountLine) -> str:
+    item = s.get(Item, ln.item_id)
+    assert item is not None
+    return item.unit
 
 
 def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
-    """A bare message from a counter: the quantity for the line they were asked about."""
+    """A bare message from a counter: the quantity for the line they were asked about (or
+    asked again, to correct it)."""
     session_id = conv.doc_id
-    line_no = (conv.payload or {}).get("line")
+    payload = conv.payload or {}
+    line_no = payload.get("line")
     with ctx.db.read() as s:
         ln = find_line(s, session_id, line_no) if isinstance(line_no, int) else None
     if ln is None or not isinstance(line_no, int):  # not a question this bot asked
         with ctx.db.write() as s:
             conversation.clear(ctx, s)
         raise refuse("button.stale", ctx.lang)
-    try:
-        value, unit = _count_qty(text)
-    except QuantityError as exc:
-        key = "cnt.negative" if exc.key == "qty.not_positive" else exc.key
-        return _reask(ctx, session_id, line_no, L(key, **exc.params))
     with ctx.db.read() as s:
-        item = s.get(Item, ln.item_id)
-        assert item is not None
-        try:
-            qty = base_qty(ctx, s, item, value, unit)
-        except Refusal as refusal:
-            return _reask(ctx, session_id, line_no, refusal.reply.plain())
-        unit_name = item.unit
+        qty, error = _counted_qty(ctx, s, ln, text)
+        if error is not None:  # say why and ask the same question again; nothing is written
+            notice = ask(s, Notice("cnt.bad_answer", {"error": error}), ln, total(s, session_id))
+            return notice.render(ctx.lang, ctx.tz, ephemeral=True)
     with ctx.db.write() as s:
         session = lock(ctx, s, session_id)
         if session.state != "counting":  # the count moved on: the question is over, once
@@ -261,43 +156,109 @@ def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
             return WF.already(ctx, s, session).reply
         me = actor_id(ctx, s)
         ln = line(s, session_id, line_no)
-        stored = s.execute(
-            update(CountLine)
-            .where(CountLine.id == ln.id, CountLine.counted_qty.is_(None))
-            .values(counted_qty=qty, counted_by=me, counted_at=utcnow())
-        )
-        if cast(CursorResult[Any], stored).rowcount == 1:  # the line was still uncounted
-            said = Notice("cnt.recorded", {"pos": line_no, "qty": Q(qty, unit_name)})
+        if payload.get("fix"):
+            said = _fix(ctx, s, ln, qty, me)
         else:
-            s.refresh(ln)
-            said = Notice("cnt.taken", {"pos": line_no, "who": display_name(s, ln.counted_by)})
-        nxt = _next_free_line(s, session.id, me)
-        if nxt is not None:
-            conversation.expect(ctx, s, KIND, session.id, {"line": nxt.line_no})
-            return _ask(s, said, nxt, total(s, session.id)).render(ctx.lang, ctx.tz)
-        rest = left(s, session.id)
-        if rest:
-            conversation.clear(ctx, s)
-            said = said.then("cnt.others", n=rest, no=WF.number(session.id))
-            return said.render(ctx.lang, ctx.tz)
-        return said.render(ctx.lang, ctx.tz) + review.submit(ctx, s, session)
+            stored = s.execute(
+                update(CountLine)
+                .where(CountLine.id == ln.id, CountLine.counted_qty.is_(None))
+                .values(counted_qty=qty, counted_by=me, counted_at=utcnow())
+            )
+            if cast(CursorResult[Any], stored).rowcount == 1:  # the line was still uncounted
+                said = Notice("cnt.recorded", {"pos": line_no, "qty": Q(qty, _unit(s, ln))})
+            else:
+                s.refresh(ln)
+                who = display_name(s, ln.counted_by)
+                said = Notice("cnt.taken", {"pos": line_no, "who": who})
+        return _go_on(ctx, s, session, me, said, line_no)
+
+
+def _go_on(
+    ctx: Ctx, s: Session, session: CountSession, me: int, said: Notice, line_no: int
+) -> Reply:
+    """After an answer: the next line, or "others are counting the rest", or — the last line
+    in — the count is submitted. Until then the answer can be corrected with a button."""
+    fix = token_for(s, DOC, session.id, "correct", {"line": line_no})
+    fixable = replace(said, buttons=(Act("cnt.btn.correct", fix, {"pos": line_no}),))
+    nxt = _next_free_line(s, session.id, me, after=line_no)
+    if nxt is not None:
+        conversation.expect(ctx, s, KIND, session.id, {"line": nxt.line_no})
+        return ask(s, fixable, nxt, total(s, session.id)).render(ctx.lang, ctx.tz)
+    rest = left(s, session.id)
+    if rest:
+        conversation.clear(ctx, s)
+        fixable = fixable.then("cnt.others", n=rest, no=WF.number(session.id))
+        return fixable.render(ctx.lang, ctx.tz)
+    return said.render(ctx.lang, ctx.tz) + review.submit(ctx, s, session)
+
+
+# --- correcting ----------------------------------------------------------------------------------
+
+
+def _fix(ctx: Ctx, s: Session, ln: CountLine, qty: Decimal, me: int) -> Notice:
+    """Overwrite a counted line (before submitting), on the record as a `correct` decision."""
+    was = ln.counted_qty
+    ln.counted_qty, ln.counted_by, ln.counted_at = qty, me, utcnow()
+    unit = _unit(s, ln)
+    reason = f"line {ln.line_no}: {was} -> {qty}"
+    decide(ctx, s, DOC, ln.session_id, "correct", qty=qty, reason=reason)
+    s.flush()
+    return Notice(
+        "cnt.corrected", {"pos": ln.line_no, "was": Q(was or ZERO, unit), "qty": Q(qty, unit)}
+    )
+
+
+def correct_typed(ctx: Ctx, doc_id: int, line_no: int, qty: str | None) -> Reply:
+    """`/count CNT-1 line 3 150` (stored at once), `/count CNT-1 line 3` (asked again)."""
+    payload: dict[str, object] = {"line": line_no}
+    if qty is not None:
+        payload["qty"] = qty
+    return WF.act(ctx, doc_id, "correct", Input(payload=payload))
+
+
+@WF.step("correct", source=("counting",))
+def correct(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
+    """A counted line, corrected before the count is submitted: typed with its quantity
+    (stored at once), or the "Correct line 3" button (that line is asked again, and the answer
+    replaces the count). By whoever counted it, the opener, or a keeper."""
+    session = lock(ctx, s, session.id)
+    if session.state != "counting":
+        raise WF.already(ctx, s, session)
+    no, of, pos = WF.number(session.id), total(s, session.id), inp.payload.get("line")
+    ln = find_line(s, session.id, pos) if isinstance(pos, int) else None
+    if ln is None:
+        raise WF.refusal(ctx, Notice("cnt.no_line", {"no": no, "pos": pos, "total": of}))
+    if ln.counted_qty is None:
+        raise WF.refusal(ctx, Notice("cnt.not_counted", {"no": no, "pos": ln.line_no}))
+    me = actor_id(ctx, s)
+    if me not in (ln.counted_by, session.opened_by) and not ctx.actor.has("keeper"):
+        who = display_name(s, ln.counted_by)
+        raise WF.refusal(ctx, Notice("cnt.not_yours", {"pos": ln.line_no, "who": who}))
+    typed = inp.payload.get("qty")
+    if isinstance(typed, str):
+        qty, error = _counted_qty(ctx, s, ln, typed)
+        if error is not None:
+            raise WF.refusal(ctx, Notice("cnt.bad_answer", {"error": error}))
+        return _fix(ctx, s, ln, qty, me).render(ctx.lang, ctx.tz)
+    conversation.expect(ctx, s, KIND, session.id, {"line": ln.line_no, "fix": True})
+    was = Notice("cnt.fix_ask", {"pos": ln.line_no, "qty": Q(ln.counted_qty, _unit(s, ln))})
+    return ask(s, was, ln, of).render(ctx.lang, ctx.tz)
 
 
 @WF.step("join", source=("counting",))
 def join(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
-    """ "Count next line": the presser is asked the next line nobody else is counting (or the
-    line they were already asked)."""
+    """ "Count next line": the presser moves on to the next line nobody else is counting (the
+    line they were being asked stays uncounted and comes round again)."""
     session = lock(ctx, s, session.id)
     if session.state != "counting":
         raise WF.already(ctx, s, session)
     me = actor_id(ctx, s)
     mine = conversation.pending(ctx, s)
-    current = None
+    after = 0
     if mine is not None and mine.kind == KIND and mine.doc_id == session.id:
         was = (mine.payload or {}).get("line")
-        ln = find_line(s, session.id, was) if isinstance(was, int) else None
-        current = ln if ln is not None and ln.counted_qty is None else None
-    nxt = current or _next_free_line(s, session.id, me)
+        after = was if isinstance(was, int) else 0
+    nxt = _next_free_line(s, session.id, me, after)
     if nxt is None:
         others = Notice("cnt.others", {"n": left(s, session.id), "no": WF.number(session.id)})
         return others.render(ctx.lang, ctx.tz, ephemeral=True)

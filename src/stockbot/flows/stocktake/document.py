@@ -30,10 +30,15 @@ from stockbot.store.models import (
 )
 
 WF = Workflow(
-    "count", "CNT", CountSession, requester_attr="opened_by", silent_actions=("open", "submit")
+    "count",
+    "CNT",
+    CountSession,
+    requester_attr="opened_by",
+    silent_actions=("open", "submit", "correct"),
 )
-"""Opening and submitting are steps of the count, not decisions: a late button on a submitted
-count says "CNT-00001 is waiting for approval", not "already submitted by …"."""
+"""Opening, submitting and correcting a line are steps of the count, not decisions: a late
+button on a submitted count says "CNT-00001 is waiting for approval", not "already submitted
+by …"."""
 DOC = WF.doc_type
 KIND = "count_line"
 """The conversation kind of "which line is this person counting" (payload `{"line": n}`)."""
@@ -122,10 +127,24 @@ class Variance:
     unit: str
     book: Decimal
     counted: Decimal
+    cost: Decimal = ZERO
+    """The item's unit cost: what a piece more or less is worth."""
 
     @property
     def diff(self) -> Decimal:
         return self.counted - self.book
+
+    @property
+    def value(self) -> Decimal:
+        """The money this line writes up (> 0) or off (< 0): what an approver weighs."""
+        return self.diff * self.cost
+
+
+def worth(found: list[Variance]) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, written up, written off) of the variance lines; off is positive."""
+    up = sum((v.value for v in found if v.value > 0), ZERO)
+    off = sum((-v.value for v in found if v.value < 0), ZERO)
+    return up - off, up, off
 
 
 def variances(s: Session, session_id: int) -> tuple[list[Variance], int]:
@@ -140,7 +159,17 @@ def variances(s: Session, session_id: int) -> tuple[list[Variance], int]:
         place = place_label(s, ln.location_id)
         batch = lot(s, ln.batch_id)
         place = f"{place} ({batch})" if batch else place
-        found.append(Variance(item.code, item.name, place, item.unit, ln.book_qty, ln.counted_qty))
+        found.append(
+            Variance(
+                item.code,
+                item.name,
+                place,
+                item.unit,
+                ln.book_qty,
+                ln.counted_qty,
+                item.unit_cost or ZERO,
+            )
+        )
     return found, len(all_lines)
 
 

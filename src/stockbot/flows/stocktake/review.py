@@ -8,12 +8,14 @@ the adjustment's value (`document.adjustment_value`), the same rule that picks w
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy.orm import Session
 
 from stockbot.flows import routing
 from stockbot.flows.common import actor_id, fq, lock_item, token_for, users_with_role
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, At, Money, Notice, Q
+from stockbot.flows.notices import Act, At, Money, Notice, Q, money
 from stockbot.flows.stocktake.document import (
     DOC,
     WF,
@@ -25,6 +27,7 @@ from stockbot.flows.stocktake.document import (
     counters,
     tell,
     variances,
+    worth,
 )
 from stockbot.flows.workflow import Input
 from stockbot.i18n import t
@@ -65,8 +68,12 @@ def submit(ctx: Ctx, s: Session, session: CountSession) -> Reply:
             counted=Q(v.counted, v.unit),
             sign="+" if v.diff > 0 else "",
             diff=Q(v.diff, v.unit),
+            value=_signed(v.value),
         )
-    if not found:
+    if found:
+        net, up, off = worth(found)
+        review = review.then("cnt.total", net=_signed(net), up=Money(up), off=Money(off))
+    else:
         review = review.then("cnt.no_variance")
     buttons = (
         Act("cnt.btn.approve", token_for(s, DOC, session.id, "approve"), style="primary"),
@@ -87,11 +94,19 @@ def submit(ctx: Ctx, s: Session, session: CountSession) -> Reply:
     return done.render(ctx.lang, ctx.tz) + Reply.of(*_table(ctx, found))
 
 
+def _signed(amount: Decimal) -> dict[str, str] | str:
+    """A write-up shows its `+`, a write-off its `-`, both in the one money format."""
+    return f"+{money(amount)}" if amount > 0 else Money(amount)
+
+
 def _table(ctx: Ctx, found: list[Variance]) -> list[Table]:
-    """The variance lines as a table for the person who just finished counting."""
+    """The variance lines as a table for the person who just finished counting, with what
+    each is worth and the net total: the same money the approvers' card shows."""
     if not found:
         return []
-    cols = ("item", "location", "book", "counted", "variance")
+    net = worth(found)[0]
+    total = [t("cnt.col.total", ctx.lang), "", "", "", "", f"{'+' if net > 0 else ''}{money(net)}"]
+    cols = ("item", "location", "book", "counted", "variance", "value")
     return [
         Table(
             title=t("cnt.variances", ctx.lang),
@@ -103,9 +118,11 @@ def _table(ctx: Ctx, found: list[Variance]) -> list[Table]:
                     fq(v.book, v.unit),
                     fq(v.counted, v.unit),
                     f"{'+' if v.diff > 0 else ''}{fq(v.diff, v.unit)}",
+                    f"{'+' if v.value > 0 else ''}{money(v.value)}",
                 ]
                 for v in found
-            ],
+            ]
+            + [total],
         )
     ]
 
