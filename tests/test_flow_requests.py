@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from stockbot.replies import Table
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     Batch,
     Decision,
     MaterialRequest,
     Movement,
+    MovementKind,
     Reservation,
     ShortageIncident,
 )
@@ -154,6 +156,39 @@ def test_issue_takes_the_earliest_expiry_first(floor):
             for m in s.scalars(select(Movement).where(Movement.kind == "issue"))
         }
     assert taken == {"SOON": 5, "LATE": 2}
+
+
+def test_the_issue_reply_is_a_pick_list_location_batch_qty_in_fefo_order(floor):
+    """The keeper is told where to walk: each line's location and batch, soonest expiry first."""
+    from datetime import date, timedelta
+
+    from stockbot.store import ledger
+    from stockbot.store.catalog import ensure_batch, ensure_location, ensure_warehouse
+
+    glue = floor.item("GLUE", batch_tracked=True)
+    soon_day = date.today() + timedelta(days=10)
+    with floor.db.write() as s:
+        main = ensure_warehouse(s, "MAIN")
+        a1, b2 = ensure_location(s, main, "A-01").id, ensure_location(s, main, "B-02").id
+        late = ensure_batch(s, glue, "LATE", date.today(), date.today() + timedelta(days=90)).id
+        soon = ensure_batch(s, glue, "SOON", date.today(), soon_day).id
+        ledger.post(
+            s.connection(),
+            ledger.Meta("glue", "receipt"),
+            [
+                ledger.Line(glue, a1, Decimal(5), MovementKind.RECEIPT, late),
+                ledger.Line(glue, b2, Decimal(5), MovementKind.RECEIPT, soon),
+            ],
+        )
+    floor.say("bob", "/request glue 7")
+    reply = floor.press("carol", "Issue 7")
+    assert "mr.issued" in reply.keys()
+    table = reply.blocks_of(Table)[0]
+    assert table.headers == ["Pick from", "Batch", "Qty"]
+    assert table.rows == [
+        ["MAIN/B-02", f"SOON · {soon_day.isoformat()}", "5 pcs"],
+        ["MAIN/A-01", f"LATE · {(date.today() + timedelta(days=90)).isoformat()}", "2 pcs"],
+    ]
 
 
 def test_a_double_clicked_issue_button_issues_once(floor):
