@@ -14,6 +14,7 @@ FLOW_MODULES = (
     "purchases",
     "receipts",
     "moves",
+    "returns",
     "stocktake",
     "undo",
     "history",

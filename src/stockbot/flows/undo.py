@@ -101,6 +101,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
         cancel = button(s, t("undo.btn.cancel", ctx.lang), UNDO, posting.id, "cancel", payload)
         return Reply.of(
             Text(
+                key="undo.confirm",
                 text=tm(
                     "undo.confirm",
                     ctx.lang,
@@ -109,7 +110,7 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
                     who=display_name(s, posting.actor_id),
                     at=when(here, posting.created_at, short=True),
                     reason=reason,
-                )
+                ),
             ),
             _table(ctx, s, t("undo.to_reverse", ctx.lang, posting=label), lines),
             Buttons(buttons=[confirm, cancel]),
@@ -220,7 +221,8 @@ def confirm(ctx: Ctx, token: ActionToken) -> Reply:
             _tell_author(s, author, posting.id, no, ctx.actor.display_name, reason, lines)
         title = t("undo.lines", ctx.lang, posting=pst_no(result.posting_id))
         return Reply.of(
-            Text(text=done), _table(ctx, s, title, lines, numbers=list(result.movement_ids))
+            Text(text=done, key="undo.done"),
+            _table(ctx, s, title, lines, numbers=list(result.movement_ids)),
         )
 
 
@@ -239,7 +241,8 @@ def cancel(ctx: Ctx, token: ActionToken) -> Reply:
             )
         )
         who = ctx.actor.display_name
-        return Reply.text(tm("undo.cancelled", ctx.lang, posting=pst_no(token.doc_id), who=who))
+        text = tm("undo.cancelled", ctx.lang, posting=pst_no(token.doc_id), who=who)
+        return Reply.text(text, key="undo.cancelled")
 
 
 def _tell_author(
