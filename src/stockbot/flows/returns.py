@@ -88,7 +88,7 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
         }
         if qty <= out or ctx.actor.has("keeper"):
             return _post(ctx, s, item, plan, key, me)
-        return _ask_keeper(ctx, s, item, plan, out, wh_id)
+        return _ask_keeper(ctx, s, item, plan, out, wh_id, key)
 
 
 def confirm(ctx: Ctx, token: ActionToken) -> Reply:
@@ -232,10 +232,11 @@ def _post(ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], key: str, me: 
 
 
 def _ask_keeper(
-    ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], out: Decimal, wh_id: int
+    ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], out: Decimal, wh_id: int, key: str
 ) -> Reply:
     """More than is out to the returner (or nothing was issued to them): nothing is posted;
-    the warehouse gets a card to confirm, the returner is told it waits and why."""
+    the warehouse gets a card to confirm, the returner is told it waits and why. The card is
+    keyed by the inbound message, so a redelivered message is not carded twice."""
     qty = Decimal(plan["qty"])
     place, lot = _where(s, plan)
     no = doc_number("mr", plan["mr"]) if plan.get("mr") else None
@@ -257,7 +258,7 @@ def _ask_keeper(
     card = Notice("ret.card", params, (Act("ret.btn.confirm", action, {}, "primary"),))
     here = (ctx.origin.platform, ctx.origin.chat_id)
     reach = routing.to_warehouse(
-        s, ctx.settings, wh_id, card, f"return-card:{action}", "keeper",
+        s, ctx.settings, wh_id, card, f"card:{key}", "keeper",
         skip=(plan["user"],), here=here,
     )  # fmt: skip
     return reach.tell(Notice("ret.waits", params)).render(ctx.lang, ctx.tz)
