@@ -191,7 +191,7 @@ def test_a_return_adds_stock_and_takes_back_consumption(floor):
     floor.inbox("carol")
     with floor.db.read() as s:
         assert s.scalars(select(ItemDaily.consumed)).one() == 20
-    reply = floor.say("bob", "/return BOLT-M8 5 not needed after all")
+    reply = floor.say("bob", "/return BOLT-M8 5 not needed after all")  # 20 were issued to Bob
     assert "5 pcs BOLT-M8 returned to MAIN by Bob" in reply.plain()
     assert floor.on_hand(bolt) == 85
     with floor.db.read() as s:
@@ -205,9 +205,64 @@ def test_a_return_adds_stock_and_takes_back_consumption(floor):
 
 def test_a_chinese_return_is_answered_in_chinese(floor):
     bolt = floor.item("BOLT-M8", stock=10, name="Hex bolt M8", aliases=["六角螺栓M8"])
+    floor.say("bea", "领料 六角螺栓M8 3个")
+    floor.press("carol", "Issue 3")
     reply = floor.say("bea", "退料 六角螺栓M8 3个")
     assert "退回" in reply.plain() and "3 pcs" in reply.plain()
-    assert floor.on_hand(bolt) == 13
+    assert floor.on_hand(bolt) == 10
+
+
+# --- returns refer to an issue ------------------------------------------------------------------
+
+
+def test_a_return_goes_back_to_the_location_and_batch_it_was_issued_from(floor):
+
+    bolt = floor.item("BOLT-M8")
+    with floor.db.write() as s:
+        a1 = ensure_location(s, ensure_warehouse(s, "MAIN"), "A-01").id
+        ledger.post(s.connection(), ledger.Meta("in", "receipt"),
+                    [ledger.Line(bolt, a1, Decimal(50), MovementKind.RECEIPT)])  # fmt: skip
+    floor.say("bob", "/request BOLT-M8 20")
+    floor.press("carol", "Issue 20")
+    reply = floor.say("bob", "/return BOLT-M8 5 MR-00001 left over")
+    assert "mv.returned" in reply.keys() and "MAIN/A-01" in reply.plain()
+    with floor.db.read() as s:
+        posting = s.scalars(select(Posting).where(Posting.kind == "return")).one()
+        mv = s.scalars(select(Movement).where(Movement.kind == "return")).one()
+        assert (posting.doc_id, posting.note, mv.location_id) == ("MR-00001", "left over", a1)
+    assert floor.on_hand(bolt) == 35
+    _books_ok(floor)
+
+
+def test_returning_more_than_is_out_waits_for_a_keeper_who_confirms_once(floor):
+    bolt = floor.item("BOLT-M8", stock=100)
+    floor.say("bob", "/request BOLT-M8 20")
+    floor.press("carol", "Issue 20")
+    floor.say("bob", "/return BOLT-M8 15")
+    floor.inbox("carol")
+    before = row_counts(floor.db)["movements"]
+    waits = floor.say("bob", "/return BOLT-M8 10")  # 20 issued, 15 back: 5 still out
+    assert "ret.waits" in waits.keys() and "MR-00001" in waits.plain()
+    assert row_counts(floor.db)["movements"] == before and floor.on_hand(bolt) == 95
+    card = floor.inbox("carol")
+    assert len(card) == 1 and "ret.card" in card[0].keys()
+    done = floor.press("carol", "Confirm return")
+    assert "mv.returned" in done.keys() and floor.on_hand(bolt) == 105
+    again = floor.press("alice", "Confirm return")
+    assert "ret.already" in again.keys() and "Carol" in again.plain()
+    assert floor.on_hand(bolt) == 105
+    assert any("ret.confirmed" in r.keys() for r in floor.inbox("bob"))
+    _books_ok(floor)
+
+
+def test_a_return_of_material_never_issued_to_you_adds_nothing_until_a_keeper_confirms(floor):
+    bolt = floor.item("BOLT-M8", stock=10)
+    reply = floor.say("bea", "/return BOLT-M8 5")
+    assert "ret.waits" in reply.keys() and "no BOLT-M8 was issued" in reply.plain()
+    assert floor.on_hand(bolt) == 10
+    assert floor.say("bea", "/return BOLT-M8 5 MR-00009").keys() == ["ret.no_such_issue"]
+    assert "button.stale" not in floor.press("carol", "Confirm return").keys()
+    assert floor.on_hand(bolt) == 15
 
 
 @pytest.mark.parametrize(

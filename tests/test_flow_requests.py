@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from stockbot.replies import Table
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     Batch,
     Decision,
     MaterialRequest,
     Movement,
+    MovementKind,
     Reservation,
     ShortageIncident,
 )
@@ -126,34 +128,44 @@ def test_a_partial_issue_leaves_the_rest_reserved_then_the_rest_is_issued(floor)
         assert check_balances(s) == []
 
 
-def test_issue_takes_the_earliest_expiry_first(floor):
+def test_issue_takes_the_earliest_expiry_first_and_says_where_to_pick_it(floor):
+    """The issue reply is a pick list the keeper can walk: location · batch (expiry) · qty per
+    line, soonest expiry first."""
     from datetime import date, timedelta
 
     from stockbot.store import ledger
-    from stockbot.store.catalog import default_location, ensure_batch
-    from stockbot.store.models import MovementKind
+    from stockbot.store.catalog import ensure_batch, ensure_location, ensure_warehouse
 
     glue = floor.item("GLUE", batch_tracked=True)
+    soon_day, late_day = date.today() + timedelta(days=10), date.today() + timedelta(days=90)
     with floor.db.write() as s:
-        loc = default_location(s, 1).id
-        late = ensure_batch(s, glue, "LATE", date.today(), date.today() + timedelta(days=90)).id
-        soon = ensure_batch(s, glue, "SOON", date.today(), date.today() + timedelta(days=10)).id
+        main = ensure_warehouse(s, "MAIN")
+        a1, b2 = ensure_location(s, main, "A-01").id, ensure_location(s, main, "B-02").id
+        late = ensure_batch(s, glue, "LATE", date.today(), late_day).id
+        soon = ensure_batch(s, glue, "SOON", date.today(), soon_day).id
         ledger.post(
             s.connection(),
             ledger.Meta("glue", "receipt"),
             [
-                ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, late),
-                ledger.Line(glue, loc, Decimal(5), MovementKind.RECEIPT, soon),
+                ledger.Line(glue, a1, Decimal(5), MovementKind.RECEIPT, late),
+                ledger.Line(glue, b2, Decimal(5), MovementKind.RECEIPT, soon),
             ],
         )
     floor.say("bob", "/request glue 7")
-    floor.press("carol", "Issue 7")
+    reply = floor.press("carol", "Issue 7")
     with floor.db.read() as s:
         taken = {
             s.get(Batch, m.batch_id).lot: -m.qty
             for m in s.scalars(select(Movement).where(Movement.kind == "issue"))
         }
     assert taken == {"SOON": 5, "LATE": 2}
+    assert "mr.issued" in reply.keys()
+    table = reply.blocks_of(Table)[0]
+    assert table.headers == ["Pick from", "Batch", "Qty"]
+    assert table.rows == [
+        ["MAIN/B-02", f"SOON · {soon_day.isoformat()}", "5 pcs"],
+        ["MAIN/A-01", f"LATE · {late_day.isoformat()}", "2 pcs"],
+    ]
 
 
 def test_a_double_clicked_issue_button_issues_once(floor):

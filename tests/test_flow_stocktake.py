@@ -335,7 +335,7 @@ def test_counts_by_warehouse_item_and_category_and_empty_scopes(floor):
 
 def test_an_item_count_includes_rows_that_are_at_zero(floor):
     bolt = _stock_at(floor, "BOLT-M8", 5, "A-01")
-    floor.say("bob", "/return BOLT-M8 2")  # a row at MAIN/- …
+    floor.say("carol", "/return BOLT-M8 2")  # a row at MAIN/- … (a keeper: posted at once)
     with floor.db.write() as s:
         main = s.scalar(select(Location.id).where(Location.code == "-"))
         ledger.post(s.connection(), ledger.Meta("out", "issue"),

@@ -17,6 +17,7 @@ FLOW_MODULES = (
     "purchases",
     "receipts",
     "moves",
+    "returns",
     "stocktake",
     "undo",
     "history",

@@ -55,7 +55,30 @@ from stockbot.timeutil import as_utc, utcnow, zone
 ITEM_ROWS = 15
 MAX_ROWS = 20
 UNDO = "undo"
-_MOVEMENT_RE = re.compile(r"^[#＃]\s*(\d{1,18})$")
+_REF_RE = re.compile(r"^\s*(MV|PST)\s*[-#＃]?\s*0*(\d{1,18})\s*$", re.IGNORECASE)
+_BARE_RE = re.compile(r"^\s*[#＃]?\s*(\d{1,18})\s*$")
+REF_PREFIX = {"mv": "MV", "pst": "PST"}
+"""One numbering people see: a movement is `MV-00042`, a posting `PST-00017`, a document
+`MR-00001`. Movements and postings are separate sequences, so a bare `#17` would name two
+different things — which is how a keeper once reversed an unrelated movement."""
+
+
+def mv_no(movement_id: int) -> str:
+    return f"MV-{movement_id:05d}"
+
+
+def pst_no(posting_id: int) -> str:
+    return f"PST-{posting_id:05d}"
+
+
+def parse_ref(text: str, *, bare: bool = True) -> tuple[str, int] | None:
+    """`MV-15228`, `mv15228` → ("mv", 15228); `PST-7` → ("pst", 7); a bare `15228` or `#15228`
+    (the old way of writing it) only ever means a movement, and only when `bare`."""
+    m = _REF_RE.match(text or "")
+    if m:
+        return m.group(1).lower(), int(m.group(2))
+    m = _BARE_RE.match(text or "") if bare else None
+    return ("mv", int(m.group(1))) if m else None
 
 
 def t_or(key: str, lang: str, fallback: str, **params: Any) -> str:
@@ -86,7 +109,7 @@ def doc_label(doc_type: str | None, doc_id: str | None) -> str:
     if doc_type in DOC_PREFIX and doc_id and doc_id.isdigit():
         return doc_number(doc_type, int(doc_id))
     if doc_type == UNDO and doc_id:
-        return f"undo #{doc_id}"
+        return f"undo {pst_no(int(doc_id))}" if doc_id.isdigit() else f"undo {doc_id}"
     return f"{doc_type} {doc_id}" if doc_id else doc_type
 
 
@@ -124,9 +147,9 @@ def history(ctx: Ctx, cmd: HistoryCmd) -> Reply:
     parsed = parse_doc(target)
     if parsed is not None:
         return document_history(ctx, *parsed)
-    m = _MOVEMENT_RE.match(target)
-    if m:
-        return movement_history(ctx, int(m.group(1)))
+    ref = parse_ref(target, bare=target.lstrip().startswith(("#", "＃")))
+    if ref is not None:  # a bare number stays an item lookup: codes such as `6204` exist
+        return movement_history(ctx, *ref)
     return item_history(ctx, target)
 
 
@@ -192,7 +215,7 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
             ],
             rows=[
                 [
-                    f"#{r.Movement.id}",
+                    mv_no(r.Movement.id),
                     when(here, r.Movement.created_at),
                     kind_label(lang, r.Movement.kind),
                     signed(r.Movement.qty, r.unit),
@@ -215,17 +238,19 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
         return Reply.of(Text(text=title), table)
 
 
-def movement_history(ctx: Ctx, no: int) -> Reply:
+def movement_history(ctx: Ctx, kind: str, no: int) -> Reply:
+    """A movement; a posting shows its first line (the others are listed with it)."""
     lang = ctx.lang
     with ctx.db.read() as s:
-        rows = _movement_rows(s, Movement.id == no, 1)
+        where = Movement.id == no if kind == "mv" else Movement.posting_id == no
+        rows = _movement_rows(s, where, 1 if kind == "mv" else MAX_ROWS)[:1]
         if not rows:
-            raise refuse("undo.no_such", lang, no=no)
+            raise refuse("undo.no_such", lang, no=f"{REF_PREFIX[kind]}-{no:05d}")
         here = zone(ctx.tz)
         r = rows[0]
         mv, posting = r.Movement, r.Posting
         fields = [
-            (t("hist.f.posting", lang), f"#{posting.id} ({kind_label(lang, posting.kind)})"),
+            (t("hist.f.posting", lang), f"{pst_no(posting.id)} ({kind_label(lang, posting.kind)})"),
             (t("hist.col.item", lang), r.item_code),
             (t("hist.col.kind", lang), kind_label(lang, mv.kind)),
             (t("hist.col.qty", lang), signed(mv.qty, r.unit)),
@@ -238,7 +263,7 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
             (t("hist.f.note", lang), posting.note or "-"),
         ]
         if mv.reverses_movement_id is not None:
-            fields.append((t("hist.f.reverses", lang), f"#{mv.reverses_movement_id}"))
+            fields.append((t("hist.f.reverses", lang), mv_no(mv.reverses_movement_id)))
         rev = reversal_of(s, [mv.id])
         if rev is not None:
             rp = s.get(Posting, rev.posting_id)
@@ -246,7 +271,7 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
             fields.append(
                 (
                     t("hist.f.reversed_by", lang),
-                    f"#{rev.id} — {display_name(s, rp.actor_id)}, {when(here, rp.created_at)}"
+                    f"{mv_no(rev.id)} — {display_name(s, rp.actor_id)}, {when(here, rp.created_at)}"
                     + (f": {rp.note}" if rp.note else ""),
                 )
             )
@@ -256,8 +281,8 @@ def movement_history(ctx: Ctx, no: int) -> Reply:
             .order_by(Movement.line_no)
         ).all()
         if others:
-            fields.append((t("hist.f.same_posting", lang), ", ".join(f"#{o}" for o in others)))
-        return Reply.of(Fields(title=t("hist.movement_title", lang, no=no), rows=fields))
+            fields.append((t("hist.f.same_posting", lang), ", ".join(mv_no(o) for o in others)))
+        return Reply.of(Fields(title=t("hist.movement_title", lang, no=mv_no(mv.id)), rows=fields))
 
 
 _MODELS: dict[str, Any] = {
@@ -443,7 +468,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
             rows = []
             for r in found:
                 row = [
-                    f"#{r.Movement.id}",
+                    mv_no(r.Movement.id),
                     when(here, r.Movement.created_at),
                     kind_label(lang, r.Movement.kind),
                     r.item_code,

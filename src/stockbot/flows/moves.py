@@ -1,13 +1,12 @@
-"""Transfers (调拨) between warehouses/locations, and returns (退料) of unused material.
+"""Transfers (调拨) between warehouses/locations (returns, 退料, are in flows/returns.py).
 
 ```
 /transfer <item> <qty> <from> <to>   keeper/admin: TRANSFER_OUT at the source (FEFO/FIFO
                                       batches) + TRANSFER_IN of the same batches at the target
 "Transfer N from WH2" (shortage card)  the same, between two warehouses, once per button
-/return <item> <qty> [note]          anyone: RETURN into the chat's warehouse; keepers told
 ```
-Neither is a document with states: the posting is the record (who, when, from which chat), and
-its idempotency key — the inbound event, or the pressed button's token — is what makes a
+A transfer is not a document with states: the posting is the record (who, when, from which
+chat), and its idempotency key — the inbound event, or the pressed button's token — is what makes a
 redelivered message or a double-pressed button move stock once.
 
 `<from>`/`<to>` name a place: `WH` (a whole warehouse; as a target its default location),
@@ -22,12 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import desc, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
-from stockbot.commands.parser import ReturnCmd, TransferCmd
-from stockbot.flows import routing
+from stockbot.commands.parser import TransferCmd
 from stockbot.flows.common import (
     actor_id,
     display_name,
@@ -37,23 +35,18 @@ from stockbot.flows.common import (
     lock_item,
     refuse,
     require,
-    users_with_role,
-    warehouse_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import L, Notice, Q
 from stockbot.flows.picking import in_pick_order
 from stockbot.i18n import tm
-from stockbot.replies import Reply, Text
+from stockbot.replies import Reply
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location
 from stockbot.store.models import (
     DEFAULT_LOCATION,
     ActionToken,
-    Batch,
     Item,
     Location,
-    Movement,
     MovementKind,
     Posting,
     Warehouse,
@@ -280,88 +273,10 @@ def _pick(
     return [(p.location_id, p.batch_id, p.qty, p.lot) for p in picks]
 
 
-# --- return ------------------------------------------------------------------------------------
-
-
-def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
-    """Anyone may bring unused material back; it lands in the chat's warehouse."""
-    item_id, qty = item_and_qty(ctx, cmd)
-    note = cmd.note.strip()[:500] if cmd.note else None
-    with ctx.db.write() as s:
-        item = s.get_one(Item, item_id)
-        wh = warehouse_for(ctx, s)
-        loc = default_location(s, wh.id)
-        batch_id, lot = _last_issued_batch(s, item, wh.id)
-        me = actor_id(ctx, s)
-        result = ledger.post(
-            s.connection(),
-            ledger.Meta(
-                idempotency_key=ctx.origin.key("return"),
-                kind="return",
-                actor_id=me,
-                doc_type="return",
-                **ctx.origin.columns(),
-                note=note,
-            ),
-            [ledger.Line(item.id, loc.id, qty, MovementKind.RETURN, batch_id)],
-        )
-        if result.already_done:
-            return Reply.text(tm("mv.return_already", ctx.lang), ephemeral=True)
-        place = Place(wh, loc).label
-        batch = tm("mv.return_batch", ctx.lang, lot=lot) if lot else ""
-        who = ctx.actor.display_name
-        notice = Notice(
-            "mv.return_note",
-            {
-                "who": who,
-                "qty": Q(qty, item.unit),
-                "item": item.code,
-                "place": place,
-                "batch": batch,
-                "note": L("mv.note", note=note) if note else "",
-            },
-        )
-        keepers = [k for k in users_with_role(s, "keeper") if k.id != me]
-        routing.to_people(s, keepers, notice, f"return:{result.posting_id}")
-        return Reply.of(
-            Text(
-                text=tm(
-                    "mv.returned",
-                    ctx.lang,
-                    qty=fq(qty, item.unit),
-                    item=item.code,
-                    place=place,
-                    who=who,
-                    batch=batch,
-                )
-            )
-        )
-
-
-def _last_issued_batch(s: Session, item: Item, warehouse_id: int) -> tuple[int | None, str | None]:
-    """A batch-tracked item comes back into the batch it most recently left this warehouse in
-    (the best guess there is); untracked items come back unbatched."""
-    if not item.batch_tracked:
-        return None, None
-    row = s.execute(
-        select(Movement.batch_id, Batch.lot)
-        .join(Batch, Batch.id == Movement.batch_id)
-        .where(
-            Movement.item_id == item.id,
-            Movement.warehouse_id == warehouse_id,
-            Movement.kind == MovementKind.ISSUE.value,
-        )
-        .order_by(desc(Movement.id))
-        .limit(1)
-    ).first()
-    return (row.batch_id, row.lot) if row else (None, None)
-
-
 # --- wiring ------------------------------------------------------------------------------------
 
 COMMANDS = {
     "transfer": transfer,
-    "return": return_stock,
 }
 ACTIONS = {
     ("item", "transfer"): transfer_button,

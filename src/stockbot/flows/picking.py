@@ -12,7 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stockbot.store.models import Balance, Batch, Location
+from stockbot.flows.notices import Grid, L, Q
+from stockbot.store.models import Balance, Batch, Item, Location, Warehouse
+from stockbot.store.posting import Line
 
 ZERO = Decimal(0)
 
@@ -69,3 +71,19 @@ def take(picks: list[Pick], qty: Decimal) -> tuple[list[Pick], Decimal]:
         out.append(Pick(p.location_id, p.batch_id, got, p.lot))
         need -= got
     return out, max(need, ZERO)
+
+
+def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
+    """Where the keeper walks, in the order the lines were picked: `WH/LOC · batch · qty`
+    (a batch's expiry date beside it, so FEFO is visible on the slip)."""
+    rows = []
+    for line in lines:
+        loc = s.get_one(Location, line.location_id)
+        wh = s.get_one(Warehouse, loc.warehouse_id)
+        batch = s.get(Batch, line.batch_id) if line.batch_id is not None else None
+        lot = "-" if batch is None else batch.lot
+        if batch is not None and batch.expiry is not None:
+            lot = f"{lot} · {batch.expiry.isoformat()}"
+        rows.append((f"{wh.code}/{loc.code}", lot, Q(abs(line.qty), item.unit)))
+    headers = (L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
+    return Grid(tuple(rows), headers)

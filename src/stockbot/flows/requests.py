@@ -37,7 +37,7 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import Act, At, L, Money, Notice, Q
-from stockbot.flows.picking import in_pick_order, take
+from stockbot.flows.picking import in_pick_order, pick_list, take
 from stockbot.flows.shortage import short_notice, shortage_reply
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
@@ -262,6 +262,7 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
         qty_issued=new_issued,
         issued_at=utcnow(),
     )
+    lines = _pick(s, item, mr.warehouse_id, amount)
     ledger.post(
         s.connection(),
         ledger.Meta(
@@ -273,7 +274,7 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
             **ctx.origin.columns(),
             note=mr.work_order,
         ),
-        _pick(s, item, mr.warehouse_id, amount),
+        lines,
     )
     _consume_reservation(s, mr.id, amount, full)
     rest = "" if full else L("mr.rest", qty=Q(mr.qty - new_issued, item.unit))
@@ -281,9 +282,8 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     common = {"no": no, "qty": Q(amount, item.unit), "item": item.code, "who": who}
     ready = Notice("mr.ready", common, (_act(s, mr, "btn.confirm", "confirm", "primary"),))
     _tell_requester(s, mr, ready, f"{no}:ready:{issued_before}")
-    return Notice("mr.issued", {**common, "at": At(d.created_at), "rest": rest}).render(
-        ctx.lang, ctx.tz
-    )
+    params = {**common, "at": At(d.created_at), "rest": rest}
+    return Notice("mr.issued", params, grid=pick_list(s, item, lines)).render(ctx.lang, ctx.tz)
 
 
 def _pick(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[ledger.Line]:

@@ -1,19 +1,23 @@
-"""Reversal: `/undo <movement> <reason>`.
+"""Reversal: `/undo <MV-n | PST-n> <reason>`, shown first, posted on Confirm.
 
 ```
-/undo #12 wrong item ──keeper/admin?──▶ movement's posting ──owned by a document (MR, GR, count,
-                                               │                import)? ──▶ refused: use that
-                                               │                             document's own flow
+/undo MV-00012 wrong item ──keeper/admin?──▶ the movement's posting (or PST-n itself) ──owned by
+                                               │   a document (MR, GR, count, import)? ──▶ refused:
+                                               │   use that document's own flow
                                   already reversed? ──▶ "already reversed by X at …"
-                                               │
+                                               ▼
+             the lines it will reverse (kind, item, qty, place) + [Confirm reversal] [Cancel]
+                                               │ Confirm (keeper/admin)
                      ledger.reverse(all lines of the posting, key undo:<posting>) ──▶ refused by
                                                │                the ledger if stock would go < 0
                                                ▼
                               a `reversal` posting (doc_type "undo", doc_id = posting id)
 ```
-The reversal posting is itself the audit record (who, when, which chat, the reason as its note),
-so no decision row is written. A whole posting is reversed because a transfer's two lines only
-make sense together.
+Nothing is written before Confirm: a mistyped number shows the wrong lines instead of reversing
+them. The buttons are plain action tokens, not a workflow — the reversal posting is itself the
+audit record (who, when, which chat, the reason as its note) and its idempotency key makes a
+double press act once. Cancel deletes the prompt's tokens, so its Confirm goes stale. A whole
+posting is reversed because a transfer's two lines only make sense together.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.audit  # noqa: F401  (registers the catalogue)
@@ -31,6 +35,7 @@ from stockbot.flows import routing
 from stockbot.flows.common import (
     Refusal,
     actor_id,
+    button,
     display_name,
     fq,
     lock_item,
@@ -38,13 +43,27 @@ from stockbot.flows.common import (
     require,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.history import UNDO, doc_label, kind_label, reversal_of, signed, when
+from stockbot.flows.history import (
+    UNDO,
+    doc_label,
+    kind_label,
+    mv_no,
+    parse_ref,
+    place,
+    pst_no,
+    reversal_of,
+    signed,
+    when,
+)
 from stockbot.flows.notices import L, Notice, Q
 from stockbot.i18n import t, tm
-from stockbot.replies import Reply, Table, Text
+from stockbot.replies import Buttons, Reply, Table, Text
 from stockbot.store import ledger
 from stockbot.store.models import (
+    ActionToken,
+    Batch,
     Item,
+    Location,
     Movement,
     MovementKind,
     Posting,
@@ -62,34 +81,107 @@ it claiming something the ledger no longer says (an MR "issued", a GR "accepted"
 
 def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
     require(ctx, "keeper")
-    raw = cmd.movement_id.strip().lstrip("#＃")
-    if not raw.isdigit() or len(raw) > 18:
-        raise refuse("undo.no_such", ctx.lang, no=cmd.movement_id)
-    no = int(raw)
+    ref = parse_ref(cmd.movement_id.strip())
+    if ref is None:
+        raise refuse("undo.no_such", ctx.lang, no=cmd.movement_id.strip()[:40])
     reason = cmd.reason.strip()[:500]
     with ctx.db.write() as s:
         here = zone(ctx.tz)
-        mv = s.get(Movement, no)
-        if mv is None:
-            raise refuse("undo.no_such", ctx.lang, no=no)
-        posting = s.get(Posting, mv.posting_id)
-        assert posting is not None
-        if (
-            mv.kind == MovementKind.REVERSAL.value
-            or posting.kind == MovementKind.REVERSAL.value
-            or posting.doc_type == UNDO
-        ):
-            raise refuse("undo.of_reversal", ctx.lang, no=no)
-        if posting.doc_type in DOCUMENT_OWNED or posting.kind == "opening":
-            raise refuse(
-                "undo.use_document",
-                ctx.lang,
-                no=no,
-                doc=doc_label(posting.doc_type, posting.doc_id),
-            )
-        lines = s.scalars(
-            select(Movement).where(Movement.posting_id == posting.id).order_by(Movement.line_no)
-        ).all()
+        posting, no = _target(ctx, s, *ref)
+        lines = _lines(s, posting.id)
+        ids = [m.id for m in lines]
+        if reversal_of(s, ids) is not None:
+            raise _already(ctx, s, here, no, ids)
+        _keep_reservations_covered(ctx, s, no, lines)
+        label = pst_no(posting.id)
+        payload = {"reason": reason, "no": no}
+        confirm = button(
+            s, t("undo.btn.confirm", ctx.lang), UNDO, posting.id, "confirm", payload, "danger"
+        )
+        cancel = button(s, t("undo.btn.cancel", ctx.lang), UNDO, posting.id, "cancel", payload)
+        return Reply.of(
+            Text(
+                key="undo.confirm",
+                text=tm(
+                    "undo.confirm",
+                    ctx.lang,
+                    posting=label,
+                    kind=kind_label(ctx.lang, posting.kind),
+                    who=display_name(s, posting.actor_id),
+                    at=when(here, posting.created_at, short=True),
+                    reason=reason,
+                ),
+            ),
+            _table(ctx, s, t("undo.to_reverse", ctx.lang, posting=label), lines),
+            Buttons(buttons=[confirm, cancel]),
+        )
+
+
+def _target(ctx: Ctx, s: Session, kind: str, n: int) -> tuple[Posting, str]:
+    """The posting a reference names, refused when it may not be undone here."""
+    no = mv_no(n) if kind == "mv" else pst_no(n)
+    mv = s.get(Movement, n) if kind == "mv" else None
+    posting = (
+        s.get(Posting, mv.posting_id if mv is not None else n) if kind == "pst" or mv else None
+    )
+    if posting is None:
+        raise refuse("undo.no_such", ctx.lang, no=no)
+    if (
+        (mv is not None and mv.kind == MovementKind.REVERSAL.value)
+        or posting.kind == MovementKind.REVERSAL.value
+        or posting.doc_type == UNDO
+    ):
+        raise refuse("undo.of_reversal", ctx.lang, no=no)
+    if posting.doc_type in DOCUMENT_OWNED or posting.kind == "opening":
+        raise refuse(
+            "undo.use_document", ctx.lang, no=no, doc=doc_label(posting.doc_type, posting.doc_id)
+        )
+    return posting, no
+
+
+def _lines(s: Session, posting_id: int) -> list[Movement]:
+    return list(
+        s.scalars(
+            select(Movement).where(Movement.posting_id == posting_id).order_by(Movement.line_no)
+        )
+    )
+
+
+def _table(
+    ctx: Ctx, s: Session, title: str, lines: list[Movement], numbers: list[int] | None = None
+) -> Table:
+    """Lines as a keeper checks them: number, kind, item, quantity, place (and batch)."""
+    items = {
+        i.id: i for i in s.scalars(select(Item).where(Item.id.in_({m.item_id for m in lines})))
+    }
+    rows = []
+    for i, m in enumerate(lines):
+        wh, loc = s.get_one(Warehouse, m.warehouse_id), s.get_one(Location, m.location_id)
+        lot = s.get_one(Batch, m.batch_id).lot if m.batch_id is not None else None
+        qty = m.qty if numbers is None else -m.qty
+        rows.append(
+            [
+                mv_no(m.id if numbers is None else numbers[i]),
+                kind_label(ctx.lang, m.kind if numbers is None else "reversal"),
+                items[m.item_id].code,
+                signed(qty, items[m.item_id].unit),
+                place(wh.code, loc.code, lot),
+            ]
+        )
+    headers = ["hist.col.no", "hist.col.kind", "hist.col.item", "hist.col.qty", "hist.col.place"]
+    return Table(title=title, headers=[t(h, ctx.lang) for h in headers], rows=rows)
+
+
+def confirm(ctx: Ctx, token: ActionToken) -> Reply:
+    """Confirm pressed: post the reversal once; a second press is told who did it and when."""
+    require(ctx, "keeper")
+    no, reason = str(token.payload.get("no", "")), str(token.payload.get("reason", ""))
+    with ctx.db.write() as s:
+        here = zone(ctx.tz)
+        posting = s.get(Posting, token.doc_id)
+        if posting is None:
+            raise refuse("button.stale", ctx.lang)
+        lines = _lines(s, posting.id)
         ids = [m.id for m in lines]
         if reversal_of(s, ids) is not None:
             raise _already(ctx, s, here, no, ids)
@@ -113,22 +205,9 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
             )
         except ledger.AlreadyReversed:
             raise _already(ctx, s, here, no, ids) from None
-        if result.already_done:  # a retried command, or a racing keeper who got there first
+        if result.already_done:  # a retried press, or a racing keeper who got there first
             raise _already(ctx, s, here, no, ids)
-        rev = s.get(Posting, result.posting_id)
-        assert rev is not None
-        items = {
-            i.id: i for i in s.scalars(select(Item).where(Item.id.in_({m.item_id for m in lines})))
-        }
-        rows = [
-            [
-                f"#{mid}",
-                kind_label(ctx.lang, "reversal"),
-                items[m.item_id].code,
-                signed(-m.qty, items[m.item_id].unit),
-            ]
-            for mid, m in zip(result.movement_ids, lines, strict=True)
-        ]
+        rev = s.get_one(Posting, result.posting_id)
         done = tm(
             "undo.done",
             ctx.lang,
@@ -139,38 +218,58 @@ def undo(ctx: Ctx, cmd: UndoCmd) -> Reply:
         )
         author = s.get(User, posting.actor_id) if posting.actor_id not in (None, me) else None
         if author is not None:
-            notice = Notice(
-                "undo.notice",
-                {"no": no, "who": ctx.actor.display_name, "reason": reason},
-                more=tuple(
-                    (
-                        "undo.notice_line",
-                        {
-                            "kind": L(f"kind.{m.kind}"),
-                            "qty": Q(m.qty, items[m.item_id].unit),
-                            "item": items[m.item_id].code,
-                        },
-                    )
-                    for m in lines
-                ),
-            )
-            routing.to_user(s, author, notice, f"undo:{posting.id}:notice")
+            _tell_author(s, author, posting.id, no, ctx.actor.display_name, reason, lines)
+        title = t("undo.lines", ctx.lang, posting=pst_no(result.posting_id))
         return Reply.of(
-            Text(text=done),
-            Table(
-                title=t("undo.lines", ctx.lang, posting=result.posting_id),
-                headers=[
-                    t("hist.col.no", ctx.lang),
-                    t("hist.col.kind", ctx.lang),
-                    t("hist.col.item", ctx.lang),
-                    t("hist.col.qty", ctx.lang),
-                ],
-                rows=rows,
-            ),
+            Text(text=done, key="undo.done"),
+            _table(ctx, s, title, lines, numbers=list(result.movement_ids)),
         )
 
 
-def _already(ctx: Ctx, s: Session, zone: ZoneInfo, no: int, ids: list[int]) -> Refusal:
+def cancel(ctx: Ctx, token: ActionToken) -> Reply:
+    """Cancel pressed: nothing is posted; this posting's undo buttons go stale."""
+    require(ctx, "keeper")
+    no = str(token.payload.get("no", ""))
+    with ctx.db.write() as s:
+        lines = _lines(s, token.doc_id)
+        ids = [m.id for m in lines]
+        if ids and reversal_of(s, ids) is not None:
+            raise _already(ctx, s, zone(ctx.tz), no, ids)
+        s.execute(
+            delete(ActionToken).where(
+                ActionToken.doc_type == UNDO, ActionToken.doc_id == token.doc_id
+            )
+        )
+        who = ctx.actor.display_name
+        text = tm("undo.cancelled", ctx.lang, posting=pst_no(token.doc_id), who=who)
+        return Reply.text(text, key="undo.cancelled")
+
+
+def _tell_author(
+    s: Session, author: User, posting_id: int, no: str, who: str, reason: str, lines: list[Movement]
+) -> None:
+    items = {
+        i.id: i for i in s.scalars(select(Item).where(Item.id.in_({m.item_id for m in lines})))
+    }
+    notice = Notice(
+        "undo.notice",
+        {"no": no, "who": who, "reason": reason},
+        more=tuple(
+            (
+                "undo.notice_line",
+                {
+                    "kind": L(f"kind.{m.kind}"),
+                    "qty": Q(m.qty, items[m.item_id].unit),
+                    "item": items[m.item_id].code,
+                },
+            )
+            for m in lines
+        ),
+    )
+    routing.to_user(s, author, notice, f"undo:{posting_id}:notice")
+
+
+def _already(ctx: Ctx, s: Session, zone: ZoneInfo, no: str, ids: list[int]) -> Refusal:
     rev = reversal_of(s, ids)
     if rev is None:  # cannot happen once the ledger said so; say it plainly anyway
         return refuse("undo.of_reversal", ctx.lang, no=no)
@@ -182,11 +281,11 @@ def _already(ctx: Ctx, s: Session, zone: ZoneInfo, no: int, ids: list[int]) -> R
         no=no,
         who=display_name(s, posting.actor_id),
         at=when(zone, posting.created_at, short=True),
-        rev=rev.id,
+        rev=mv_no(rev.id),
     )
 
 
-def _keep_reservations_covered(ctx: Ctx, s: Session, no: int, lines: Any) -> None:
+def _keep_reservations_covered(ctx: Ctx, s: Session, no: str, lines: Any) -> None:
     """An undo may not take away stock that approved requests have reserved: on hand could
     stay ≥ 0 while *available* went negative, and the keeper could not issue what was promised.
     (Going below zero on hand is the ledger's refusal, with its own message.)"""
@@ -216,3 +315,4 @@ def _keep_reservations_covered(ctx: Ctx, s: Session, no: int, lines: Any) -> Non
 
 
 COMMANDS = {"undo": undo}
+ACTIONS = {(UNDO, "confirm"): confirm, (UNDO, "cancel"): cancel}

@@ -4,40 +4,54 @@ from stockbot.i18n import register
 
 MESSAGES = {
     "undo.no_such": {
-        "en": "There is no movement #{no}; nothing was changed.",
-        "zh-Hans": "没有编号为 #{no} 的出入库记录，未做任何更改。",
+        "en": "There is no {no} (movements are numbered like MV-00012, postings like "
+        "PST-00007); nothing was changed.",
+        "zh-Hans": "没有编号为 {no} 的记录（出入库记录形如 MV-00012，过账形如 PST-00007），"
+        "未做任何更改。",
     },
     "undo.of_reversal": {
-        "en": "Movement #{no} is itself a reversal and cannot be undone; post a new "
+        "en": "{no} is itself a reversal and cannot be undone; post a new "
         "movement instead. Nothing was changed.",
-        "zh-Hans": "#{no} 本身就是冲销记录，不能再冲销；请另行录入新的出入库。未做任何更改。",
+        "zh-Hans": "{no} 本身就是冲销记录，不能再冲销；请另行录入新的出入库。未做任何更改。",
     },
     "undo.use_document": {
-        "en": "Movement #{no} belongs to {doc}; correct it through that document "
+        "en": "{no} belongs to {doc}; correct it through that document "
         "(/cancel, a /return, or a new /count) so the document stays true. "
         "Nothing was changed.",
-        "zh-Hans": "#{no} 属于单据 {doc}，请通过该单据处理（/cancel 取消、/return 退料或重新 "
+        "zh-Hans": "{no} 属于单据 {doc}，请通过该单据处理（/cancel 取消、/return 退料或重新 "
         "/count 盘点），以保持单据与台账一致。未做任何更改。",
     },
     "undo.already": {
-        "en": "Movement #{no} was already reversed by {who} at {at} (reversal #{rev}); "
-        "nothing was changed.",
-        "zh-Hans": "#{no} 已由 {who} 于 {at} 冲销（冲销记录 #{rev}），未做任何更改。",
+        "en": "{no} was already reversed by {who} at {at} (reversal {rev}); nothing was changed.",
+        "zh-Hans": "{no} 已由 {who} 于 {at} 冲销（冲销记录 {rev}），未做任何更改。",
     },
     "undo.reserved": {
-        "en": "Undoing #{no} would leave {item} in {wh} at {after}, below the {reserved} "
+        "en": "Undoing {no} would leave {item} in {wh} at {after}, below the {reserved} "
         "reserved for approved requests; nothing was changed.",
-        "zh-Hans": "冲销 #{no} 后 {item} 在 {wh} 只剩 {after}，"
+        "zh-Hans": "冲销 {no} 后 {item} 在 {wh} 只剩 {after}，"
         "低于已批准申请预留的 {reserved}，未做任何更改。",
     },
-    "undo.done": {
-        "en": "↩ Movement #{no} reversed by {who} at {at}: {reason}",
-        "zh-Hans": "↩ #{no} 已由 {who} 于 {at} 冲销：{reason}",
+    "undo.confirm": {
+        "en": "Reverse {posting} ({kind}, {who}, {at})? Reason: {reason}\n"
+        "These lines will be reversed; nothing changes until you press Confirm.",
+        "zh-Hans": "冲销 {posting}（{kind}，{who}，{at}）？原因：{reason}\n"
+        "将冲销以下记录；按“确认”之前不做任何更改。",
     },
-    "undo.lines": {"en": "Reversal posting #{posting}", "zh-Hans": "冲销过账 #{posting}"},
+    "undo.to_reverse": {"en": "Posting {posting}", "zh-Hans": "过账 {posting}"},
+    "undo.btn.confirm": {"en": "Confirm reversal", "zh-Hans": "确认冲销"},
+    "undo.btn.cancel": {"en": "Cancel", "zh-Hans": "取消"},
+    "undo.cancelled": {
+        "en": "Reversal of {posting} cancelled by {who}; nothing was changed.",
+        "zh-Hans": "{who} 已取消冲销 {posting}，未做任何更改。",
+    },
+    "undo.done": {
+        "en": "↩ {no} reversed by {who} at {at}: {reason}",
+        "zh-Hans": "↩ {no} 已由 {who} 于 {at} 冲销：{reason}",
+    },
+    "undo.lines": {"en": "Reversal posting {posting}", "zh-Hans": "冲销过账 {posting}"},
     "undo.notice": {
-        "en": "↩ Your movement #{no} was reversed by {who}: {reason}",
-        "zh-Hans": "↩ 你录入的 #{no} 已被 {who} 冲销：{reason}",
+        "en": "↩ Your {no} was reversed by {who}: {reason}",
+        "zh-Hans": "↩ 你录入的 {no} 已被 {who} 冲销：{reason}",
     },
     "undo.notice_line": {"en": "• {kind} {qty} {item}", "zh-Hans": "• {kind} {item} {qty}"},
     "hist.none_item": {
@@ -59,18 +73,18 @@ MESSAGES = {
         "en": "No stock has moved for this document.",
         "zh-Hans": "该单据尚无出入库记录。",
     },
-    "hist.movement_title": {"en": "Movement #{no}", "zh-Hans": "出入库记录 #{no}"},
+    "hist.movement_title": {"en": "Movement {no}", "zh-Hans": "出入库记录 {no}"},
     "hist.choose": {
         "en": "Whose history — which item do you mean by “{query}”?",
         "zh-Hans": "查哪个物料的记录？“{query}”指的是：",
     },
     "hist.unknown": {
         "en": "I found no item, document or movement called “{query}”. Try an item code, "
-        "a document number such as MR-00012, or a movement number such as #123.",
+        "a document number such as MR-00012, or a movement number such as MV-00123.",
         "zh-Hans": "没有找到名为“{query}”的物料、单据或出入库记录。请输入物料编码、单号（如 "
-        "MR-00012）或记录编号（如 #123）。",
+        "MR-00012）或记录编号（如 MV-00123）。",
     },
-    "hist.col.no": {"en": "#", "zh-Hans": "编号"},
+    "hist.col.no": {"en": "No.", "zh-Hans": "编号"},
     "hist.col.when": {"en": "When", "zh-Hans": "时间"},
     "hist.col.kind": {"en": "Kind", "zh-Hans": "类型"},
     "hist.col.item": {"en": "Item", "zh-Hans": "物料"},

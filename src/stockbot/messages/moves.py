@@ -54,6 +54,40 @@ MESSAGES = {
         "en": "That return was already recorded; nothing was added again.",
         "zh-Hans": "该退料已登记，未重复入库。",
     },
+    "ret.no_such_issue": {
+        "en": "{no} issued no {item}; name the request the material came from, or leave it "
+        "out to use your latest. Nothing was changed.",
+        "zh-Hans": "{no} 没有发放过 {item}；请写明物料来自哪张领料单，或不写以使用你最近的一张。"
+        "未做任何更改。",
+    },
+    "ret.why_more": {
+        "en": "more than is still out on {no} ({out})",
+        "zh-Hans": "超过 {no} 尚未退回的数量（{out}）",
+    },
+    "ret.why_none": {
+        "en": "no {item} was issued to them",
+        "zh-Hans": "未曾向其发放 {item}",
+    },
+    "ret.card": {
+        "en": "↩ Return to confirm: {who} brings back {qty} {item} to {place}{batch} — "
+        "{why}{note}. Nothing is in stock until a keeper confirms.",
+        "zh-Hans": "↩ 待确认退料：{who} 退回 {item} {qty} 至 {place}{batch}——{why}{note}。"
+        "仓管确认前不入库。",
+    },
+    "ret.btn.confirm": {"en": "Confirm return", "zh-Hans": "确认退料"},
+    "ret.waits": {
+        "en": "↩ Your return of {qty} {item} waits for a keeper to confirm ({why}); "
+        "nothing is in stock yet.",
+        "zh-Hans": "↩ 你退回的 {item} {qty} 需仓管确认（{why}），暂未入库。",
+    },
+    "ret.confirmed": {
+        "en": "↩ {by} confirmed your return: {qty} {item} is back at {place}{batch}.",
+        "zh-Hans": "↩ {by} 已确认你的退料：{item} {qty} 已退回 {place}{batch}。",
+    },
+    "ret.already": {
+        "en": "That return was already confirmed by {who} at {at}; nothing was added again.",
+        "zh-Hans": "该退料已由 {who} 于 {at} 确认，未重复入库。",
+    },
 }
 
 register(MESSAGES)

@@ -32,6 +32,9 @@ MESSAGES = {
         "en": "📦 {no}: {qty} {item} issued by {who} at {at}{rest}.",
         "zh-Hans": "📦 {no}：{who} 于 {at} 发放 {item} {qty}{rest}。",
     },
+    "pick.h.location": {"en": "Pick from", "zh-Hans": "库位"},
+    "pick.h.batch": {"en": "Batch", "zh-Hans": "批次"},
+    "pick.h.qty": {"en": "Qty", "zh-Hans": "数量"},
     "mr.rest": {"en": "; {qty} still to issue", "zh-Hans": "，还剩 {qty} 待发"},
     "mr.ready": {
         "en": "Your material is ready: {no}, {qty} {item} (issued by {who}). Confirm receipt?",
