@@ -53,7 +53,7 @@ class Refusal(Exception):
 
 
 def refuse(key: str, lang: str, **params: Any) -> Refusal:
-    return Refusal(Reply.text(tm(key, lang, **params), ephemeral=True))
+    return Refusal(Reply.text(tm(key, lang, **params), ephemeral=True, key=key))
 
 
 # --- who -----------------------------------------------------------------------------------------
