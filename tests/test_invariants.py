@@ -24,6 +24,7 @@ xfails rather than a state-machine rule that would always fail.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from decimal import Decimal
@@ -315,6 +316,7 @@ def test_the_books_hold_under_random_floor_traffic(database_url):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("STOCKBOT_SOAK"), reason="a soak run: STOCKBOT_SOAK=1")
 def test_the_books_hold_under_long_random_floor_traffic(database_url):
     _run(database_url, examples=25, steps=40)
 
