@@ -91,12 +91,6 @@ def test_hostile_text_is_answered_and_writes_nothing(fuzz_floor, text):
     _said(fuzz_floor, text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ParseError.to_reply (commands/models.py) builds its Text without key=self.key, so "
-    "every parse error (empty text, usage lines, bad quantities) names no catalogue key; "
-    "a one-line fix outside this branch's area",
-)
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=message)
 def test_hostile_text_is_answered_with_a_catalogue_key(fuzz_floor, text):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
 __all__ = [
     "ACTION_ID_MAX_BYTES",
@@ -213,6 +213,16 @@ class Text(Block):
     kind: Literal["text"] = "text"
     text: str
     key: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_of_the_text(cls, data: Any) -> Any:
+        """A text that is exactly one catalogue message (`i18n.Said`) names its key."""
+        if isinstance(data, dict) and data.get("key") is None:
+            key = getattr(data.get("text"), "key", None)
+            if isinstance(key, str):
+                return {**data, "key": key}
+        return data
 
     def plain(self) -> str:
         return strip_markup(self.text)

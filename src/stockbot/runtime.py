@@ -51,7 +51,10 @@ class Runtime:
         self._admins = self.settings.admin_identities()
         subscribe(db, self.settings)
         self.commands: dict[str, Handler] = {
-            "help": lambda ctx, cmd: Reply.text(help_text(cmd.topic, ctx.lang)),
+            "help": lambda ctx, cmd: Reply.text(
+                help_text(cmd.topic, ctx.lang),
+                key=f"help.{cmd.topic}" if cmd.topic else "help.overview",
+            ),
         }
         self.actions: dict[tuple[str, str], Handler] = {}
         self.replies: dict[str, Handler] = {}

@@ -119,22 +119,35 @@ class _KeepMissing(dict[str, Any]):
 _FORMATTER = string.Formatter()
 
 
+class Said(str):
+    """A catalogue text that remembers its key: a Text block built from exactly one message
+    carries the key (`replies.Text.key`), so tests and callers can ask *what* was said. Any
+    string operation on it gives a plain `str` (a composed text names no single key)."""
+
+    key: str
+
+    def __new__(cls, value: str, key: str) -> Said:
+        said = super().__new__(cls, value)
+        said.key = key
+        return said
+
+
 def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     """The message *key* in *lang*, with ``{params}`` filled in. Never raises.
 
     Unknown language → English; unknown key → the key itself; a missing parameter is left as
     ``{name}``. Parameters are inserted verbatim (see :func:`tm` for Text blocks). ``lang`` is
-    reserved, so no message may use a ``{lang}`` placeholder.
+    reserved, so no message may use a ``{lang}`` placeholder. The result is a `Said`.
     """
     template = _template(key, normalize_lang(lang) or lang or DEFAULT_LANG)
     if template is None:
         return key
     if not params:
-        return template
+        return Said(template, key)
     try:
-        return _FORMATTER.vformat(template, (), _KeepMissing(params))
+        return Said(_FORMATTER.vformat(template, (), _KeepMissing(params)), key)
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
-        return template
+        return Said(template, key)
 
 
 def tm(key: str, /, lang: str | None = None, **params: Any) -> str:
