@@ -324,6 +324,7 @@ def test_the_books_hold_under_long_random_floor_traffic(database_url):
 
 # --- a redelivered command --------------------------------------------------------------------
 
+
 @pytest.fixture
 def floor(db) -> Floor:
     f = Floor(db).people()

@@ -110,3 +110,9 @@ def test_hostile_text_is_answered_with_a_catalogue_key(fuzz_floor, text):
 )
 def test_a_100_kb_message_is_answered_and_writes_nothing(fuzz_floor, text):
     _said(fuzz_floor, text)
+
+
+def test_a_lone_surrogate_is_refused_like_a_control_character(fuzz_floor):
+    """Found by the fuzz on one run: a broken UTF-16 pair echoed back crashed the reply."""
+    assert _said(fuzz_floor, "\ud800").keys() == ["parse.control_chars"]
+    assert _said(fuzz_floor, "/stock a\udfffb").keys() == ["parse.control_chars"]

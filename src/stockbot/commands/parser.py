@@ -111,7 +111,9 @@ _LEADING_MENTION_RE = re.compile(r"(?:<@[^>\s]+>|[@＠][A-Za-z0-9_]+)[,:，：]?
 _COMMAND_WORD_RE = re.compile(
     r"([A-Za-z\uff21-\uff3a\uff41-\uff5a]+)(?:[@＠][A-Za-z0-9_]+)?(?=\s|$)"
 )
-_FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""Control characters, and lone surrogates (a broken UTF-16 pair, which a JSON payload can carry
+but no reply or database can hold)."""
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Invisible direction marks: in a code they make ``exe<U+202E>gnp`` display as ``png.exe``, so
 identifiers refuse them; free text (notes, reasons) may keep them."""
