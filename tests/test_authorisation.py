@@ -49,7 +49,7 @@ COMMANDS: list[tuple[str, tuple[str, ...], bool]] = [
     ("/receive BOLT 5",                        KEEPER,             True),
     ("/transfer BOLT 1 MAIN WH2",              KEEPER,             True),
     ("/count MAIN",                            KEEPER,             True),
-    ("/undo MV-00002 wrong bin",               KEEPER,             False),  # a preview: Confirm posts
+    ("/undo MV-00002 wrong bin",               KEEPER,             False),  # preview; Confirm posts
     ("/role @bea keeper",                      ADMIN,              True),
     ("/bind MAIN",                             ADMIN,              True),
 ]  # fmt: skip
