@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from stockbot.cli import main
+from stockbot.flows.routing import enqueue
 from stockbot.replies import Reply
 from stockbot.service import MAX_ATTEMPTS
 from stockbot.store.check import check_balances
@@ -23,6 +24,7 @@ from stockbot.store.db import Database
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import set_clock
 from test_slack_e2e import FLOOR, Slack, people, queue, run
+from test_telegram_e2e import Scene, crew, play
 
 from transcript import Floor, row_counts
 
@@ -156,3 +158,39 @@ def test_a_slack_outage_of_500s_then_recovery_delivers_everything_once_and_in_or
         rows = s.execute(select(OutboxMessage.state, OutboxMessage.attempts)).all()
     assert {state for state, _ in rows} == {"delivered"}
     assert max(attempts for _, attempts in rows) > 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
+def test_a_telegram_outage_of_500s_then_recovery_delivers_everything_once_and_in_order(db):
+    """The same outage through the real Telegram adapter and the running dispatch loop: the
+    clock is moved on while the test polls (bounded), so each backoff ends at once."""
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    set_clock(lambda: now)
+    crew(db)
+    carol = [f"carol {n}" for n in range(1, 4)]
+    dave = [f"dave {n}" for n in range(1, 3)]
+    with db.write() as s:
+        for n, text in enumerate(carol):
+            enqueue(s, "telegram", "user:2001", Reply.text(text), dedupe_key=f"c{n}")
+        for n, text in enumerate(dave):
+            enqueue(s, "telegram", "user:2002", Reply.text(text), dedupe_key=f"d{n}")
+
+    async def scenario(sc: Scene) -> None:
+        fake = sc.fake
+        fake.fail("sendMessage", times=6, status=500, description="Internal Server Error")
+
+        def recovered() -> bool:
+            nonlocal now
+            now += timedelta(minutes=6)  # past the longest backoff
+            with db.read() as s:
+                states = set(s.scalars(select(OutboxMessage.state)))
+            return states == {"delivered"}
+
+        await fake.wait_for(recovered, timeout=15)
+        sent = fake.sent("sendMessage", ok=None)
+        assert [c.status for c in sent].count(500) == 6
+        for chat, texts in ((2001, carol), (2002, dave)):
+            got = [c.params["text"] for c in fake.sent("sendMessage", chat_id=chat)]
+            assert got == texts
+
+    play(db, scenario)
