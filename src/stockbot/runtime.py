@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 import stockbot.messages.runtime  # noqa: F401  (registers the catalogue)
 from stockbot.commands.inbound import Inbound
@@ -110,6 +111,16 @@ class Runtime:
             )
         except PostingError as exc:
             return Reply.text(tm("runtime.posting_refused", lang, reason=str(exc)), ephemeral=True)
+        except DBAPIError as exc:
+            key = _database_fault(exc)
+            log.log(
+                logging.WARNING if key else logging.ERROR,
+                "failed to handle %s",
+                inbound.model_dump(exclude={"text"}),
+                exc_info=True,
+            )
+            key = key or "runtime.error"
+            return Reply.text(t(key, lang), ephemeral=True, key=key)
         except Exception:
             log.exception("failed to handle %s", inbound.model_dump(exclude={"text"}))
             return Reply.text(t("runtime.error", lang), ephemeral=True)
@@ -239,6 +250,19 @@ class Runtime:
             mentioned=inbound.mentioned,
             reply_to=inbound.reply_to,
         )
+
+
+def _database_fault(exc: DBAPIError) -> str | None:
+    """The message for a database that failed rather than our code: a read-only SQLite file
+    (SQLITE_READONLY: fix the file, retrying will not help) or a lost or refused connection
+    (the unit of work rolled back; the pool replaces the connection, so a retry in a moment
+    usually succeeds). Anything else (a constraint, a bad statement) is a bug: the generic
+    apology."""
+    if "readonly database" in str(exc.orig):
+        return "runtime.read_only"
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return "runtime.try_again"
+    return None
 
 
 def _question(kind: str) -> tuple[str, str]:

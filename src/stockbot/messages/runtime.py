@@ -7,6 +7,16 @@ MESSAGES = {
         "en": "Sorry, something went wrong; nothing was changed. Please try again.",
         "zh-Hans": "抱歉，出错了，未做任何更改。请重试。",
     },
+    "runtime.try_again": {
+        "en": "The database did not answer just now; nothing was changed. Please try again in a "
+        "moment.",
+        "zh-Hans": "数据库暂时没有响应，未做任何更改。请稍后重试。",
+    },
+    "runtime.read_only": {
+        "en": "The stock records are read-only at the moment, so nothing can be changed; "
+        "looking things up still works. Please tell an admin.",
+        "zh-Hans": "库存记录目前为只读，无法做任何更改；查询仍可使用。请告知管理员。",
+    },
     "runtime.not_yet": {
         "en": "/{command} is not available yet.",
         "zh-Hans": "/{command} 功能暂未开放。",
