@@ -40,6 +40,7 @@ from stockbot.replies import Reply
 from stockbot.runtime import Runtime
 from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
+from stockbot.store.outbox import SENDING, Delivery, RecentlySent
 from stockbot.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,10 @@ register(
     }
 )
 
-CLAIM = timedelta(seconds=60)
-"""How long a dispatcher may take to send a claimed message before another may retry it."""
+CLAIM = timedelta(seconds=15)
+"""How long a claim holds without renewal. A live dispatcher renews its claims every third of
+this (`_keep_claims`), so a slow send is never doubled; a killed one's claims lapse within it,
+and only the one message it was sending can arrive twice (docs/reliability.md measures it)."""
 MAX_ATTEMPTS = 12
 """After this many failed deliveries a message is parked as `failed` (and logged loudly)."""
 
@@ -76,6 +79,8 @@ class Service:
     _in_flight: int = 0
     scheduler: Any = None
     port: int | None = None
+    claim: timedelta = CLAIM
+    _recent: RecentlySent = field(default_factory=RecentlySent)
 
     # --- flows from async code -----------------------------------------------------------
 
@@ -206,40 +211,97 @@ class Service:
 
         Each row is first *claimed* (pending → sending, with a claim expiry) by a conditional
         update, so two dispatchers — the loop and a shutdown flush, or two processes — never
-        send the same message. A claim left behind by a crash expires and is retried."""
+        send the same message. While this call works its claims are renewed; a claim left
+        behind by a crash lapses after `claim` and is retried. Each row is marked delivered
+        the moment its send returns, so a kill can double at most the one send in flight."""
         senders = {a.platform: a for a in self.adapters}
         due = await self.call(self._claim_due, list(senders), limit)
+        if not due:
+            return 0
+        open_claims = {row[0] for row in due}
+        keeper = asyncio.create_task(self._keep_claims(open_claims))
+        try:
+            return await self._deliver(senders, due, open_claims)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _deliver(
+        self, senders: dict[str, Adapter], due: list[tuple[Any, ...]], open_claims: set[int]
+    ) -> int:
         delivered = 0
         held: set[tuple[str, str]] = set()  # targets whose earlier message just failed
         for msg_id, platform, target, payload, attempts in due:
-            if (platform, target) in held:  # keep each chat's messages in order
-                await self.call(self._mark, msg_id, "pending", attempts, None, 0.0)
-                continue
             try:
-                reply = await self.call(self._render, platform, target, payload)
-                await senders[platform].send(target, reply)
-            except PermanentDeliveryError as exc:
-                log.error("outbox %s to %s:%s failed for good: %s", msg_id, platform, target, exc)
-                await self.call(self._mark, msg_id, "failed", attempts + 1, str(exc), None)
-            except Exception as exc:  # every other failure is retried
+                if (platform, target) in held:  # keep each chat's messages in order
+                    await self.call(self._mark, msg_id, "pending", attempts, None, 0.0)
+                    continue
+                outcome = await self._send_one(senders[platform], msg_id, target, payload, attempts)
+            finally:
+                open_claims.discard(msg_id)
+            if outcome == "delivered":
+                delivered += 1
+            elif outcome == "retry":
                 held.add((platform, target))
-                retry_after = getattr(exc, "retry_after", None)
-                delay = retry_after if retry_after is not None else _backoff(attempts)
-                state = "failed" if attempts + 1 >= MAX_ATTEMPTS else "pending"
-                log.warning(
-                    "outbox %s to %s:%s failed (attempt %d), retry in %.0fs: %s",
-                    msg_id,
-                    platform,
-                    target,
-                    attempts + 1,
-                    delay,
-                    exc,
-                )
-                await self.call(self._mark, msg_id, state, attempts + 1, str(exc)[:500], delay)
-            else:
-                if await self.call(self._mark, msg_id, "delivered", attempts + 1, None, None):
-                    delivered += 1
         return delivered
+
+    async def _send_one(
+        self, sender: Adapter, msg_id: int, target: str, payload: dict[str, Any], attempts: int
+    ) -> str:
+        """Send one claimed row and mark it at once; "delivered", "retry", "parked" or "lost"
+        (our claim was taken over, so another dispatcher owns the row now)."""
+        platform = sender.platform
+        if msg_id in self._recent:  # sent by this process, but the mark did not stick
+            marked = await self.call(
+                self._mark, msg_id, "delivered", attempts + 1, None, None, self._recent.get(msg_id)
+            )
+            return "delivered" if marked else "lost"
+        delivery = Delivery(msg_id, attempts)
+        token = SENDING.set(delivery)
+        try:
+            reply = await self.call(self._render, platform, target, payload)
+            await sender.send(target, reply)
+        except PermanentDeliveryError as exc:
+            log.error("outbox %s to %s:%s failed for good: %s", msg_id, platform, target, exc)
+            await self.call(self._mark, msg_id, "failed", attempts + 1, str(exc), None)
+            return "parked"
+        except Exception as exc:  # every other failure is retried
+            retry_after = getattr(exc, "retry_after", None)
+            delay = retry_after if retry_after is not None else _backoff(attempts)
+            state = "failed" if attempts + 1 >= MAX_ATTEMPTS else "pending"
+            log.warning(
+                "outbox %s to %s:%s failed (attempt %d), retry in %.0fs: %s",
+                msg_id,
+                platform,
+                target,
+                attempts + 1,
+                delay,
+                exc,
+            )
+            await self.call(self._mark, msg_id, state, attempts + 1, str(exc)[:500], delay)
+            return "retry"
+        finally:
+            SENDING.reset(token)
+        posted = ",".join(delivery.posted)[:200] or None
+        self._recent.add(msg_id, posted)
+        marked = await self.call(self._mark, msg_id, "delivered", attempts + 1, None, None, posted)
+        return "delivered" if marked else "lost"
+
+    async def _keep_claims(self, open_claims: set[int]) -> None:
+        """Renew this dispatcher's claims every third of `claim` while it works through them."""
+        while True:
+            await asyncio.sleep(self.claim.total_seconds() / 3)
+            if open_claims:
+                await self.call(self._renew, sorted(open_claims))
+
+    def _renew(self, ids: list[int]) -> None:
+        with self.db.write() as s:
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.state == "sending")
+                .values(next_attempt_at=utcnow() + self.claim)
+            )
 
     def _render(self, platform: str, target: str, payload: dict[str, Any]) -> Reply:
         """A notice in its reader's language and timezone, looked up now (at delivery)."""
@@ -290,7 +352,7 @@ class Service:
                             OutboxMessage.state == r.state,
                             OutboxMessage.next_attempt_at == r.next_attempt_at,
                         )
-                        .values(state="sending", next_attempt_at=now + CLAIM)
+                        .values(state="sending", next_attempt_at=now + self.claim)
                     )
                 )
             if won == 1:
@@ -298,12 +360,19 @@ class Service:
         return claimed
 
     def _mark(
-        self, msg_id: int, state: str, attempts: int, error: str | None, delay: float | None
+        self,
+        msg_id: int,
+        state: str,
+        attempts: int,
+        error: str | None,
+        delay: float | None,
+        platform_id: str | None = None,
     ) -> bool:
         """Conditional on our claim: a message is marked delivered exactly once."""
         values: dict[str, Any] = {"state": state, "attempts": attempts, "last_error": error}
         if state == "delivered":
             values["delivered_at"] = utcnow()
+            values["platform_message_id"] = platform_id
         values["next_attempt_at"] = utcnow() + timedelta(seconds=delay or 0)
         with self.db.write() as s:
             return (

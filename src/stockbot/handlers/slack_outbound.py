@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from stockbot.handlers.base import DeliveryError, PermanentDeliveryError
 from stockbot.handlers.slack_render import SlackMessage, render
 from stockbot.replies import Image, Reply
+from stockbot.store.outbox import SENDING
 
 __all__ = ["PERMANENT_ERRORS", "SlackOutbound"]
 
@@ -86,8 +87,22 @@ class SlackOutbound:
             await self.client.chat_postEphemeral(
                 channel=channel, user=ephemeral_to, **body, **extra
             )
-        else:
-            await self.client.chat_postMessage(channel=channel, **body, **extra)
+            return
+        delivery = SENDING.get()
+        if delivery is not None:
+            # Slack has no idempotency key for chat.postMessage (no client_msg_id in the Web
+            # API); the outbox id goes into the message's metadata instead, so a post that may
+            # have been doubled by a kill can be found (conversations.history
+            # include_all_metadata) and audited; the post's ts is recorded on the row.
+            extra = extra | {
+                "metadata": {
+                    "event_type": "stockbot_outbox",
+                    "event_payload": {"outbox_id": delivery.outbox_id},
+                }
+            }
+        response = await self.client.chat_postMessage(channel=channel, **body, **extra)
+        if delivery is not None and response.get("ts"):
+            delivery.posted.append(str(response["ts"]))
 
     async def upload_all(
         self, channel: str, images: list[Image], thread_ts: str | None = None

@@ -25,6 +25,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from stockbot.handlers import telegram_render
 from stockbot.handlers.base import DeliveryError, PermanentDeliveryError
 from stockbot.replies import Reply
+from stockbot.store.outbox import SENDING
 
 __all__ = ["TelegramOutbound"]
 
@@ -49,8 +50,11 @@ class TelegramOutbound:
         key = hashlib.sha256(f"{target}\n{reply.model_dump_json()}".encode()).hexdigest()
         done = self._partial.get(key, 0)
         try:
+            delivery = SENDING.get()
             for index in range(done, len(messages)):
-                await self.send_one(chat_id, messages[index])
+                sent = await self.send_one(chat_id, messages[index])
+                if delivery is not None and sent is not None:
+                    delivery.posted.append(str(sent.message_id))
                 self._partial[key] = index + 1
                 self._partial.move_to_end(key)
                 while len(self._partial) > 1000:
@@ -92,7 +96,9 @@ class TelegramOutbound:
 
     async def send_one(
         self, chat_id: int | str, message: telegram_render.Message, reply_to: int | None = None
-    ) -> None:
+    ) -> Message | None:
+        """Send one rendered message; the Message Telegram made of it (its id goes on the
+        outbox row)."""
         params = (
             ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
             if reply_to is not None
@@ -101,7 +107,7 @@ class TelegramOutbound:
         bot = self.bot
         try:
             if message.photo is not None:
-                await bot.send_photo(
+                return await bot.send_photo(
                     chat_id,
                     photo=message.photo,
                     caption=message.text or None,
@@ -109,9 +115,8 @@ class TelegramOutbound:
                     reply_markup=message.keyboard,
                     reply_parameters=params,
                 )
-                return
             try:
-                await bot.send_message(
+                return await bot.send_message(
                     chat_id,
                     message.text,
                     parse_mode=ParseMode.HTML,
@@ -123,7 +128,7 @@ class TelegramOutbound:
                     raise
                 # Our HTML should always parse; if Telegram disagrees, plain text beats nothing.
                 log.error("telegram refused our HTML (%s); sending plain text", exc)
-                await bot.send_message(
+                return await bot.send_message(
                     chat_id,
                     html_to_plain(message.text),
                     reply_markup=message.keyboard,
@@ -131,7 +136,7 @@ class TelegramOutbound:
                 )
         except ChatMigrated as exc:  # a group became a supergroup: same chat, new id
             log.warning("telegram: chat %s migrated to %s", chat_id, exc.new_chat_id)
-            await self.send_one(exc.new_chat_id, message, None)
+            return await self.send_one(exc.new_chat_id, message, None)
 
 
 def retry_after_of(exc: RetryAfter) -> float:

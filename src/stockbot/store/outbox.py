@@ -8,8 +8,10 @@ notice (message keys and parameters) that the deliverer renders for its reader
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +19,49 @@ from sqlalchemy import select, update
 from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.timeutil import utcnow
+
+
+@dataclass(slots=True)
+class Delivery:
+    """The outbox row an adapter's `send` is delivering right now (see `SENDING`).
+
+    The adapter seam (`Adapter.send(target, reply)`) carries no outbox id; the dispatcher sets
+    this around each send so an adapter can tag what it posts with the row (Slack `metadata`)
+    and report the platform's ids of the posts back (`posted`), without a wider seam."""
+
+    outbox_id: int
+    attempts: int
+    posted: list[str] = field(default_factory=list)
+
+
+SENDING: ContextVar[Delivery | None] = ContextVar("stockbot_outbox_sending", default=None)
+
+
+class RecentlySent:
+    """Outbox ids this process saw delivered in the last few thousand sends.
+
+    A send whose `delivered` mark then failed (database hiccup) leaves the row to be claimed
+    again; this process remembers it and marks it without sending. A *crashed* process
+    remembers nothing: that case is the at-least-once window, bounded by the claim time."""
+
+    def __init__(self, keep: int = 5000) -> None:
+        self.keep = keep
+        self._ids: OrderedDict[int, str | None] = OrderedDict()
+
+    def add(self, outbox_id: int, platform_id: str | None) -> None:
+        self._ids[outbox_id] = platform_id
+        self._ids.move_to_end(outbox_id)
+        while len(self._ids) > self.keep:
+            self._ids.popitem(last=False)
+
+    def __contains__(self, outbox_id: int) -> bool:
+        return outbox_id in self._ids
+
+    def get(self, outbox_id: int) -> str | None:
+        return self._ids.get(outbox_id)
+
+    def forget(self, outbox_id: int) -> None:
+        self._ids.pop(outbox_id, None)
 
 
 @dataclass(frozen=True, slots=True)

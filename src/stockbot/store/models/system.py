@@ -43,6 +43,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = ts()
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    platform_message_id: Mapped[str | None] = mapped_column(String(200))
+    """What the platform called the delivered post (Slack `ts`, Telegram message id), when known."""
 
 
 class Lease(Base):
