@@ -12,8 +12,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from stockbot.i18n import Lang, normalize_lang
 from stockbot.replies import ACTION_ID_MAX_BYTES
+from stockbot.text import without_invisible
 
 __all__ = ["Inbound", "Person"]
+
+
+def _visible_name(value: Any) -> Any:
+    """A platform display name (Slack profile, Telegram first/last name) without invisible
+    controls (`stockbot.text.INVISIBLE_CONTROLS`). Its owner typed it in a profile, not in a
+    command, so it cannot be refused; kept, a U+202E would make "approved by Mal<U+202E>exe.gnp"
+    on a card read "approved by Malpng.exe". Stripped here, the one door every adapter's sender
+    passes, so the name is stored and shown clean; a name of nothing but controls is no name
+    (the platform id is shown instead)."""
+    if not isinstance(value, str):
+        return value
+    return without_invisible(value).strip() or None
 
 
 class Person(BaseModel):
@@ -25,6 +38,11 @@ class Person(BaseModel):
     user_id: str = Field(min_length=1, max_length=100)
     name: str | None = None
     handle: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _visible_name(cls, value: Any) -> Any:
+        return _visible_name(value)
 
 
 class Inbound(BaseModel):
@@ -49,6 +67,11 @@ class Inbound(BaseModel):
     ``<platform>:<id>``, and these carry their names for a first-sight user."""
     reply_to: Person | None = None
     """The author of the message this one answers (``/role keeper`` as a reply)."""
+
+    @field_validator("user_name", mode="before")
+    @classmethod
+    def _visible_user_name(cls, value: Any) -> Any:
+        return _visible_name(value)
 
     @field_validator("lang_hint", mode="before")
     @classmethod

@@ -66,6 +66,7 @@ from stockbot.commands.vocabulary import (
     USAGE,
     resolve_command_name,
 )
+from stockbot.text import INVISIBLE_CONTROLS
 
 __all__ = [
     "ALIASES",
@@ -114,8 +115,9 @@ _COMMAND_WORD_RE = re.compile(
 _FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 """Control characters, and lone surrogates (a broken UTF-16 pair, which a JSON payload can carry
 but no reply or database can hold)."""
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Invisible direction marks: in a code they make ``exe<U+202E>gnp`` display as ``png.exe``, so
+BIDI_CONTROLS = INVISIBLE_CONTROLS
+"""Invisible direction and zero-width marks (`stockbot.text.INVISIBLE_CONTROLS`, the one rule
+the importer uses too): in a code they make ``exe<U+202E>gnp`` display as ``png.exe``, so
 identifiers refuse them; free text (notes, reasons) may keep them."""
 IDENTIFIER_FIELDS = (
     "item",

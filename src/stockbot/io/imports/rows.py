@@ -20,6 +20,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.types import MAX_INTEGER_DIGITS, MAX_QTY, SCALE
+from stockbot.text import disguise
 
 _QUANTUM = Decimal(1).scaleb(-SCALE)
 
@@ -44,6 +45,18 @@ def _as_text(v: Cell) -> str | None:
         return v.isoformat()
     s = str(v).strip()
     return s or None
+
+
+def _visible(s: str) -> str:
+    """*s*, or ValueError when it hides an invisible control (`stockbot.text`, the rule chat
+    commands follow too): a code or name that displays as something else is refused."""
+    mark = disguise(s)
+    if mark is not None:
+        raise ValueError(
+            f"contains an invisible control character ({mark}) that makes text display as "
+            "something else; retype the cell"
+        )
+    return s
 
 
 _WAREHOUSE_CODE = re.compile(r"[\w-][\w.-]*")
@@ -72,7 +85,7 @@ def _text(max_len: int, *, required: bool = False, default: str | None = "") -> 
             return default
         if len(s) > max_len:
             raise ValueError(f"text is {len(s)} characters long; at most {max_len} fit")
-        return s
+        return _visible(s)
 
     return BeforeValidator(check)
 
@@ -200,7 +213,7 @@ def _aliases() -> BeforeValidator:
         if s is None:
             return []
         out: list[str] = []
-        for part in _ALIAS_SPLIT.split(s):
+        for part in _ALIAS_SPLIT.split(_visible(s)):
             part = part.strip()
             if len(part) > 100:
                 raise ValueError(f"alias {part[:20]!r}… is over 100 characters")
@@ -216,7 +229,9 @@ def _email() -> BeforeValidator:
         s = _as_text(v)
         if s is None:
             return None
-        if len(s) > _col_len(Supplier.email) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", s):
+        if len(_visible(s)) > _col_len(Supplier.email) or not re.fullmatch(
+            r"[^@\s]+@[^@\s]+\.[^@\s]+", s
+        ):
             raise ValueError(f"{s!r} is not an email address")
         return s
 
