@@ -6,7 +6,8 @@ transfers, returns, counts, reversals, purchases and receipts against their POs,
 people pressing random buttons they were shown. Whatever was refused, after every step:
 
 - every balance equals the sum of its ledger (`check_balances` finds nothing), none is negative;
-- per item: reserved ≤ on hand, and `quantities()` agrees with the definitions in DESIGN.md §1
+- per item and per warehouse: reserved ≤ on hand (a count that finds less cuts the newest
+  requests' reservations); per item `quantities()` agrees with the definitions in DESIGN.md §1
   recomputed here from the raw rows (on hand = Σ movements, reserved = Σ open reservations,
   on order = Σ open PO lines' outstanding, projected = available + on order + approved PRs);
 - every movement belongs to a posting with an actor; every posting names what kind of document
@@ -31,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -174,9 +175,21 @@ class FloorMachine(RuleBasedStateMachine):
                 break
             reply = self.floor.say("carol", str(n))
         if (sessions := _count(self.floor, CountSession)) and "cnt.question" not in reply:
-            self.floor.say(approver, f"/approve CNT-{sessions}")
+            approved = self.floor.say(approver, f"/approve CNT-{sessions}")
+            if "cnt.unreserved" in approved:  # the case the old xfail found
+                event("a count found less than was reserved")
+            if "cnt.approved" not in approved:  # over the limit: left submitted, it would
+                self.floor.say("alice", f"/reject CNT-{sessions} over the limit")  # block the next
         else:  # left half-counted: cancel it so the next count may open
             self.floor.say("carol", f"/cancel CNT-{sessions}")
+
+    @rule(who=st.sampled_from(REQUESTERS), n=st.integers(1, 10))
+    def count_finds_less_than_reserved(self, who: str, n: int) -> None:
+        """Someone reserves a little, then the count finds the shelf empty: below what is
+        reserved (the case the old strict xfail found; random traffic alone reached it about
+        once in 8 × 20 steps). The admin approves, so no approval limit stands in the way."""
+        self.floor.say(who, f"/request BOLT {n}")  # requests reserve in MAIN
+        self.count("MAIN", [0], "alice")
 
     @rule(who=st.sampled_from(EVERYONE), pick=st.integers(0, 10_000))
     def press_any_button(self, who: str, pick: int) -> None:
@@ -265,11 +278,31 @@ class FloorMachine(RuleBasedStateMachine):
                 q = got[item_id]
                 assert q.on_hand == on_hand
                 assert q.reserved == reserved
-                if reserved > on_hand:  # only the known gap below may explain it
-                    assert _counted_short(s, item_id), f"item {item_id}: reserved > on hand"
+                assert reserved <= on_hand, f"item {item_id}: reserved > on hand"
                 assert q.available == on_hand - reserved
                 assert q.on_order == on_order
                 assert q.projected == on_hand - reserved + on_order + requested
+
+    @invariant()
+    def each_warehouse_holds_what_it_has_reserved(self) -> None:
+        """reserved ≤ on hand per item *and warehouse*: requests reserve in one warehouse, so a
+        count that found less in WH2 must release WH2's reservations, not lean on MAIN's."""
+        with self.db.read() as s:
+            on_hand = {
+                (item_id, warehouse_id): qty
+                for item_id, warehouse_id, qty in s.execute(
+                    select(Balance.item_id, Balance.warehouse_id, func.sum(Balance.qty)).group_by(
+                        Balance.item_id, Balance.warehouse_id
+                    )
+                )
+            }
+            reserved = s.execute(
+                select(Reservation.item_id, Reservation.warehouse_id, func.sum(Reservation.qty))
+                .where(Reservation.state == "open")
+                .group_by(Reservation.item_id, Reservation.warehouse_id)
+            ).all()
+            for item_id, warehouse_id, qty in reserved:
+                assert qty <= on_hand.get((item_id, warehouse_id), ZERO), (item_id, warehouse_id)
 
     @invariant()
     def every_movement_traces_to_an_actor_and_a_document(self) -> None:
@@ -285,17 +318,6 @@ class FloorMachine(RuleBasedStateMachine):
                 assert doc_type, f"movement {mid}: posting names no document type"
                 if kind in DOCUMENT_KINDS:
                     assert doc_id, f"movement {mid}: {kind} posting names no document"
-
-
-def _counted_short(s, item_id: int) -> bool:  # type: ignore[no-untyped-def]
-    """Did an approved count take this item's stock down (see the xfail below)?"""
-    return bool(
-        s.scalar(
-            select(func.count())
-            .select_from(Movement)
-            .where(Movement.item_id == item_id, Movement.kind == "adjustment", Movement.qty < 0)
-        )
-    )
 
 
 def _run(database_url: str, examples: int, steps: int) -> None:
@@ -366,18 +388,15 @@ def test_a_redelivered_command_changes_nothing(floor, who, command):
     assert row_counts(floor.db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by the machine above: an approved count that finds less than is reserved "
-    "leaves reserved > on hand (available goes negative); the count neither releases nor "
-    "flags the reservation",
-)
 def test_a_count_below_the_reserved_quantity_keeps_reserved_within_on_hand(floor):
-    """Stock 100, MR-1 reserves 10; a count finds 0 and is approved."""
+    """Stock 100, MR-1 reserves 10; a count finds 0 and is approved: MR-1's reservation is
+    released (the transcript cases are in `test_count_short.py`)."""
     floor.say("carol", "/count MAIN")
     floor.say("carol", "0")
-    assert floor.say("frank", "/approve CNT-1").keys() == ["cnt.approved"]
+    approved = floor.say("frank", "/approve CNT-1")
+    assert approved.keys()[:2] == ["cnt.approved", "cnt.unreserved"]
     with floor.db.read() as s:
         q = quantities(s, [1])[1]
     assert q.on_hand == 0
     assert q.reserved <= q.on_hand
+    assert q.available == 0

@@ -17,6 +17,8 @@ rule (`flows.routing`); when nobody can be reached the requester is told so, and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -47,7 +49,7 @@ from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
-WF = Workflow("mr", "MR", MaterialRequest)
+WF = Workflow("mr", "MR", MaterialRequest, silent_actions=("request", "unreserve"))
 DOC = WF.doc_type
 
 
@@ -247,6 +249,11 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     if amount > left:
         raise WF.refusal(ctx, Notice("mr.too_much", {"left": Q(left, item.unit), "no": no}))
     lock_item(s, item.id)
+    # What this request may take: its own reservation and whatever nobody else has reserved.
+    # Usually that is all that is left; after a count released part of it, it is less.
+    free = _reserved_for(s, mr.id) + quantities(s, [item.id], mr.warehouse_id)[item.id].available
+    if amount > free:
+        raise WF.refusal(ctx, short_notice(item, amount, free))
     issued_before = mr.qty_issued
     new_issued = issued_before + amount
     full = new_issued == mr.qty
@@ -297,14 +304,23 @@ def _pick(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[ledge
     ]
 
 
-def _consume_reservation(s: Session, mr_id: int, amount: Decimal, full: bool) -> None:
-    res = s.scalar(
+def _open_reservation(s: Session, mr_id: int) -> Reservation | None:
+    return s.scalar(
         select(Reservation).where(
             Reservation.doc_type == DOC,
             Reservation.doc_id == str(mr_id),
             Reservation.state == "open",
         )
     )
+
+
+def _reserved_for(s: Session, mr_id: int) -> Decimal:
+    res = _open_reservation(s, mr_id)
+    return res.qty if res is not None else ZERO
+
+
+def _consume_reservation(s: Session, mr_id: int, amount: Decimal, full: bool) -> None:
+    res = _open_reservation(s, mr_id)
     if res is None:
         return
     if full or res.qty <= amount:
@@ -338,6 +354,81 @@ def cancel(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     return Notice("mr.cancelled", {"no": no, "who": ctx.actor.display_name}).render(
         ctx.lang, ctx.tz
     )
+
+
+# --- stock that went missing ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unreserved:
+    """One request whose reservation was cut: by how much, what it still holds, and whether
+    its requester could be told."""
+
+    no: str
+    who: str
+    item: str
+    unit: str
+    qty: Decimal
+    held: Decimal
+    told: bool
+
+
+def release_beyond_on_hand(
+    ctx: Ctx, s: Session, places: Iterable[tuple[int, int]], cause: str
+) -> list[Unreserved]:
+    """Keep *reserved ≤ on hand* after stock left without an issue (an approved count found
+    less than the books). Per (item, warehouse) in *places*, open request reservations are cut,
+    newest first — the oldest request keeps its claim, as it would have been issued first —
+    until what is reserved fits what is there. Each cut is recorded on the request (decision
+    `unreserve`, shown in `/history MR-…`) and its requester is told; the request stays
+    approved, and may be issued only what it still holds plus whatever is free again
+    (`issue` checks), so it waits for stock or is cancelled. Call with the items locked."""
+    out: list[Unreserved] = []
+    for item_id, warehouse_id in sorted(set(places)):
+        q = quantities(s, [item_id], warehouse_id)[item_id]
+        excess = q.reserved - max(q.on_hand, ZERO)
+        if excess <= 0:
+            continue
+        item = s.get(Item, item_id)
+        assert item is not None
+        newest_first = s.scalars(
+            select(Reservation)
+            .where(
+                Reservation.item_id == item_id,
+                Reservation.warehouse_id == warehouse_id,
+                Reservation.doc_type == DOC,
+                Reservation.state == "open",
+            )
+            .order_by(Reservation.id.desc())
+        )
+        for res in newest_first:
+            if excess <= 0:
+                break
+            cut = min(res.qty, excess)
+            excess -= cut
+            if cut == res.qty:
+                res.state, res.closed_at = "released", utcnow()
+            else:
+                res.qty -= cut
+            held = res.qty if res.state == "open" else ZERO
+            mr = s.get(MaterialRequest, int(res.doc_id))
+            assert mr is not None
+            no = WF.number(mr.id)
+            decide(ctx, s, DOC, mr.id, "unreserve", qty=cut, reason=cause)
+            notice = Notice(
+                "mr.unreserved",
+                {
+                    "no": no,
+                    "qty": Q(cut, item.unit),
+                    "item": item.code,
+                    "held": Q(held, item.unit),
+                    "cause": cause,
+                },
+            )
+            told = routing.to_user(s, mr.requester_id, notice, f"{no}:unreserved:{cause}")
+            who = display_name(s, mr.requester_id)
+            out.append(Unreserved(no, who, item.code, item.unit, cut, held, told))
+    return out
 
 
 # --- wiring ---------------------------------------------------------------------------------

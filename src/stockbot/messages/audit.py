@@ -109,6 +109,7 @@ MESSAGES = {
     "hist.act.reject": {"en": "rejected", "zh-Hans": "驳回"},
     "hist.act.issue": {"en": "issued", "zh-Hans": "发料"},
     "hist.act.confirm": {"en": "confirmed receipt", "zh-Hans": "签收"},
+    "hist.act.unreserve": {"en": "reservation cut by a count", "zh-Hans": "盘点削减预留"},
     "hist.act.cancel": {"en": "cancelled", "zh-Hans": "取消"},
     "hist.act.receive": {"en": "received", "zh-Hans": "收货"},
     "hist.act.qc": {"en": "QC", "zh-Hans": "质检"},

@@ -48,6 +48,13 @@ MESSAGES = {
         "en": "{no} cancelled by {who}; the reservation is released.",
         "zh-Hans": "{no} 已由 {who} 取消，预留已释放。",
     },
+    "mr.unreserved": {
+        "en": "{no}: count {cause} found less {item} than was set aside, so {qty} of your "
+        "request is no longer reserved ({held} still is). The keeper can issue the rest once "
+        "stock is back; or cancel the request.",
+        "zh-Hans": "{no}：盘点 {cause} 发现 {item} 少于已预留数量，你的申请中 {qty} 不再预留"
+        "（仍预留 {held}）。到货后仓管可发放其余部分；也可取消该申请。",
+    },
     "mr.too_much": {
         "en": "Only {left} of {no} is left to issue.",
         "zh-Hans": "{no} 只剩 {left} 待发。",

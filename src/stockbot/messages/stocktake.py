@@ -102,6 +102,21 @@ MESSAGES = {
         "en": "{no} cancelled by {who}; nothing was posted.",
         "zh-Hans": "{no} 已由 {who} 取消，未过账。",
     },
+    "cnt.unreserved": {
+        "en": "The count leaves less on hand than requests had reserved, so their reservations "
+        "were cut, newest request first:",
+        "zh-Hans": "盘点后在库数量少于领料申请的预留数量，已按申请从新到旧削减预留：",
+    },
+    "cnt.unreserved.told": {
+        "en": "• {no} ({who}): {qty} {item} no longer reserved, {held} still is; {who} was told.",
+        "zh-Hans": "• {no}（{who}）：{item} {qty} 不再预留，仍预留 {held}；已通知 {who}。",
+    },
+    "cnt.unreserved.untold": {
+        "en": "• {no} ({who}): {qty} {item} no longer reserved, {held} still is; {who} could "
+        "not be reached — please tell them.",
+        "zh-Hans": "• {no}（{who}）：{item} {qty} 不再预留，仍预留 {held}；无法联系到 {who}，"
+        "请转告。",
+    },
     "cnt.empty": {
         "en": "Nothing to count in {scope}: no stock is booked there.",
         "zh-Hans": "{scope} 没有账面库存，无需盘点。",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stockbot.flows import routing
+from stockbot.flows import requests, routing
 from stockbot.flows.common import actor_id, fq, lock_item, token_for, users_with_role
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import Act, At, Money, Notice, Q, money
@@ -33,7 +34,7 @@ from stockbot.flows.workflow import Input
 from stockbot.i18n import t
 from stockbot.replies import Reply, Table
 from stockbot.store import ledger
-from stockbot.store.models import CountSession, Decision, User
+from stockbot.store.models import CountSession, Decision, Location, User
 
 # --- submitting ----------------------------------------------------------------------------------
 
@@ -167,7 +168,38 @@ def approve(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
             ),
             moves,
         )
-    return _decided(ctx, s, session, d, "cnt.approved", n=len(moves))
+    short = _release_reservations(ctx, s, moves, no)
+    reply = _decided(ctx, s, session, d, "cnt.approved", n=len(moves))
+    return reply + _unreserved(short).render(ctx.lang, ctx.tz) if short else reply
+
+
+def _release_reservations(
+    ctx: Ctx, s: Session, moves: list[ledger.Line], no: str
+) -> list[requests.Unreserved]:
+    """A count that found less may leave less on hand than requests have reserved: those
+    reservations are cut, newest first, so *reserved ≤ on hand* holds (`requests`)."""
+    lost = {m.location_id for m in moves if m.qty < 0}
+    if not lost:
+        return []
+    rows = s.execute(select(Location.id, Location.warehouse_id).where(Location.id.in_(lost)))
+    where = {location_id: warehouse_id for location_id, warehouse_id in rows}
+    places = {(m.item_id, where[m.location_id]) for m in moves if m.qty < 0}
+    return requests.release_beyond_on_hand(ctx, s, places, no)
+
+
+def _unreserved(short: list[requests.Unreserved]) -> Notice:
+    """What the approver is told: each request cut, and whether its requester heard."""
+    notice = Notice("cnt.unreserved", {})
+    for u in short:
+        notice = notice.then(
+            "cnt.unreserved.told" if u.told else "cnt.unreserved.untold",
+            no=u.no,
+            who=u.who,
+            item=u.item,
+            qty=Q(u.qty, u.unit),
+            held=Q(u.held, u.unit),
+        )
+    return notice
 
 
 @WF.rejecting(source=("submitted",), done_key="count.state.rejected")
