@@ -30,7 +30,7 @@ from stockbot.flows.workflow import Workflow, find_workflow
 from stockbot.i18n import detect_language, help_text, normalize_lang, t, tm
 from stockbot.replies import Reply
 from stockbot.store.catalog import find_user, user_roles
-from stockbot.store.db import Database
+from stockbot.store.db import Database, is_read_only
 from stockbot.store.ledger import InsufficientStock, PostingError, QuantityLimitExceeded
 from stockbot.store.models import ActionToken, Chat
 from stockbot.store.types import fmt_qty
@@ -253,12 +253,13 @@ class Runtime:
 
 
 def _database_fault(exc: DBAPIError) -> str | None:
-    """The message for a database that failed rather than our code: a read-only SQLite file
-    (SQLITE_READONLY: fix the file, retrying will not help) or a lost or refused connection
+    """The message for a database that failed rather than our code: a read-only database
+    (SQLite's SQLITE_READONLY, PostgreSQL's SQLSTATE 25006: an operator must fix it, retrying
+    will not help) or a lost or refused connection
     (the unit of work rolled back; the pool replaces the connection, so a retry in a moment
     usually succeeds). Anything else (a constraint, a bad statement) is a bug: the generic
     apology."""
-    if "readonly database" in str(exc.orig):
+    if is_read_only(exc):
         return "runtime.read_only"
     if exc.connection_invalidated or isinstance(exc, OperationalError):
         return "runtime.try_again"

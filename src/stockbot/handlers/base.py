@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError
 
 from stockbot.commands.inbound import Inbound
 from stockbot.replies import Reply
-from stockbot.store.db import Database
+from stockbot.store.db import Database, is_read_only
 from stockbot.store.inbox import first_delivery
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,20 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
 
     The one duplicate guard for every adapter and path (`stockbot.store.inbox`): a replayed or
     redelivered event gets an empty Reply, which every renderer turns into nothing at all —
-    Slack answers only the empty ack, Telegram sends nothing, the console prints nothing."""
-    if inbound.event_id and not first_delivery(db, inbound.platform, inbound.event_id):
-        log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
-        return Reply()
+    Slack answers only the empty ack, Telegram sends nothing, the console prints nothing.
+
+    A read-only database cannot record the delivery; then the guard stands aside, since a
+    replay can change nothing either: writes answer `runtime.read_only`, lookups still answer."""
+    if inbound.event_id:
+        try:
+            first = first_delivery(db, inbound.platform, inbound.event_id)
+        except DBAPIError as exc:
+            if not is_read_only(exc):
+                raise
+            first = True
+        if not first:
+            log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
+            return Reply()
     return handle(inbound)
 
 

@@ -17,20 +17,27 @@ balance and never deadlock.
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
 
 if TYPE_CHECKING:
     from stockbot.config import Settings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 """The factory clock when none is configured (`Settings.timezone` has the same default)."""
@@ -66,6 +73,25 @@ class FairLock:
                 self._held = False
 
 
+READ_ONLY_SQLSTATE = "25006"
+"""PostgreSQL's `read_only_sql_transaction`: `default_transaction_read_only` set for the role or
+database, a hot standby, or `SET TRANSACTION READ ONLY`."""
+BUSY_TIMEOUT_MS = 30000
+"""SQLite: how long a writer waits for another's lock before giving up."""
+_PROBE_BUSY_MS = 250
+"""How long `writable()` waits for SQLite's write lock: a probe must answer fast, and a lock
+held by a writer proves the file takes writes anyway."""
+
+
+def is_read_only(exc: BaseException) -> bool:
+    """Did the database refuse a write because it is read-only (not because of our statement)?
+    SQLite says SQLITE_READONLY ("attempt to write a readonly database": a read-only file,
+    directory or mount, or `mode=ro`); PostgreSQL says SQLSTATE 25006. Retrying will not help;
+    an operator must make it writable again."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(orig, "sqlstate", None) == READ_ONLY_SQLSTATE or "readonly database" in str(orig)
+
+
 def is_sqlite_url(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -85,16 +111,66 @@ def make_engine(url: str, *, synchronous: str = "FULL", echo: bool = False) -> E
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+_warned: set[str] = set()
+
+
+class ReadOnlyFile(sqlite3.Connection):
+    """A connection to a SQLite file this process cannot write (see `_open_sqlite`)."""
+
+    read_only = True
+
+
+def _open_sqlite(cargs: list[Any], cparams: dict[str, Any]) -> sqlite3.Connection:
+    """Open the file as usual; when it cannot be written, open it for lookups only.
+
+    A WAL database whose file and directory are read-only (chmod 0444, a read-only mount)
+    cannot even be *read* the usual way: SQLite must create its `-shm` file first and fails
+    with SQLITE_READONLY. Opened `mode=ro&immutable=1` it reads without one, so lookups still
+    answer while every write gets SQLITE_READONLY (`runtime.read_only`). Immutable means
+    SQLite assumes nobody writes meanwhile, so such connections are never pooled: each use
+    opens the file afresh and notices as soon as it is writable again."""
+    conn = sqlite3.connect(*cargs, **cparams)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly database" not in str(exc):
+            raise
+    name = str(cargs[0] if cargs else cparams.pop("database"))
+    rest = {k: v for k, v in cparams.items() if k not in ("uri", "database", "factory")}
+    if not (cparams.get("uri") and name.startswith("file:")):
+        name = f"file:{quote(os.path.abspath(name))}"
+    sep = "&" if "?" in name else "?"
+    uri = name + sep + ("immutable=1" if "mode=ro" in name else "mode=ro&immutable=1")
+    if name not in _warned:  # once: every lookup opens the file again
+        _warned.add(name)
+        log.warning("%s cannot be written: opened read-only for lookups", name)
+    return sqlite3.connect(uri, uri=True, factory=ReadOnlyFile, **rest)
+
+
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _on_do_connect(
+        _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+    ) -> sqlite3.Connection:
+        return _open_sqlite(cargs, cparams)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        if isinstance(dbapi_conn, ReadOnlyFile):
+            record.invalidate()  # immutable: never reused (see `_open_sqlite`)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from pysqlite so we can say BEGIN IMMEDIATE ourselves.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if not isinstance(dbapi_conn, ReadOnlyFile):
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA cache_size=-65536")
         cur.close()
@@ -191,6 +267,35 @@ class Database:
             yield
         finally:
             self.events.set_quiet(before)
+
+    def writable(self) -> bool | str:
+        """True when a write would be accepted now, else why not (for `/readyz` and operators).
+
+        Cheap and side-effect free: SQLite runs a write that matches no row
+        (`UPDATE alembic_version … WHERE 0`) and rolls back — it needs the write lock, so it
+        waits at most `_PROBE_BUSY_MS` and counts a busy lock as writable (someone is writing);
+        PostgreSQL only asks `SHOW transaction_read_only`, which takes no lock at all."""
+        try:
+            with self.engine.connect() as conn:
+                if not self.is_sqlite:
+                    if conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+                        return "read-only: PostgreSQL transaction_read_only is on"
+                    return True
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={_PROBE_BUSY_MS}")
+                try:
+                    conn.exec_driver_sql(
+                        "UPDATE alembic_version SET version_num = version_num WHERE 0"
+                    )
+                finally:
+                    conn.rollback()
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                return True
+        except DBAPIError as exc:
+            if is_read_only(exc):
+                return f"read-only: {exc.orig}"
+            if "database is locked" in str(exc.orig):
+                return True
+            return f"unavailable: {type(exc.orig).__name__}: {str(exc.orig).strip()[:200]}"
 
     def _writer_slot(self) -> Any:
         return self._writer_queue if self._writer_queue is not None else nullcontext()
