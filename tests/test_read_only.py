@@ -5,9 +5,9 @@ again `stockbot check` is clean and the next command posts. `Database.writable()
 probe `/readyz` calls.
 
 Made read-only for real: on SQLite the file *and* its directory are chmod'ed and the commands
-run in a process that is not root (root ignores file modes); on PostgreSQL the test database is
-`ALTER DATABASE … SET default_transaction_read_only = on`, what an operator (or a hot
-standby) does, scoped to this test's own database rather than a role other sessions share."""
+run in a process that is not root (root ignores file modes); on PostgreSQL the sessions run
+with `default_transaction_read_only = on`, what an operator sets on a role or database (and a
+hot standby implies), here given to one handle's sessions rather than a role others share."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import make_url
 
 from stockbot.cli import main
 from stockbot.commands.inbound import Inbound
@@ -40,7 +40,9 @@ TESTS = Path(__file__).resolve().parent
 def read_only(db: Database, db_url: str) -> Iterator[Database]:
     """A second handle on the test database that cannot write. SQLite: SQLite's own read-only
     open (`mode=ro`, SQLITE_OPEN_READONLY; the chmod case is below); PostgreSQL: the database's
-    `default_transaction_read_only`, set and reset from a session that overrides it."""
+    `default_transaction_read_only` — the setting an operator puts on a role or database, or a
+    hot standby implies — given to this handle's sessions only (libpq `options`), so the other
+    handle on the same database stays writable for setting up and checking."""
     if db.is_sqlite:
         path = db_url.removeprefix("sqlite:///")
         ro = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
@@ -49,22 +51,12 @@ def read_only(db: Database, db_url: str) -> Iterator[Database]:
         finally:
             ro.dispose()
         return
-    name = make_url(db_url).database
-    admin = create_engine(
-        db_url,
-        isolation_level="AUTOCOMMIT",
-        connect_args={"options": "-c default_transaction_read_only=off"},
-    )
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    ro = Database(db_url)
+    url = make_url(db_url).update_query_dict({"options": "-c default_transaction_read_only=on"})
+    ro = Database(url.render_as_string(hide_password=False))
     try:
         yield ro
     finally:
         ro.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
-        admin.dispose()
 
 
 def test_writable_says_true_or_why_not(db, read_only):
