@@ -52,6 +52,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.quantities import quantities
+from stockbot.store.types import fmt_qty
 
 ZERO = Decimal(0)
 MAX_LISTED = 20
@@ -197,11 +198,11 @@ def _move(
                 ctx.lang,
                 item=item.code,
                 wh=src.warehouse.code,
-                on_hand=fq(q.on_hand, item.unit),
-                reserved=fq(q.reserved, item.unit),
-                available=fq(max(q.available, ZERO), item.unit),
-                qty=fq(qty, item.unit),
-                short=fq(qty - max(q.available, ZERO), item.unit),
+                on_hand=fq(q.on_hand, item.unit, ctx.lang),
+                reserved=fq(q.reserved, item.unit, ctx.lang),
+                available=fq(max(q.available, ZERO), item.unit, ctx.lang),
+                qty=fq(qty, item.unit, ctx.lang),
+                short=fq(qty - max(q.available, ZERO), item.unit, ctx.lang),
             )
     picks = _pick(s, item, src, exclude_location_id=target.id)
     here = sum((p[2] for p in picks), ZERO)
@@ -211,9 +212,9 @@ def _move(
             ctx.lang,
             item=item.code,
             place=src.label,
-            on_hand=fq(here, item.unit),
-            qty=fq(qty, item.unit),
-            short=fq(qty - here, item.unit),
+            on_hand=fq(here, item.unit, ctx.lang),
+            qty=fq(qty, item.unit, ctx.lang),
+            short=fq(qty - here, item.unit, ctx.lang),
         )
     lines: list[ledger.Line] = []
     lots: list[str] = []
@@ -225,7 +226,7 @@ def _move(
         lines.append(ledger.Line(item.id, location_id, -take, MovementKind.TRANSFER_OUT, batch_id))
         lines.append(ledger.Line(item.id, target.id, take, MovementKind.TRANSFER_IN, batch_id))
         if lot:
-            lots.append(f"{lot} {fq(take)}")
+            lots.append(f"{lot} {fmt_qty(take)}")
         need -= take
     src_label, dst_label = src.label, Place(dst.warehouse, target).label
     result = ledger.post(
@@ -250,7 +251,7 @@ def _move(
         tm(
             "mv.moved",
             ctx.lang,
-            qty=fq(qty, item.unit),
+            qty=fq(qty, item.unit, ctx.lang),
             item=item.code,
             src=src_label,
             dst=dst_label,

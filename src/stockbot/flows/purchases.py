@@ -200,7 +200,11 @@ def purchase(
         amount = (qty * item.unit_cost).quantize(CENT)
         if qty > MAX_AMOUNT or amount > MAX_AMOUNT:
             raise refuse(
-                "pr.too_large", ctx.lang, qty=fq(qty, item.unit), item=item.code, amount=amount
+                "pr.too_large",
+                ctx.lang,
+                qty=fq(qty, item.unit, ctx.lang),
+                item=item.code,
+                amount=amount,
             )
         two = amount > ctx.settings.purchase_second_level_over
         pr = PurchaseRequest(

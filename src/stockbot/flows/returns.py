@@ -221,7 +221,7 @@ def _post(ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], key: str, me: 
         tm(
             "mv.returned",
             ctx.lang,
-            qty=fq(qty, item.unit),
+            qty=fq(qty, item.unit, ctx.lang),
             item=item.code,
             place=place,
             who=who,
