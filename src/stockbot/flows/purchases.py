@@ -50,6 +50,7 @@ from stockbot.flows.common import (
     item_and_qty,
     refuse,
     token_for,
+    typed_qty,
     users_with_role,
     warehouse_for,
 )
@@ -242,7 +243,7 @@ def purchase(
             "pr.created",
             {
                 "no": pr.number,
-                "qty": Q(qty, item.unit),
+                "qty": typed_qty(cmd, qty, item.unit),
                 "item": item.code,
                 "supplier": _supplier(s, pr.supplier_id),
                 "amount": Money(amount),
