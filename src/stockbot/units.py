@@ -33,6 +33,7 @@ from stockbot.text import has_cjk
 __all__ = [
     "UnitError",
     "canonical",
+    "check",
     "decimals_for",
     "known_units",
     "nearest",
@@ -214,3 +215,27 @@ def show(qty: Decimal, unit: str, lang: str) -> str:
 def show_conversion(unit: str, factor: Decimal, base_unit: str, lang: str) -> str:
     """`1 箱 = 100 pcs` for a reader: `1 box = 100 pcs`, `1箱 = 100个`."""
     return f"{show(Decimal(1), unit, lang)} = {show(factor, base_unit, lang)}"
+
+
+def check(base_unit: str, conversions: Mapping[str, Decimal], decimals: int | None) -> list[str]:
+    """What is wrong with an item's units, as sentences for an import's row report: a
+    conversion of the base unit itself, one unit given two factors under two names (`box=100;
+    箱=50`), a factor the base unit's decimal places cannot hold (1 box = 2.5 pcs)."""
+    problems: list[str] = []
+    allowed = decimals_for(base_unit, decimals)
+    seen: dict[str, tuple[str, Decimal]] = {}
+    for unit, factor in conversions.items():
+        key = canonical(unit)
+        if key == canonical(base_unit):
+            problems.append(f"{unit} is the item's own unit ({base_unit}); it needs no factor")
+            continue
+        if key in seen and seen[key][1] != factor:
+            other, was = seen[key]
+            problems.append(f"{other}={fmt_qty(was)} and {unit}={fmt_qty(factor)} name one unit")
+        seen.setdefault(key, (unit, factor))
+        if places(factor) > allowed:
+            problems.append(
+                f"1 {unit} = {fmt_qty(factor)} {base_unit}, but {base_unit} keeps"
+                f" {allowed} decimal place(s)"
+            )
+    return problems
