@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from transcript import Floor, row_counts
 
 from stockbot import units
 from stockbot.io.exports import export_items
 from stockbot.io.imports import import_items
 from stockbot.store.models import Item, ItemUnit, MaterialRequest
+
+from transcript import Floor, row_counts
 
 D = Decimal
 
@@ -39,7 +40,8 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 @pytest.mark.parametrize(
     ("word", "key"),
     [("个", "pcs"), ("PCS", "pcs"), ("piece", "pcs"), ("公斤", "kg"), ("千克", "kg"),
-     ("米", "m"), ("卷", "roll"), ("箱", "box"), ("Boxes", "box"), ("桶", "drum"), ("托盘x", "托盘x")],
+     ("米", "m"), ("卷", "roll"), ("箱", "box"), ("Boxes", "box"), ("桶", "drum"),
+     ("托盘x", "托盘x")],
 )  # fmt: skip
 def test_unit_words_fold_to_one_canonical_unit(word, key):
     assert units.canonical(word) == key
@@ -192,7 +194,8 @@ def test_exported_items_import_back_unchanged(db, tmp_path):
     second = tmp_path / "second.csv"
     export_items(db, second)
     assert first.read_bytes() == second.read_bytes()
-    rows = list(csv.DictReader(open(first, encoding="utf-8-sig")))
+    with open(first, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
     assert rows[0]["unit conversions"] == "box=100;箱=100" and rows[1]["decimals"] == "1"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(ItemUnit)) == 3
