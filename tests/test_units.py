@@ -199,3 +199,20 @@ def test_exported_items_import_back_unchanged(db, tmp_path):
     assert rows[0]["unit conversions"] == "box=100;箱=100" and rows[1]["decimals"] == "1"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(ItemUnit)) == 3
+
+
+@pytest.mark.parametrize(
+    ("who", "text", "key", "on_hand"),
+    [("carol", "/transfer NUT 2箱 MAIN WH2", "mv.moved", 1000),
+     ("carol", "/return NUT 1箱", "mv.returned", 1100),
+     ("carol", "/receive NUT 3箱", "gr.received", 1300),
+     ("erin", "/purchase NUT 2箱", "pr.created", 1000)],
+)  # fmt: skip
+def test_every_command_posts_base_units_and_says_what_was_typed(floor, who, text, key, on_hand):
+    nut = floor.item("NUT", stock=1000, units={"箱": D(100)})
+    floor.item("NUT", warehouse="WH2")
+    reply = floor.say(who, text)
+    assert reply.keys()[0] == key
+    boxes = int(text.split()[2].removesuffix("箱"))
+    assert f"{boxes}箱 = {boxes * 100}个" in reply.plain()
+    assert floor.on_hand(nut) == on_hand

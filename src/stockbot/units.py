@@ -212,6 +212,14 @@ def show(qty: Decimal, unit: str, lang: str) -> str:
     return f"{fmt_qty(qty)}{sep}{name}"
 
 
+def show_typed(qty: Decimal, unit: str, typed: tuple[Decimal, str] | None, lang: str) -> str:
+    """`qty unit`, after what the person typed when that was another unit: `2箱 = 200个`."""
+    base = show(qty, unit, lang)
+    if typed is None or same_unit(typed[1], unit):
+        return base
+    return t("unit.typed", lang, typed=show(typed[0], typed[1], lang), base=base)
+
+
 def show_conversion(unit: str, factor: Decimal, base_unit: str, lang: str) -> str:
     """`1 箱 = 100 pcs` for a reader: `1 box = 100 pcs`, `1箱 = 100个`."""
     return f"{show(Decimal(1), unit, lang)} = {show(factor, base_unit, lang)}"

@@ -247,13 +247,17 @@ def fq(qty: Decimal, unit: str, lang: str) -> str:
     return units.show(qty, unit, lang)
 
 
+def typed(cmd: Any) -> tuple[Decimal, str] | None:
+    """What a command's quantity was typed as, when it named a unit (`2箱`)."""
+    unit = getattr(cmd, "unit", None)
+    return (cmd.qty, unit) if unit else None
+
+
 def typed_qty(cmd: Any, qty: Decimal, unit: str) -> dict[str, str]:
     """The `Q` a reply shows for a command's own quantity: with what was typed when it was
     converted (`2箱 = 200 pcs`), so the person sees what their words became."""
-    said = getattr(cmd, "unit", None)
-    if said and not units.same_unit(said, unit):
-        return Q(qty, unit, typed=(cmd.qty, said))
-    return Q(qty, unit)
+    said = typed(cmd)
+    return Q(qty, unit, typed=said if said and not units.same_unit(said[1], unit) else None)
 
 
 DOC_PREFIX = {"mr": "MR", "pr": "PR", "po": "PO", "gr": "GR", "count": "CNT"}

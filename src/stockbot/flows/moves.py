@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
+from stockbot import units
 from stockbot.commands.parser import TransferCmd
 from stockbot.flows.common import (
     actor_id,
@@ -35,6 +36,7 @@ from stockbot.flows.common import (
     lock_item,
     refuse,
     require,
+    typed,
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.picking import in_pick_order
@@ -138,7 +140,8 @@ def transfer(ctx: Ctx, cmd: TransferCmd) -> Reply:
     with ctx.db.write() as s:
         src = resolve_place(ctx, s, cmd.from_loc)
         dst = resolve_place(ctx, s, cmd.to_loc)
-        return _move(ctx, s, item_id, qty, src, dst, ctx.origin.key("transfer"))
+        key = ctx.origin.key("transfer")
+        return _move(ctx, s, item_id, qty, src, dst, key, said=typed(cmd))
 
 
 def transfer_button(ctx: Ctx, token: ActionToken) -> Reply:
@@ -176,7 +179,14 @@ def _already_posted(ctx: Ctx, s: Session, key: str) -> Reply | None:
 
 
 def _move(
-    ctx: Ctx, s: Session, item_id: int, qty: Decimal, src: Place, dst: Place, key: str
+    ctx: Ctx,
+    s: Session,
+    item_id: int,
+    qty: Decimal,
+    src: Place,
+    dst: Place,
+    key: str,
+    said: tuple[Decimal, str] | None = None,
 ) -> Reply:
     """One unit of work: check, pick FEFO/FIFO at the source, post OUT + IN in one posting."""
     item = s.get(Item, item_id)
@@ -251,7 +261,7 @@ def _move(
         tm(
             "mv.moved",
             ctx.lang,
-            qty=fq(qty, item.unit, ctx.lang),
+            qty=units.show_typed(qty, item.unit, said, ctx.lang),
             item=item.code,
             src=src_label,
             dst=dst_label,

@@ -153,11 +153,8 @@ def _value(v: Param, lang: str, tz: str, esc: Escape = md_escape) -> str:
         if "$day" in v:
             return str(v["$day"])
         if "$q" in v:
-            shown = units.show(Decimal(v["$q"]), v.get("u") or "", lang)
-            if v.get("tu"):
-                typed = units.show(Decimal(v["tq"]), v["tu"], lang)
-                shown = t("unit.typed", lang, typed=typed, base=shown)
-            return esc(shown)
+            typed = (Decimal(v["tq"]), v["tu"]) if v.get("tu") else None
+            return esc(units.show_typed(Decimal(v["$q"]), v.get("u") or "", typed, lang))
         if "$m" in v:
             return money(Decimal(v["$m"]))
     return esc("" if v is None else str(v))
