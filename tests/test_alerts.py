@@ -354,7 +354,7 @@ def test_warnings_speak_the_chat_language(db, clock):
     f.press("carol", "发料")
     (card,) = group_messages(db)
     assert "缺料预警 BOLT-M8 螺栓：低于再订货点" in card
-    assert [b.label for b in card.buttons()] == ["申请采购（100 pcs）", "暂缓 1 天", "知道了"]
+    assert [b.label for b in card.buttons()] == ["申请采购（100个）", "暂缓 1 天", "知道了"]
 
 
 def test_settings_are_read_like_every_other_setting(monkeypatch):

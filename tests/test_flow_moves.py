@@ -208,7 +208,7 @@ def test_a_chinese_return_is_answered_in_chinese(floor):
     floor.say("bea", "领料 六角螺栓M8 3个")
     floor.press("carol", "Issue 3")
     reply = floor.say("bea", "退料 六角螺栓M8 3个")
-    assert "退回" in reply.plain() and "3 pcs" in reply.plain()
+    assert "退回" in reply.plain() and "3个" in reply.plain()
     assert floor.on_hand(bolt) == 10
 
 

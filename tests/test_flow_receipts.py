@@ -482,4 +482,4 @@ def test_the_purchase_requester_hears_in_their_own_language(floor):
     floor.say("carol", "/qc GR-1 90 reject 10 dented")
     told = floor.inbox("bob")
     assert [r.keys() for r in told] == [["gr.told_qc_done"]]
-    assert "合格 90 pcs" in told[0] and "dented" in told[0] and "仍有 10 pcs 在途" in told[0]
+    assert "合格 90个" in told[0] and "dented" in told[0] and "仍有 10个 在途" in told[0]

@@ -241,7 +241,7 @@ def test_a_chinese_request_is_answered_in_chinese_and_units_convert(floor):
         units={"箱": Decimal(100)},
     )
     reply = floor.say("bob", "领料 六角螺栓M8 2箱")
-    assert "已为" in reply.plain() and "200 pcs" in reply.plain()
+    assert "已为" in reply.plain() and "2箱 = 200个" in reply.plain()
 
 
 def test_an_ambiguous_item_offers_choices_that_continue_the_request(floor):

@@ -379,7 +379,7 @@ def test_a_chinese_count_is_asked_in_chinese(floor):
     _shelf(floor)
     reply = floor.say("carol", "盘点 MAIN/A-01")
     assert "盲盘" in reply.plain() and "实盘多少" in reply.plain()
-    assert "已记录 37 pcs" in floor.say("carol", "37个").plain()
+    assert "已记录 37个" in floor.say("carol", "37个").plain()
 
 
 def test_an_adjustment_worth_more_than_the_approvers_limit_needs_a_higher_approver(floor):

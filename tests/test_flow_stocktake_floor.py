@@ -209,7 +209,7 @@ def test_the_variance_shows_each_lines_value_and_the_total_in_one_money_format(f
     assert table.headers[-1] == "Value"
     card = floor.inbox("frank")[0]
     text = card.plain()
-    assert "(-2 pcs, -73,935.47)" in text and "(+1 pcs, +5,000.00)" in text
+    assert "(-2 pcs, -73,935.47)" in text and "(+1 pc, +5,000.00)" in text
     assert "Total: -68,935.47 (written up 5,000.00, written off 73,935.47)" in text
     assert "worth 78,935.47" in text
     assert "000000" not in text and "5,000.000000" not in text

@@ -137,7 +137,7 @@ def test_summary_on_demand_is_text_and_a_chart(factory):
     assert fields["Issued"] == "2 items, 1,350.00"
     text = reply.plain()
     assert "Waiting for approval (2)" in text
-    assert "MR-00001 MOTOR gear motor 1 pcs — waiting 26 h" in text
+    assert "MR-00001 MOTOR gear motor 1 pc — waiting 26 h" in text
     assert "PR-00001 NUT-M8 M8 nut 1000 pcs — waiting 5 h" in text
     assert "Approved, waiting to be issued (1)" in text
     assert "due today: PO-00010 (Acme Fasteners)" in text
@@ -236,7 +236,7 @@ def test_waiting_approvals_are_reminded_then_escalated_once_per_stage(factory, d
     assert reminders.send_reminders(db, settings) == 3
     assert reminders.send_reminders(db, settings) == 0
     (dave,) = factory.inbox("dave")
-    assert "Reminder: MR-00001 — Bob asked for 1 pcs MOTOR (amount 1,200.00)" in dave
+    assert "Reminder: MR-00001 — Bob asked for 1 pc MOTOR (amount 1,200.00)" in dave
     assert [b.label for b in dave.buttons()] == ["Approve", "Reject"]
     assert len(factory.inbox("frank")) == 1 and len(factory.inbox("alice")) == 1
     reply = factory.press("dave", "Approve")

@@ -92,7 +92,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = _open(args)
     fmt = args.format or Path(args.output).suffix.lstrip(".") or "csv"
-    fn = exports.export_balances if args.what == "balances" else exports.export_ledger
+    fn = {
+        "balances": exports.export_balances,
+        "ledger": exports.export_ledger,
+        "items": exports.export_items,
+    }[args.what]
     n = fn(db, Path(args.output), fmt)
     print(f"export: {n:,} {args.what} rows written to {args.output}")
     return 0
@@ -216,8 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=cmd_import)
 
-    exp = sub.add_parser("export", help="export balances or the ledger")
-    exp.add_argument("what", choices=["balances", "ledger"])
+    exp = sub.add_parser("export", help="export balances, the ledger or the item master")
+    exp.add_argument("what", choices=["balances", "ledger", "items"])
     exp.add_argument("--format", choices=["csv", "xlsx"])
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(func=cmd_export)

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.common  # noqa: F401  (registers the catalogue)
+from stockbot import units
 from stockbot.flows.context import Ctx
+from stockbot.flows.notices import Q
 from stockbot.i18n import t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
@@ -32,16 +34,7 @@ from stockbot.store.models import (
     UserRole,
     Warehouse,
 )
-from stockbot.store.types import fmt_qty
 from stockbot.timeutil import local
-
-BASE_UNIT_SYNONYMS = {
-    "pcs": {"pcs", "pc", "piece", "pieces", "个", "個", "件", "只", "支", "颗", "顆", "ea", "each"},
-    "kg": {"kg", "公斤", "千克", "kgs"},
-    "m": {"m", "米", "meter", "meters", "metre"},
-    "set": {"set", "sets", "套", "台"},
-    "l": {"l", "升", "liter", "litre"},
-}
 
 
 class Refusal(Exception):
@@ -215,25 +208,56 @@ def item_and_qty(ctx: Ctx, cmd: Any, item_id: int | None = None) -> tuple[int, D
 
 
 def base_qty(ctx: Ctx, session: Session, item: Item, qty: Decimal, unit: str | None) -> Decimal:
-    """Convert `qty unit` to the item's base unit (2 箱 → 200 pcs); refuse unknown units."""
-    if not unit:
-        return qty
-    u = unit.strip().lower()
-    base = item.unit.lower()
-    if u == base or u in BASE_UNIT_SYNONYMS.get(base, set()):
-        return qty
+    """`qty unit` in the item's base unit (2 箱 → 200 pcs), checked against the base unit's
+    decimal places (half a bolt is refused with the nearest whole numbers). The one check every
+    command that takes a quantity goes through (`stockbot.units` holds the rules)."""
     factors = {
-        x.unit.lower(): x.factor
+        x.unit: x.factor
         for x in session.scalars(select(ItemUnit).where(ItemUnit.item_id == item.id))
     }
-    if u in factors:
-        return qty * factors[u]
-    known = ", ".join([item.unit, *factors]) or item.unit
-    raise refuse("unit.unknown", ctx.lang, item=item.code, unit=item.unit, given=unit, known=known)
+    try:
+        return units.to_base(qty, unit, item.unit, factors, item.decimals)
+    except units.UnitError as no:
+        raise _unit_refusal(ctx, item, qty, unit, no) from None
 
 
-def fq(qty: Decimal, unit: str = "") -> str:
-    return f"{fmt_qty(qty)} {unit}".strip()
+def _unit_refusal(
+    ctx: Ctx, item: Item, qty: Decimal, unit: str | None, no: units.UnitError
+) -> Refusal:
+    lang, p = ctx.lang, no.params
+    name = units.unit_name(item.unit, lang)
+    typed = units.show(qty, unit or item.unit, lang)
+    if no.key == "unit.unknown":
+        known = ", ".join(units.unit_name(u, lang) for u in p["known"])
+        return refuse(no.key, lang, item=item.code, unit=name, given=unit, known=known)
+    base: Decimal = p["base"]
+    if unit and not units.same_unit(unit, item.unit):
+        typed = t("unit.typed", lang, typed=typed, base=units.show(base, item.unit, lang))
+    if no.key == "unit.too_large":
+        return refuse(no.key, lang, item=item.code, qty=typed)
+    options = t("or", lang).join(units.show(o, item.unit, lang) for o in p["options"])
+    key = "unit.whole" if p["places"] == 0 else "unit.decimals"
+    return refuse(
+        key, lang, item=item.code, unit=name, places=p["places"], qty=typed, options=options
+    )
+
+
+def fq(qty: Decimal, unit: str, lang: str) -> str:
+    """A quantity with its unit as `lang` reads it (`2 pcs`, `200个`): see `units.show`."""
+    return units.show(qty, unit, lang)
+
+
+def typed(cmd: Any) -> tuple[Decimal, str] | None:
+    """What a command's quantity was typed as, when it named a unit (`2箱`)."""
+    unit = getattr(cmd, "unit", None)
+    return (cmd.qty, unit) if unit else None
+
+
+def typed_qty(cmd: Any, qty: Decimal, unit: str) -> dict[str, str]:
+    """The `Q` a reply shows for a command's own quantity: with what was typed when it was
+    converted (`2箱 = 200 pcs`), so the person sees what their words became."""
+    said = typed(cmd)
+    return Q(qty, unit, typed=said if said and not units.same_unit(said[1], unit) else None)
 
 
 DOC_PREFIX = {"mr": "MR", "pr": "PR", "po": "PO", "gr": "GR", "count": "CNT"}

@@ -96,8 +96,8 @@ def when(zone: ZoneInfo, at: datetime | None, *, short: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def signed(qty: Decimal, unit: str) -> str:
-    return ("+" if qty > 0 else "") + fq(qty, unit)
+def signed(qty: Decimal, unit: str, lang: str) -> str:
+    return ("+" if qty > 0 else "") + fq(qty, unit, lang)
 
 
 def doc_label(doc_type: str | None, doc_id: str | None) -> str:
@@ -218,7 +218,7 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
                     mv_no(r.Movement.id),
                     when(here, r.Movement.created_at),
                     kind_label(lang, r.Movement.kind),
-                    signed(r.Movement.qty, r.unit),
+                    signed(r.Movement.qty, r.unit, lang),
                     place(r.wh, r.loc, r.lot),
                     r.who or t("someone", lang),
                     doc_label(r.Posting.doc_type, r.Posting.doc_id),
@@ -233,7 +233,7 @@ def item_history(ctx: Ctx, query: str, item_id: int | None = None) -> Reply:
             item=item.code,
             name=item.name,
             n=len(rows),
-            on_hand=fq(on_hand, item.unit),
+            on_hand=fq(on_hand, item.unit, lang),
         )
         return Reply.of(Text(text=title), table)
 
@@ -253,7 +253,7 @@ def movement_history(ctx: Ctx, kind: str, no: int) -> Reply:
             (t("hist.f.posting", lang), f"{pst_no(posting.id)} ({kind_label(lang, posting.kind)})"),
             (t("hist.col.item", lang), r.item_code),
             (t("hist.col.kind", lang), kind_label(lang, mv.kind)),
-            (t("hist.col.qty", lang), signed(mv.qty, r.unit)),
+            (t("hist.col.qty", lang), signed(mv.qty, r.unit, lang)),
             (t("hist.col.place", lang), place(r.wh, r.loc, r.lot)),
             (t("hist.col.who", lang), r.who or t("someone", lang)),
             (t("hist.col.when", lang), when(here, mv.created_at)),
@@ -334,13 +334,13 @@ def _trail(s: Session, doc_type: str, doc: Any) -> list[tuple[str, int]]:
     return pairs
 
 
-def _doc_summary(s: Session, doc: Any) -> str:
+def _doc_summary(s: Session, doc: Any, lang: str) -> str:
     parts = []
     item_id = getattr(doc, "item_id", None)
     if item_id is not None:
         item = s.get(Item, item_id)
         if item is not None:
-            parts.append(f"{item.code} {fq(doc.qty, item.unit)}")
+            parts.append(f"{item.code} {fq(doc.qty, item.unit, lang)}")
     if isinstance(doc, PurchaseOrder):
         for line, item in s.execute(
             select(PurchaseOrderLine, Item)
@@ -349,7 +349,7 @@ def _doc_summary(s: Session, doc: Any) -> str:
             .order_by(PurchaseOrderLine.id)
         ).all():
             parts.append(
-                f"{item.code} {fmt_qty(line.qty_received)}/{fq(line.qty_ordered, item.unit)}"
+                f"{item.code} {fmt_qty(line.qty_received)}/{fq(line.qty_ordered, item.unit, lang)}"
             )
     scope = getattr(doc, "scope", None)
     if scope:
@@ -375,7 +375,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
             "hist.doc_title",
             lang,
             no=labels[(doc_type, doc_id)],
-            what=_doc_summary(s, doc),
+            what=_doc_summary(s, doc, lang),
             state=t_or(f"state.{state}", lang, state),
         )
         blocks: list[Any] = [Text(text=title)]
@@ -420,7 +420,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
                     t_or(f"hist.act.{d.action}", lang, d.action)
                     + (f" (L{d.level})" if d.level and d.level > 1 else ""),
                     display_name(s, d.actor_id),
-                    fq(d.qty, units.get(pair, "")) if d.qty is not None else "-",
+                    fq(d.qty, units.get(pair, ""), lang) if d.qty is not None else "-",
                     (d.reason or "-")[:200],
                     chat_label(d.chat_platform, d.chat_id),
                 ]
@@ -472,7 +472,7 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
                     when(here, r.Movement.created_at),
                     kind_label(lang, r.Movement.kind),
                     r.item_code,
-                    signed(r.Movement.qty, r.unit),
+                    signed(r.Movement.qty, r.unit, lang),
                     place(r.wh, r.loc, r.lot),
                     r.who or t("someone", lang),
                     chat_label(r.Posting.chat_platform, r.Posting.chat_id),

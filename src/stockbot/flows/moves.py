@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
+from stockbot import units
 from stockbot.commands.parser import TransferCmd
 from stockbot.flows.common import (
     actor_id,
@@ -35,6 +36,7 @@ from stockbot.flows.common import (
     lock_item,
     refuse,
     require,
+    typed,
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.picking import in_pick_order
@@ -52,6 +54,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.quantities import quantities
+from stockbot.store.types import fmt_qty
 
 ZERO = Decimal(0)
 MAX_LISTED = 20
@@ -137,7 +140,8 @@ def transfer(ctx: Ctx, cmd: TransferCmd) -> Reply:
     with ctx.db.write() as s:
         src = resolve_place(ctx, s, cmd.from_loc)
         dst = resolve_place(ctx, s, cmd.to_loc)
-        return _move(ctx, s, item_id, qty, src, dst, ctx.origin.key("transfer"))
+        key = ctx.origin.key("transfer")
+        return _move(ctx, s, item_id, qty, src, dst, key, said=typed(cmd))
 
 
 def transfer_button(ctx: Ctx, token: ActionToken) -> Reply:
@@ -175,7 +179,14 @@ def _already_posted(ctx: Ctx, s: Session, key: str) -> Reply | None:
 
 
 def _move(
-    ctx: Ctx, s: Session, item_id: int, qty: Decimal, src: Place, dst: Place, key: str
+    ctx: Ctx,
+    s: Session,
+    item_id: int,
+    qty: Decimal,
+    src: Place,
+    dst: Place,
+    key: str,
+    said: tuple[Decimal, str] | None = None,
 ) -> Reply:
     """One unit of work: check, pick FEFO/FIFO at the source, post OUT + IN in one posting."""
     item = s.get(Item, item_id)
@@ -197,11 +208,11 @@ def _move(
                 ctx.lang,
                 item=item.code,
                 wh=src.warehouse.code,
-                on_hand=fq(q.on_hand, item.unit),
-                reserved=fq(q.reserved, item.unit),
-                available=fq(max(q.available, ZERO), item.unit),
-                qty=fq(qty, item.unit),
-                short=fq(qty - max(q.available, ZERO), item.unit),
+                on_hand=fq(q.on_hand, item.unit, ctx.lang),
+                reserved=fq(q.reserved, item.unit, ctx.lang),
+                available=fq(max(q.available, ZERO), item.unit, ctx.lang),
+                qty=fq(qty, item.unit, ctx.lang),
+                short=fq(qty - max(q.available, ZERO), item.unit, ctx.lang),
             )
     picks = _pick(s, item, src, exclude_location_id=target.id)
     here = sum((p[2] for p in picks), ZERO)
@@ -211,9 +222,9 @@ def _move(
             ctx.lang,
             item=item.code,
             place=src.label,
-            on_hand=fq(here, item.unit),
-            qty=fq(qty, item.unit),
-            short=fq(qty - here, item.unit),
+            on_hand=fq(here, item.unit, ctx.lang),
+            qty=fq(qty, item.unit, ctx.lang),
+            short=fq(qty - here, item.unit, ctx.lang),
         )
     lines: list[ledger.Line] = []
     lots: list[str] = []
@@ -225,7 +236,7 @@ def _move(
         lines.append(ledger.Line(item.id, location_id, -take, MovementKind.TRANSFER_OUT, batch_id))
         lines.append(ledger.Line(item.id, target.id, take, MovementKind.TRANSFER_IN, batch_id))
         if lot:
-            lots.append(f"{lot} {fq(take)}")
+            lots.append(f"{lot} {fmt_qty(take)}")
         need -= take
     src_label, dst_label = src.label, Place(dst.warehouse, target).label
     result = ledger.post(
@@ -250,7 +261,7 @@ def _move(
         tm(
             "mv.moved",
             ctx.lang,
-            qty=fq(qty, item.unit),
+            qty=units.show_typed(qty, item.unit, said, ctx.lang),
             item=item.code,
             src=src_label,
             dst=dst_label,

@@ -26,13 +26,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from stockbot import units
 from stockbot.config import Settings
 from stockbot.i18n import t
 from stockbot.replies import Block, Button, Buttons, Fields, Reply, Table, Text, md_escape
 from stockbot.store import outbox
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, User, UserIdentity
-from stockbot.store.types import fmt_qty
 from stockbot.timeutil import as_utc, local
 
 Param = Any
@@ -57,9 +57,13 @@ def Day(day: date) -> dict[str, str]:
     return {"$day": day.isoformat()}
 
 
-def Q(qty: Decimal, unit: str = "") -> dict[str, str]:
-    """A quantity with its unit."""
-    return {"$q": str(qty), "u": unit}
+def Q(qty: Decimal, unit: str = "", typed: tuple[Decimal, str] | None = None) -> dict[str, str]:
+    """A quantity with its unit, shown in the reader's words (`2 pcs`, `200个`); `typed` is what
+    the person wrote when it was another unit, shown before it (`2 boxes = 200 pcs`)."""
+    q = {"$q": str(qty), "u": unit}
+    if typed is not None:
+        q |= {"tq": str(typed[0]), "tu": typed[1]}
+    return q
 
 
 def Money(amount: Decimal) -> dict[str, str]:
@@ -149,7 +153,8 @@ def _value(v: Param, lang: str, tz: str, esc: Escape = md_escape) -> str:
         if "$day" in v:
             return str(v["$day"])
         if "$q" in v:
-            return esc(f"{fmt_qty(Decimal(v['$q']))} {v.get('u') or ''}".strip())
+            typed = (Decimal(v["tq"]), v["tu"]) if v.get("tu") else None
+            return esc(units.show_typed(Decimal(v["$q"]), v.get("u") or "", typed, lang))
         if "$m" in v:
             return money(Decimal(v["$m"]))
     return esc("" if v is None else str(v))

@@ -82,7 +82,7 @@ class _Inbox:
 def _mr_line(lang: str, s: Session, mr: MaterialRequest, item: Item, *extra: str) -> str:
     parts = [
         doc_number("mr", mr.id),
-        f"{item.code} {fq(mr.qty, item.unit)}",
+        f"{item.code} {fq(mr.qty, item.unit, lang)}",
         display_name(s, mr.requester_id),
         *extra,
     ]
@@ -149,7 +149,7 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
         item = items[mr.item_id]
         parts = [
             requests.WF.number(mr.id),
-            f"{item.code} {fq(mr.qty, item.unit)}",
+            f"{item.code} {fq(mr.qty, item.unit, lang)}",
             display_name(s, mr.requester_id),
             money(mr.amount),
             _age(lang, mr.created_at),
@@ -161,7 +161,7 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
         k = pr.levels_done + 1
         parts = [
             purchases.WF.number(pr.id),
-            f"{item.code} {fq(pr.qty, item.unit)}",
+            f"{item.code} {fq(pr.qty, item.unit, lang)}",
             display_name(s, pr.requested_by),
             money(pr.amount),
             f"L{k}/{pr.levels_required}" if (pr.levels_required or 1) > 1 else "",
@@ -204,8 +204,8 @@ def _shortages(ctx: Ctx, s: Session, box: _Inbox) -> None:
         short = t(
             "pending.short",
             lang,
-            requested=fq(inc.qty_requested, item.unit),
-            available=fq(max(inc.qty_available, Decimal(0)), item.unit),
+            requested=fq(inc.qty_requested, item.unit, lang),
+            available=fq(max(inc.qty_available, Decimal(0)), item.unit, lang),
         )
         parts = [
             shortage.number(inc.id),
@@ -235,11 +235,11 @@ def _keeper(ctx: Ctx, s: Session, box: _Inbox) -> None:
         left = mr.qty - mr.qty_issued
         extra = [mr.work_order or "", _age(lang, mr.created_at)]
         if mr.qty_issued > 0:
-            extra.insert(0, t("pending.left", lang, qty=fq(left, item.unit)))
+            extra.insert(0, t("pending.left", lang, qty=fq(left, item.unit, lang)))
         lines.append(_mr_line(lang, s, mr, item, *extra))
         no = doc_number("mr", mr.id)
         box.offer(
-            t("pending.btn.issue", lang, no=no, qty=fq(left, item.unit)), "mr", mr.id, "issue"
+            t("pending.btn.issue", lang, no=no, qty=fq(left, item.unit, lang)), "mr", mr.id, "issue"
         )
     box.section("pending.to_issue", lines)
 
@@ -255,7 +255,7 @@ def _keeper(ctx: Ctx, s: Session, box: _Inbox) -> None:
             " · ".join(
                 [
                     doc_number("gr", gr.id),
-                    f"{gr_items[gr.item_id].code} {fq(gr.qty, gr_items[gr.item_id].unit)}",
+                    f"{gr_items[gr.item_id].code} {fq(gr.qty, gr_items[gr.item_id].unit, lang)}",
                     display_name(s, gr.received_by),
                     _age(lang, gr.created_at),
                 ]
@@ -321,7 +321,7 @@ def _mine(ctx: Ctx, s: Session, me: int, box: _Inbox) -> None:
         state = t(f"state.{pr.state}", lang) if f"state.{pr.state}" in CATALOG else pr.state
         parts = [
             pr.number or doc_number("pr", pr.id),
-            f"{item.code} {fq(pr.qty, item.unit)}",
+            f"{item.code} {fq(pr.qty, item.unit, lang)}",
             state,
             _age(lang, pr.created_at),
         ]

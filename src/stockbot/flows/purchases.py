@@ -50,6 +50,7 @@ from stockbot.flows.common import (
     item_and_qty,
     refuse,
     token_for,
+    typed_qty,
     users_with_role,
     warehouse_for,
 )
@@ -200,7 +201,11 @@ def purchase(
         amount = (qty * item.unit_cost).quantize(CENT)
         if qty > MAX_AMOUNT or amount > MAX_AMOUNT:
             raise refuse(
-                "pr.too_large", ctx.lang, qty=fq(qty, item.unit), item=item.code, amount=amount
+                "pr.too_large",
+                ctx.lang,
+                qty=fq(qty, item.unit, ctx.lang),
+                item=item.code,
+                amount=amount,
             )
         two = amount > ctx.settings.purchase_second_level_over
         pr = PurchaseRequest(
@@ -238,7 +243,7 @@ def purchase(
             "pr.created",
             {
                 "no": pr.number,
-                "qty": Q(qty, item.unit),
+                "qty": typed_qty(cmd, qty, item.unit),
                 "item": item.code,
                 "supplier": _supplier(s, pr.supplier_id),
                 "amount": Money(amount),

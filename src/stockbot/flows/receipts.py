@@ -40,6 +40,7 @@ from stockbot.flows.common import (
     lock_item,
     require,
     token_for,
+    typed_qty,
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
@@ -112,7 +113,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
         who = ctx.actor.display_name
         params = {
             "no": no,
-            "qty": Q(qty, item.unit),
+            "qty": typed_qty(cmd, qty, item.unit),
             "item": item.code,
             "place": lines.place(wh, loc),
             "batch": lines.batch_text(gr.lot, gr.expiry),

@@ -103,7 +103,7 @@ def send_reminders(db: Any, settings: Settings, now: datetime | None = None) -> 
                             "remind.qc",
                             lang,
                             no=f"GR-{gr.id:05d}",
-                            qty=fq(gr.qty, item.unit),
+                            qty=fq(gr.qty, item.unit, lang),
                             item=item.code,
                             who=display_name(s, gr.received_by),
                             age=age(lang, gr.created_at, now),
@@ -145,7 +145,7 @@ def _remind_doc(
         payload = {"level": level}
     sent = 0
     who = display_name(s, requester)
-    params = {"no": no, "qty": fq(doc.qty, item.unit), "item": item.code, "who": who}
+    params = {"no": no, "item": item.code, "who": who}
     params["amount"] = money(doc.amount)
     if waited >= first and claim(s, f"{stage_key}:1"):
         # exactly who may approve now (the workflow's rule: roles, limits, not the requester,
@@ -153,7 +153,9 @@ def _remind_doc(
         for approver in wf.who_can(ctx, s, doc, "approve"):
             lang = _lang(approver, ctx.settings)
             key = "remind.mr" if doc_type == "mr" else "remind.pr"
-            text = tm(key, lang, age=age(lang, since, now), **params)
+            text = tm(
+                key, lang, age=age(lang, since, now), qty=fq(doc.qty, item.unit, lang), **params
+            )
             routing.to_user(
                 s, approver.id, _decision_card(s, lang, text, doc_type, doc.id, payload)
             )
@@ -163,7 +165,8 @@ def _remind_doc(
             if admin.id == requester:
                 continue
             lang = _lang(admin, ctx.settings)
-            text = tm("remind.escalate", lang, age=age(lang, since, now), **params)
+            qty = fq(doc.qty, item.unit, lang)
+            text = tm("remind.escalate", lang, age=age(lang, since, now), qty=qty, **params)
             routing.to_user(s, admin.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
             sent += 1
     return sent

@@ -35,6 +35,7 @@ from stockbot.flows.common import (
     item_and_qty,
     lock_item,
     token_for,
+    typed_qty,
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
@@ -96,7 +97,12 @@ def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
         s.flush()
         decide(ctx, s, DOC, mr.id, "request", qty=qty)
         who = ctx.actor.display_name
-        params = {"no": WF.number(mr.id), "qty": Q(qty, item.unit), "item": item.code, "who": who}
+        params = {
+            "no": WF.number(mr.id),
+            "qty": typed_qty(cmd, qty, item.unit),
+            "item": item.code,
+            "who": who,
+        }
         if pending:
             card = _approval_card(s, mr, item, who)
             notice = Notice("mr.created_pending", {**params, "amount": Money(amount)}, card.buttons)

@@ -23,6 +23,7 @@ from sqlalchemy import desc, func, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.moves  # noqa: F401  (registers the catalogue)
+from stockbot import units
 from stockbot.commands.parser import ReturnCmd
 from stockbot.flows import routing
 from stockbot.flows.common import (
@@ -30,7 +31,6 @@ from stockbot.flows.common import (
     decide,
     display_name,
     doc_number,
-    fq,
     item_and_qty,
     last_decision,
     local_time,
@@ -38,6 +38,7 @@ from stockbot.flows.common import (
     refuse,
     require,
     token_for,
+    typed,
     users_with_role,
     warehouse_for,
 )
@@ -85,6 +86,7 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
             "loc": loc_id,
             "batch": batch_id,
             "note": note,
+            "typed": [str(q) for q in said] if (said := typed(cmd)) else None,
         }
         if qty <= out or ctx.actor.has("keeper"):
             return _post(ctx, s, item, plan, key, me)
@@ -99,6 +101,11 @@ def confirm(ctx: Ctx, token: ActionToken) -> Reply:
         if item is None:
             raise refuse("button.stale", ctx.lang)
         return _post(ctx, s, item, dict(token.payload), f"return:{token.token}", actor_id(ctx, s))
+
+
+def _typed(plan: dict[str, Any]) -> tuple[Decimal, str] | None:
+    said = plan.get("typed")
+    return (Decimal(said[0]), said[1]) if said else None
 
 
 def _split_ref(note: str | None) -> tuple[tuple[str, int] | None, str | None]:
@@ -221,7 +228,7 @@ def _post(ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], key: str, me: 
         tm(
             "mv.returned",
             ctx.lang,
-            qty=fq(qty, item.unit),
+            qty=units.show_typed(qty, item.unit, _typed(plan), ctx.lang),
             item=item.code,
             place=place,
             who=who,

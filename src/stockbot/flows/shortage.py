@@ -93,14 +93,16 @@ def shortage_reply(
         blocks.append(
             Fields(
                 title=tm("shortage.substitutes", ctx.lang),
-                rows=[(f"{x.code} {x.name}", _q(sq[x.id].available, x.unit)) for x in subs],
+                rows=[
+                    (f"{x.code} {x.name}", _q(sq[x.id].available, x.unit, ctx.lang)) for x in subs
+                ],
             )
         )
     suggested = max(short, item.reorder_qty)
     buttons = [
         button(
             s,
-            tm("btn.purchase", ctx.lang, qty=_q(suggested, item.unit)),
+            tm("btn.purchase", ctx.lang, qty=_q(suggested, item.unit, ctx.lang)),
             "item",
             item.id,
             "purchase",
@@ -112,12 +114,17 @@ def shortage_reply(
     for other in others:
         avail = quantities(s, [item.id], other.id)[item.id].available
         if avail > 0:
-            rows.append((other.code, _q(avail, item.unit)))
+            rows.append((other.code, _q(avail, item.unit, ctx.lang)))
             move = min(avail, short)
             buttons.append(
                 button(
                     s,
-                    tm("btn.transfer_from", ctx.lang, qty=_q(move, item.unit), wh=other.code),
+                    tm(
+                        "btn.transfer_from",
+                        ctx.lang,
+                        qty=_q(move, item.unit, ctx.lang),
+                        wh=other.code,
+                    ),
                     "item",
                     item.id,
                     "transfer",
@@ -132,10 +139,10 @@ def shortage_reply(
     return Reply.of(*blocks)
 
 
-def _q(qty: Decimal, unit: str) -> str:
+def _q(qty: Decimal, unit: str, lang: str) -> str:
     from stockbot.flows.common import fq
 
-    return fq(qty, unit)
+    return fq(qty, unit, lang)
 
 
 def link_purchase(s: Session, incident_id: object, purchase_request_id: int) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import stockbot.messages.stock  # noqa: F401  (registers the catalogue)
+from stockbot import units
 from stockbot.flows.context import Ctx
-from stockbot.i18n import t
+from stockbot.i18n import t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Fields, Reply, Table, Text, bold, md_escape
 from stockbot.store.models import Item
@@ -87,7 +88,15 @@ def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
                 t("qty.days_cover_value", lang, days=card.days_of_cover, usage=usage),
             )
         )
-    blocks.append(Fields(title=t("stock.quantities", lang, unit=unit), rows=rows))
+    blocks.append(
+        Fields(title=t("stock.quantities", lang, unit=units.unit_name(unit, lang)), rows=rows)
+    )
+    if item.units:
+        conversions = ", ".join(
+            units.show_conversion(u.unit, u.factor, unit, lang)
+            for u in sorted(item.units, key=lambda u: u.factor)
+        )
+        blocks.append(Text(text=tm("stock.units", lang, units=conversions), key="stock.units"))
     if len(card.per_warehouse) > 1:
         blocks.append(
             Table(

@@ -117,7 +117,7 @@ def render(data: reports.Summary, lang: str, now: datetime, stale_days: int) -> 
 
     def waiting_lines(items: list[reports.Waiting]) -> str:
         lines = [
-            f"• {w.doc} {_label(w.item)} {fq(w.qty, w.item.unit)} — "
+            f"• {w.doc} {_label(w.item)} {fq(w.qty, w.item.unit, lang)} — "
             + t("sum.waited", lang, age=age(lang, w.since, now))
             for w in items[:5]
         ]
@@ -159,7 +159,7 @@ def render(data: reports.Summary, lang: str, now: datetime, stale_days: int) -> 
         blocks.append(Text(text=t("sum.qc", lang, n=data.qc_pending)))
     if data.top_consumed:
         lines = [
-            f"{n}. {_label(ref)} — {fq(qty, ref.unit)}"
+            f"{n}. {_label(ref)} — {fq(qty, ref.unit, lang)}"
             for n, (ref, qty) in enumerate(data.top_consumed, 1)
         ]
         blocks.append(Text(text=t("sum.top", lang) + "\n" + _escape("\n".join(lines))))
@@ -298,7 +298,7 @@ def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
         rows=[
             [
                 _label(ref)[:40],
-                fq(q, ref.unit),
+                fq(q, ref.unit, lang),
                 money(v),
                 last.isoformat() if last else t("stale.never", lang),
             ]

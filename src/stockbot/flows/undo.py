@@ -164,7 +164,7 @@ def _table(
                 mv_no(m.id if numbers is None else numbers[i]),
                 kind_label(ctx.lang, m.kind if numbers is None else "reversal"),
                 items[m.item_id].code,
-                signed(qty, items[m.item_id].unit),
+                signed(qty, items[m.item_id].unit, ctx.lang),
                 place(wh.code, loc.code, lot),
             ]
         )
@@ -309,8 +309,8 @@ def _keep_reservations_covered(ctx: Ctx, s: Session, no: str, lines: Any) -> Non
             no=no,
             item=item.code,
             wh=wh.code,
-            after=fq(q.on_hand + change, item.unit),
-            reserved=fq(q.reserved, item.unit),
+            after=fq(q.on_hand + change, item.unit, ctx.lang),
+            reserved=fq(q.reserved, item.unit, ctx.lang),
         )
 
 

@@ -35,15 +35,17 @@ from stockbot.store.models import (
     Balance,
     Batch,
     Item,
+    ItemUnit,
     Location,
     Movement,
     Posting,
+    Supplier,
     User,
     Warehouse,
 )
 from stockbot.timeutil import as_utc
 
-__all__ = ["ExportCount", "export_balances", "export_ledger"]
+__all__ = ["ExportCount", "export_balances", "export_items", "export_ledger"]
 
 Format = Literal["csv", "xlsx"]
 Progress = bool | Callable[[int], None]
@@ -65,6 +67,13 @@ LEDGER_HEADERS = (
     "unit cost", "actor", "doc type", "doc id", "chat platform", "chat id", "message id", "note",
     "idempotency key",
 )  # fmt: skip
+
+ITEM_HEADERS = (
+    "code", "name", "spec", "unit", "category", "safety stock", "reorder point", "reorder qty",
+    "lead time days", "unit cost", "aliases", "barcode", "needs qc", "batch tracked",
+    "supplier", "decimals", "unit conversions",
+)  # fmt: skip
+"""The items importer's own columns: an items export imported again changes nothing."""
 
 
 class ExportCount(int):
@@ -124,6 +133,57 @@ def export_balances(
     count = select(func.count()).select_from(Balance).where(Balance.qty != 0)
     n = _export(db, path, form, "balances", BALANCE_HEADERS, stmt, count, shape, progress)
     return ExportCount(n, "balances", path, time.perf_counter() - started)
+
+
+def export_items(
+    db: Database, path: str | Path, fmt: str | None = None, *, progress: Progress = False
+) -> ExportCount:
+    """The item master as the items importer reads it, conversions as `box=100;箱=100`."""
+    started = time.perf_counter()
+    path = Path(path)
+    form = _format(path, fmt)
+    with db.read() as session:
+        conversions: dict[int, list[str]] = {}
+        for item_id, unit, factor in session.execute(
+            select(ItemUnit.item_id, ItemUnit.unit, ItemUnit.factor).order_by(
+                ItemUnit.item_id, ItemUnit.unit
+            )
+        ):
+            conversions.setdefault(item_id, []).append(f"{unit}={_plain(factor)}")
+    i = Item
+    stmt = (
+        select(
+            i.id,
+            i.code,
+            i.name,
+            i.spec,
+            i.unit,
+            i.category,
+            i.safety_stock,
+            i.reorder_point,
+            i.reorder_qty,
+            i.lead_time_days,
+            i.unit_cost,
+            i.aliases,
+            i.barcode,
+            i.needs_qc,
+            i.batch_tracked,
+            Supplier.code,
+            i.decimals,
+        )
+        .outerjoin(Supplier, Supplier.id == Item.default_supplier_id)
+        .order_by(Item.code)
+    )
+
+    def shape(r: Any) -> list[Any]:
+        item_id, *cells = r
+        cells[10] = ";".join(cells[10] or [])
+        cells[12], cells[13] = int(cells[12]), int(cells[13])
+        return [*cells, ";".join(conversions.get(item_id, []))]
+
+    count = select(func.count()).select_from(Item)
+    n = _export(db, path, form, "items", ITEM_HEADERS, stmt, count, shape, progress)
+    return ExportCount(n, "items", path, time.perf_counter() - started)
 
 
 def export_ledger(

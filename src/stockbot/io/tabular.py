@@ -107,6 +107,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "成本价",
     ),
     "aliases": ("aliases", "alias", "other names", "别名", "別名", "俗称"),
+    "decimals": (
+        "decimals", "decimal places", "小数位", "小數位", "小数位数", "小數位數", "精度",
+    ),
+    "unit_conversions": (
+        "unit conversions", "conversions", "units of measure", "单位换算", "單位換算", "换算",
+        "包装单位", "换算单位",
+    ),
     "barcode": ("barcode", "bar code", "ean", "upc", "条码", "條碼", "条形码"),
     "needs_qc": ("needs qc", "qc", "inspection", "需检验", "检验", "质检", "需质检"),
     "batch_tracked": ("batch tracked", "lot tracked", "批次管理", "批号管理"),

@@ -31,7 +31,7 @@ from stockbot.timeutil import utcnow
 ITEM_FIELDS = {
     "name", "aliases", "spec", "unit", "category", "barcode", "safety_stock", "reorder_point",
     "reorder_qty", "order_multiple", "lead_time_days", "unit_cost", "default_supplier_id",
-    "active", "needs_qc", "batch_tracked", "allow_negative", "needs_approval",
+    "active", "needs_qc", "batch_tracked", "allow_negative", "needs_approval", "decimals",
 }  # fmt: skip
 
 

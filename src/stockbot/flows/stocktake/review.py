@@ -116,9 +116,9 @@ def _table(ctx: Ctx, found: list[Variance]) -> list[Table]:
                 [
                     f"{v.item} {v.name}",
                     v.place,
-                    fq(v.book, v.unit),
-                    fq(v.counted, v.unit),
-                    f"{'+' if v.diff > 0 else ''}{fq(v.diff, v.unit)}",
+                    fq(v.book, v.unit, ctx.lang),
+                    fq(v.counted, v.unit, ctx.lang),
+                    f"{'+' if v.diff > 0 else ''}{fq(v.diff, v.unit, ctx.lang)}",
                     f"{'+' if v.value > 0 else ''}{money(v.value)}",
                 ]
                 for v in found

@@ -8,16 +8,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
-from stockbot.io.imports.common import Rollback, duplicates, finish, lookup_codes, parse_sheet
+from stockbot import units
+from stockbot.io.imports.common import (
+    Rollback,
+    chunks,
+    duplicates,
+    finish,
+    lookup_codes,
+    parse_sheet,
+)
 from stockbot.io.imports.report import ImportReport, RowError
 from stockbot.io.imports.rows import ITEM_COLUMNS, ItemRow
 from stockbot.store.catalog import next_search_rev
 from stockbot.store.db import Database
 from stockbot.store.models import (
     Item,
+    ItemUnit,
     Supplier,
 )
 from stockbot.timeutil import utcnow
@@ -27,8 +36,9 @@ from stockbot.timeutil import utcnow
 _ITEMS = cast(Table, Item.__table__)
 _ITEM_FIELDS = (
     "name", "spec", "unit", "category", "safety_stock", "reorder_point", "reorder_qty",
-    "lead_time_days", "unit_cost", "aliases", "barcode", "needs_qc", "batch_tracked",
+    "lead_time_days", "unit_cost", "aliases", "barcode", "needs_qc", "batch_tracked", "decimals",
 )  # fmt: skip
+_UNITS = cast(Table, ItemUnit.__table__)
 
 
 def import_items(db: Database, path: str | Path, *, progress: bool = False) -> ImportReport:
@@ -42,6 +52,11 @@ def import_items(db: Database, path: str | Path, *, progress: bool = False) -> I
     duplicates(rows, lambda r: r.code, table.header_of("code"), lambda r: f"code {r.code}", report)
     present = [f for f in _ITEM_FIELDS if f in table.columns]
     has_supplier = "supplier" in table.columns
+    has_units = "unit_conversions" in table.columns
+    if has_units or "decimals" in table.columns:
+        for n, r in rows:
+            for problem in units.check(r.unit, r.unit_conversions, r.decimals):
+                report.errors.append(RowError(n, table.header_of("unit_conversions"), problem))
     try:
         with db.write() as session:
             conn = session.connection()
@@ -63,6 +78,8 @@ def import_items(db: Database, path: str | Path, *, progress: bool = False) -> I
                 raise Rollback
             existing = lookup_codes(conn, Item.code, (r.code for _, r in rows), Item.id)
             _write_items(session, conn, rows, existing, suppliers, present, has_supplier, report)
+            if has_units:
+                _write_units(conn, rows)
     except Rollback:
         pass
     return finish(report, started)
@@ -130,3 +147,20 @@ def _write_items(
         )
         conn.execute(stmt, changed)
     report.created, report.updated = len(new), len(changed)
+
+
+def _write_units(conn: Connection, rows: Sequence[tuple[int, ItemRow]]) -> None:
+    """The file's conversions replace each listed item's own (an empty cell: none left)."""
+    ids = {
+        code: row[1]
+        for code, row in lookup_codes(conn, Item.code, (r.code for _, r in rows), Item.id).items()
+    }
+    for chunk in chunks(list(ids.values())):
+        conn.execute(delete(_UNITS).where(_UNITS.c.item_id.in_(chunk)))
+    new = [
+        {"item_id": ids[r.code], "unit": unit, "factor": factor}
+        for _, r in rows
+        for unit, factor in r.unit_conversions.items()
+    ]
+    if new:
+        conn.execute(insert(_UNITS), new)

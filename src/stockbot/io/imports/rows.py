@@ -15,6 +15,7 @@ from stockbot.io.tabular import Cell, Vocabulary
 from stockbot.store.models import (
     Batch,
     Item,
+    ItemUnit,
     Location,
     Supplier,
     Warehouse,
@@ -224,6 +225,50 @@ def _aliases() -> BeforeValidator:
     return BeforeValidator(check)
 
 
+_PAIR_SPLIT = re.compile(r"[;；|｜、\n]")
+
+
+def _conversions() -> BeforeValidator:
+    """`box=100;箱=100` (also `箱:100`, full-width `＝`/`：`, `；` or `,` between pairs) →
+    {unit: factor}; a unit named twice with two factors is refused here, the rest of the rules
+    (not the base unit itself, a factor the base unit's decimals can hold) in `units.check`."""
+
+    def check(v: Cell) -> dict[str, Decimal]:
+        s = _as_text(v)
+        out: dict[str, Decimal] = {}
+        for part in _PAIR_SPLIT.split(unicodedata.normalize("NFKC", s or "")):
+            part = part.strip()
+            if not part:
+                continue
+            pair = re.fullmatch(r"(.+?)\s*[=:]\s*(.+)", part)
+            if pair is None:
+                raise ValueError(f"{part[:40]!r} is not unit=factor (e.g. box=100;箱=100)")
+            unit, factor = pair.groups()
+            if len(unit) > _col_len(ItemUnit.unit) or not re.fullmatch(r"[^\W\d_]+\d?", unit):
+                raise ValueError(f"{unit[:40]!r} is not a unit word (letters, e.g. box or 箱)")
+            amount = parse_decimal(factor)
+            if amount <= 0:
+                raise ValueError(f"1 {unit} must be more than 0, not {factor}")
+            if unit in out and out[unit] != amount:
+                raise ValueError(f"{unit} is given twice ({out[unit]} and {factor})")
+            out[unit] = amount
+        return out
+
+    return BeforeValidator(check)
+
+
+def _decimals() -> BeforeValidator:
+    def check(v: Cell) -> int | None:
+        if v is None:
+            return None
+        d = parse_decimal(v)
+        if d != d.to_integral_value() or not 0 <= d <= SCALE:
+            raise ValueError(f"{_as_text(v)} is not a number of decimal places (0 to {SCALE})")
+        return int(d)
+
+    return BeforeValidator(check)
+
+
 def _email() -> BeforeValidator:
     def check(v: Cell) -> str | None:
         s = _as_text(v)
@@ -263,6 +308,8 @@ class ItemRow(Row):
     needs_qc: Annotated[bool, _flag()] = False
     batch_tracked: Annotated[bool, _flag()] = False
     supplier: Annotated[str | None, _text(_col_len(Supplier.code), default=None)] = None
+    decimals: Annotated[int | None, _decimals()] = None
+    unit_conversions: Annotated[dict[str, Decimal], _conversions()] = {}
 
 
 class StockRow(Row):

@@ -119,6 +119,8 @@ class Item(Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     spec: Mapped[str] = mapped_column(String(300), default="")
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    decimals: Mapped[int | None] = mapped_column(Integer)
+    """Decimal places a quantity of this item may carry; None = its unit's rule (`units`)."""
     category: Mapped[str] = mapped_column(String(100), default="")
     barcode: Mapped[str | None] = mapped_column(String(64), index=True)
     safety_stock: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
