@@ -40,7 +40,7 @@ from stockbot.store.db import Database
 from stockbot.store.migrate import upgrade
 from stockbot.store.models import Balance, Item, Movement, MovementKind
 
-from generate import generate
+from generate import generate, write_items_csv
 
 OUT = Path(__file__).resolve().parent / "out"
 RESULTS: list[tuple[str, str, str]] = []
@@ -245,39 +245,7 @@ def bench_import(n_items: int) -> None:
         tmpdir = Path(tmp)
         docs = generate_catalog(n_items, seed=11)
         items_csv, stock_csv = tmpdir / "items.csv", tmpdir / "stock.csv"
-        with items_csv.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(
-                [
-                    "code",
-                    "name",
-                    "spec",
-                    "unit",
-                    "category",
-                    "safety_stock",
-                    "reorder_point",
-                    "reorder_qty",
-                    "lead_time_days",
-                    "unit_cost",
-                    "aliases",
-                ]
-            )
-            for d in docs:
-                w.writerow(
-                    [
-                        d.code,
-                        d.name,
-                        d.spec,
-                        "pcs",
-                        d.category,
-                        10,
-                        20,
-                        100,
-                        7,
-                        "1.25",
-                        ";".join(d.aliases),
-                    ]
-                )
+        write_items_csv(docs, items_csv)
         with stock_csv.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["code", "warehouse", "location", "batch", "qty", "unit_cost", "expiry"])

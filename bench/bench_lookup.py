@@ -3,6 +3,11 @@
 Not a test (timings depend on the machine); run it by hand:
 
     .venv/bin/python bench/bench_lookup.py [--items 50000] [--queries 2000] [--seed 0]
+    .venv/bin/python bench/bench_lookup.py --after-import [--items 50000]   # see below
+
+`--after-import` measures the whole path instead (`bench/lookup_after_import.py`): a fresh
+database, `stockbot import items`, then `/stock` in a new process and in one running since
+before the import — the first lookups, p50, p99, max.
 
 The queries are derived from the generated catalog the way people type in chat: codes
 without dashes, English names with one typo, shuffled word order, Chinese aliases cut down
@@ -26,6 +31,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import opencc
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 
 from stockbot.demo.catalog import generate_catalog
 from stockbot.lookup.index import ItemIndex, SearchDoc
@@ -132,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--items", type=int, default=50_000)
     ap.add_argument("--queries", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--after-import", action="store_true", help="import, then /stock cold/warm")
+    ap.add_argument("--url", help="--after-import: an empty database instead of a new SQLite")
     args = ap.parse_args(argv)
+    if args.after_import:
+        import lookup_after_import
+
+        return lookup_after_import.main(args.items, args.url)
 
     t0 = time.perf_counter()
     docs = generate_catalog(args.items, seed=args.seed)

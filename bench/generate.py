@@ -7,15 +7,18 @@ the same generated movements, so `stockbot check` passes on the result.
 
 from __future__ import annotations
 
+import csv
 import random
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import insert
 
 from stockbot.demo.catalog import generate_catalog
+from stockbot.lookup.index import SearchDoc
 from stockbot.store.catalog import default_location, ensure_warehouse
 from stockbot.store.db import Database
 from stockbot.store.ledger import business_day
@@ -157,3 +160,15 @@ def generate(
         f"  {mid:,} movements, {len(balances):,} balances, {len(daily):,} daily rows "
         f"in {time.perf_counter() - t1:.1f} s"
     )
+
+
+def write_items_csv(docs: list[SearchDoc], path: Path) -> None:
+    """The catalogue as an item-master sheet for `stockbot import items`."""
+    header = ["code", "name", "spec", "unit", "category", "safety_stock", "reorder_point",
+              "reorder_qty", "lead_time_days", "unit_cost", "aliases", "barcode"]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for d in docs:
+            w.writerow([d.code, d.name, d.spec, "pcs", d.category, 10, 20, 100, 7, "1.25",
+                        ";".join(d.aliases), d.barcode or ""])  # fmt: skip

@@ -161,10 +161,10 @@ def test_issue_takes_the_earliest_expiry_first_and_says_where_to_pick_it(floor):
     assert taken == {"SOON": 5, "LATE": 2}
     assert "mr.issued" in reply.keys()
     table = reply.blocks_of(Table)[0]
-    assert table.headers == ["Pick from", "Batch", "Qty"]
+    assert table.headers == ["Item", "Pick from", "Batch", "Qty"]
     assert table.rows == [
-        ["MAIN/B-02", f"SOON · {soon_day.isoformat()}", "5 pcs"],
-        ["MAIN/A-01", f"LATE · {late_day.isoformat()}", "2 pcs"],
+        ["GLUE", "MAIN/B-02", f"SOON · {soon_day.isoformat()}", "5 pcs"],
+        ["GLUE", "MAIN/A-01", f"LATE · {late_day.isoformat()}", "2 pcs"],
     ]
 
 

@@ -39,7 +39,24 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = args.database_url or _settings().database_url
     upgrade(url)
     print(f"database at revision {current_revision(url)}")
+    _snapshot_search(_open(args, upgrade=False))
     return 0
+
+
+def _snapshot_search(db: Database) -> None:
+    """Index the catalogue and save the snapshot now, so that the first question after an
+    import or an upgrade is answered as fast as the later ones (`stockbot.lookup.service`)."""
+    import time
+
+    from stockbot.lookup.service import save_snapshot
+
+    started = time.perf_counter()
+    saved = save_snapshot(db)
+    if saved is not None:
+        n, path = saved
+        print(
+            f"search index: {n:,} items, snapshot {path} in {time.perf_counter() - started:.1f} s"
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -84,6 +101,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not report.ok:
         print(report.error_table(), file=sys.stderr)
     print(report.summary())
+    if report.ok and args.kind == "items":
+        _snapshot_search(db)
     return 0 if report.ok else 1
 
 
@@ -105,9 +124,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from stockbot.handlers.console import ConsoleChat
     from stockbot.handlers.console_app import console_handle
+    from stockbot.lookup.service import ItemSearch
     from stockbot.runtime import Runtime
 
     runtime = Runtime(_open(args), _settings())
+    ItemSearch.of(runtime.db).warm(runtime.db)  # load the index while the person types
     ConsoleChat(
         console_handle(runtime),
         user=args.as_user,

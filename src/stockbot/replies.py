@@ -204,6 +204,15 @@ class Block(BaseModel):
         return ""
 
 
+def _key_of(data: Any, field: str) -> Any:
+    """A text that is exactly one catalogue message (`i18n.Said`) names its key."""
+    if isinstance(data, dict) and data.get("key") is None:
+        key = getattr(data.get(field), "key", None)
+        if isinstance(key, str):
+            return {**data, "key": key}
+    return data
+
+
 class Text(Block):
     """Prose with the small markup subset (``*bold*``, `` `code` ``, line breaks).
 
@@ -217,12 +226,7 @@ class Text(Block):
     @model_validator(mode="before")
     @classmethod
     def _key_of_the_text(cls, data: Any) -> Any:
-        """A text that is exactly one catalogue message (`i18n.Said`) names its key."""
-        if isinstance(data, dict) and data.get("key") is None:
-            key = getattr(data.get("text"), "key", None)
-            if isinstance(key, str):
-                return {**data, "key": key}
-        return data
+        return _key_of(data, "text")
 
     def plain(self) -> str:
         return strip_markup(self.text)
@@ -322,6 +326,13 @@ class Choice(Block):
     kind: Literal["choice"] = "choice"
     prompt: str
     options: list[Button] = Field(min_length=1)
+    key: str | None = None
+    """The prompt's catalogue key ("which one?" vs "no exact match — closest:")."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_of_the_prompt(cls, data: Any) -> Any:
+        return _key_of(data, "prompt")
 
     def plain(self) -> str:
         return "\n".join([self.prompt, *(f"[{b.label}]" for b in self.options)])
@@ -369,8 +380,8 @@ class Reply(BaseModel):
         return cls(blocks=[Text(text=text, key=key)], ephemeral=ephemeral)
 
     def keys(self) -> list[str]:
-        """The catalogue keys of the Text blocks, in order."""
-        return [b.key for b in self.blocks if isinstance(b, Text) and b.key]
+        """The catalogue keys of the Text blocks and choice prompts, in order."""
+        return [b.key for b in self.blocks if isinstance(b, Text | Choice) and b.key]
 
     def __add__(self, other: Reply) -> Reply:
         """Concatenate blocks; the result is ephemeral only if both parts are."""

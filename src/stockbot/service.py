@@ -60,6 +60,9 @@ this (`_keep_claims`), so a slow send is never doubled; a killed one's claims la
 and only the one message it was sending can arrive twice (docs/reliability.md measures it)."""
 MAX_ATTEMPTS = 12
 """After this many failed deliveries a message is parked as `failed` (and logged loudly)."""
+SEARCH_FOLLOW_S = 5.0
+"""How often the search index catches up on items other processes changed (an import), in the
+background rather than in someone's question."""
 
 
 @dataclass
@@ -117,7 +120,7 @@ class Service:
         self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="flow")
         from stockbot.lookup.service import ItemSearch
 
-        ItemSearch.of(self.db).warm(self.db)
+        ItemSearch.of(self.db).warm(self.db, follow=SEARCH_FOLLOW_S)
         self._runner = web.AppRunner(self.app())
         await self._runner.setup()
         site = web.TCPSite(
@@ -161,6 +164,8 @@ class Service:
             await self._runner.cleanup()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
+        if self.db.search is not None:
+            self.db.search.stop()
 
     async def serve_forever(self) -> None:
         await self.start()

@@ -21,7 +21,7 @@ import stockbot.messages.common  # noqa: F401  (registers the catalogue)
 from stockbot import units
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import Q
-from stockbot.i18n import t, tm
+from stockbot.i18n import item_text, t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
 from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user, remember_handle
@@ -147,6 +147,10 @@ def lock_item(session: Session, item_id: int) -> None:
 # --- what ----------------------------------------------------------------------------------------
 
 
+CLEAR_LEAD = 12.0
+"""A best fuzzy hit this many points ahead of the next is the one meant."""
+
+
 def resolve_item(
     ctx: Ctx,
     session: Session,
@@ -154,30 +158,50 @@ def resolve_item(
     retry: dict[str, Any] | None = None,
     *,
     choice: Callable[[Session, int], str] | None = None,
+    button_for: Callable[[int], str] | None = None,
     unknown_key: str = "item.none",
     choose_key: str = "item.choose",
+    closest_key: str | None = None,
+    limit: int = 6,
 ) -> Item:
     """The item a person means, or a Refusal carrying "did you mean" buttons.
 
-    The one disambiguation every flow uses: an exact code/barcode, a single hit or a clear
-    winner is taken; anything closer is asked, never chosen silently. A pressed option re-runs
-    the command (`retry`) naming the item as `#<id>`, or does what `choice(ui, item_id)`'s
-    action id says (`/history` continues with the history)."""
+    The one disambiguation every flow uses: an exact code/barcode/name that only one item has,
+    a single hit or a clear winner is taken; anything closer is asked, never chosen silently —
+    two items with the same name are both offered, with code and spec on their buttons. A
+    pressed option re-runs the command (`retry`) naming the item as `#<id>`, or does what
+    `choice(ui, item_id)`'s action id says (`/history` continues with the history), or — for
+    read-only lookups — carries `button_for(item_id)` and writes nothing. The prompt says
+    whether the names were the same (`item.same_name`) or nothing matched exactly
+    (`closest_key`, else `choose_key`)."""
     if query.startswith("#") and query[1:].isdigit():
         picked = session.get(Item, int(query[1:]))
         if picked is None:
             raise refuse(unknown_key, ctx.lang, query=query[:100])
         return picked
-    hits = ItemSearch.of(ctx.db).search(session, query, limit=6)
+    hits = ItemSearch.of(ctx.db).search(session, query, limit=limit)
     if not hits:
         raise refuse(unknown_key, ctx.lang, query=query[:100])
+    exact = [h for h in hits if h.exact]
     top = hits[0]
-    if top.exact or len(hits) == 1 or top.score - hits[1].score >= 12:
+    clear = len(hits) == 1 or (
+        len(exact) == 1 if top.exact else top.score - hits[1].score >= CLEAR_LEAD
+    )
+    if clear:
         item = session.get(Item, top.item_id)
         if item is not None:
             return item
-    ids = [h.item_id for h in hits]
+    ids = [h.item_id for h in (exact if len(exact) > 1 else hits)]
     items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
+    key = "item.same_name" if len(exact) > 1 else closest_key or choose_key
+    prompt = tm(key, ctx.lang, query=query[:100])
+
+    def options(make: Callable[[int], str]) -> list[Button]:
+        shown = [items[i] for i in ids if i in items]
+        return [Button(label=item_label(it, ctx.lang), action_id=make(it.id)) for it in shown]
+
+    if button_for is not None:
+        raise Refusal(Reply.of(Choice(prompt=prompt, options=options(button_for))))
 
     def retry_token(ui: Session, item_id: int) -> str:
         return token_for(ui, "cmd", 0, "retry", {**(retry or {}), "item_id": item_id})
@@ -186,13 +210,18 @@ def resolve_item(
     # The choice buttons are UI state: committed on their own (call this from a read session,
     # before the flow's unit of work), so they still work after the refusal rolls back.
     with ctx.db.write() as ui:
-        options = [
-            Button(label=f"{items[i].code} · {items[i].name}"[:75], action_id=make(ui, i))
-            for i in ids
-            if i in items
-        ]
-    prompt = tm(choose_key, ctx.lang, query=query[:100])
-    raise Refusal(Reply.of(Choice(prompt=prompt, options=options)))
+        buttons = options(lambda i: make(ui, i))
+    raise Refusal(Reply.of(Choice(prompt=prompt, options=buttons)))
+
+
+def item_label(item: Item, lang: str, width: int = 75) -> str:
+    """`CODE · name · spec` for a choice button, name and spec in the reader's script; a long
+    name is shortened first, so the code and spec that tell look-alikes apart stay visible."""
+    name, spec = item_text(item.name, lang), item_text(item.spec or "", lang)
+    fixed = len(item.code) + (len(spec) + 3 if spec else 0) + 3
+    if len(name) > width - fixed:
+        name = name[: max(8, width - fixed - 1)] + "…"
+    return " · ".join(p for p in (item.code, name, spec) if p)[:width]
 
 
 def item_and_qty(ctx: Ctx, cmd: Any, item_id: int | None = None) -> tuple[int, Decimal]:

@@ -11,8 +11,10 @@ recipient's language and timezone, looked up when the message is delivered).
 Parameters are JSON. Plain values are the user's text and are escaped for Text markup; the
 helpers below mark values that the reader's locale changes:
 `L(key, **p)` a nested catalogue text, `At(dt)` a time of day, `When(dt)` a day and time,
-`Day(d)` a date, `Q(qty, unit)` a quantity, `Money(x)` an amount. A `Grid` adds label/value
-fields or a table whose cells are such parameters.
+`Day(d)` a date, `Q(qty, unit)` a quantity, `Money(x)` an amount, `Name(text)` an item's
+name or spec (stored as typed, shown in 繁體 to a zh-Hant reader; codes and notes are never
+converted, so only what is marked changes). A `Grid` adds label/value fields or a table whose
+cells are such parameters.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from stockbot import units
 from stockbot.config import Settings
-from stockbot.i18n import t
+from stockbot.i18n import item_text, t
 from stockbot.replies import Block, Button, Buttons, Fields, Reply, Table, Text, md_escape
 from stockbot.store import outbox
 from stockbot.store.db import Database
@@ -69,6 +71,19 @@ def Q(qty: Decimal, unit: str = "", typed: tuple[Decimal, str] | None = None) ->
 def Money(amount: Decimal) -> dict[str, str]:
     """An amount of money, grouped and with two decimals (`73,935.47`)."""
     return {"$m": str(amount)}
+
+
+def Name(text: str) -> dict[str, str]:
+    """An item's name, alias or spec: shown in the reader's script (简体 → 繁體 for zh-Hant)."""
+    return {"$n": text}
+
+
+def ItemLabel(code: str, name: str | None) -> Param:
+    """`CODE name`, the name in the reader's script and the code exactly as it is (just the
+    code when the name says nothing more)."""
+    if not name or name == code:
+        return code
+    return L("item.label", code=code, name=Name(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +172,8 @@ def _value(v: Param, lang: str, tz: str, esc: Escape = md_escape) -> str:
             return esc(units.show_typed(Decimal(v["$q"]), v.get("u") or "", typed, lang))
         if "$m" in v:
             return money(Decimal(v["$m"]))
+        if "$n" in v:
+            return esc(item_text(str(v["$n"]), lang))
     return esc("" if v is None else str(v))
 
 

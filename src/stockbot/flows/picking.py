@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stockbot.flows.notices import Grid, L, Q
+from stockbot.flows.notices import Grid, ItemLabel, L, Q
 from stockbot.store.models import Balance, Batch, Item, Location, Warehouse
 from stockbot.store.posting import Line
 
@@ -74,8 +74,10 @@ def take(picks: list[Pick], qty: Decimal) -> tuple[list[Pick], Decimal]:
 
 
 def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
-    """Where the keeper walks, in the order the lines were picked: `WH/LOC · batch · qty`
-    (a batch's expiry date beside it, so FEFO is visible on the slip)."""
+    """Where the keeper walks, in the order the lines were picked: `item · WH/LOC · batch ·
+    qty` (a batch's expiry date beside it, so FEFO is visible on the slip; the item's name in
+    the reader's script, its code as it is)."""
+    what = ItemLabel(item.code, item.name)
     rows = []
     for line in lines:
         loc = s.get_one(Location, line.location_id)
@@ -84,6 +86,6 @@ def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
         lot = "-" if batch is None else batch.lot
         if batch is not None and batch.expiry is not None:
             lot = f"{lot} · {batch.expiry.isoformat()}"
-        rows.append((f"{wh.code}/{loc.code}", lot, Q(abs(line.qty), item.unit)))
-    headers = (L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
+        rows.append((what, f"{wh.code}/{loc.code}", lot, Q(abs(line.qty), item.unit)))
+    headers = (L("pick.h.item"), L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
     return Grid(tuple(rows), headers)

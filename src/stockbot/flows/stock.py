@@ -6,39 +6,39 @@ from decimal import Decimal
 
 import stockbot.messages.stock  # noqa: F401  (registers the catalogue)
 from stockbot import units
+from stockbot.flows.common import Refusal, resolve_item
 from stockbot.flows.context import Ctx
-from stockbot.i18n import t, tm
-from stockbot.lookup.service import ItemSearch
-from stockbot.replies import Button, Choice, Fields, Reply, Table, Text, bold, md_escape
-from stockbot.store.models import Item
+from stockbot.i18n import item_text, t, tm
+from stockbot.replies import Fields, Reply, Table, Text, bold, md_escape
 from stockbot.store.quantities import StockCard, stock_card
 from stockbot.store.types import fmt_qty
 from stockbot.text import has_cjk
 from stockbot.timeutil import local
 
 CHOICES = 8
-CLEAR_LEAD = 12.0
-"""A best hit this many points ahead of the next is the one meant: show its card directly."""
 
 
 def lookup(ctx: Ctx, query: str) -> Reply:
+    """The card of the item meant, or the choice between the closest ones (`resolve_item`:
+    two items with the same name are asked, never picked; no exact match says so)."""
     query = query.strip()
     if not query:
         return Reply.text(t("stock.usage", ctx.lang))
     with ctx.db.read() as s:
-        hits = ItemSearch.of(ctx.db).search(s, query, limit=CHOICES)
-        if not hits:
-            return Reply.text(t("stock.none", ctx.lang, query=query))
-        clear = len(hits) == 1 or hits[0].exact or hits[0].score - hits[1].score >= CLEAR_LEAD
-        if clear:
-            return _card_reply(ctx, stock_card(s, hits[0].item_id, ctx.settings.usage_window_days))
-        items = {i.id: i for i in s.query(Item).filter(Item.id.in_([h.item_id for h in hits]))}
-        options = [
-            Button(label=_label(items[h.item_id]), action_id=f"stock:{h.item_id}")
-            for h in hits
-            if h.item_id in items
-        ]
-        return Reply.of(Choice(prompt=t("stock.choose", ctx.lang, query=query), options=options))
+        try:
+            item = resolve_item(
+                ctx,
+                s,
+                query,
+                button_for=lambda item_id: f"stock:{item_id}",
+                unknown_key="stock.none",
+                choose_key="stock.choose",
+                closest_key="item.closest",
+                limit=CHOICES,
+            )
+        except Refusal as no:
+            return no.reply
+        return _card_reply(ctx, stock_card(s, item.id, ctx.settings.usage_window_days))
 
 
 def show(ctx: Ctx, item_id: int) -> Reply:
@@ -51,23 +51,17 @@ def show(ctx: Ctx, item_id: int) -> Reply:
         return _card_reply(ctx, card)
 
 
-def _label(item: Item) -> str:
-    text = f"{item.code} · {item.name}"
-    if item.spec:
-        text += f" · {item.spec}"
-    return text[:75]
-
-
 def _card_reply(ctx: Ctx, card: StockCard) -> Reply:
     lang, item, q = ctx.lang, card.item, card.total
     unit = item.unit
     zh_name = next((a for a in item.aliases or () if has_cjk(a)), None)
-    # names and specs are user text: escaped, so an item called *BOLD* shows its stars
-    title = f"{bold(item.code)} {md_escape(item.name)}"
+    # names and specs are user text: escaped, so an item called *BOLD* shows its stars; and
+    # shown in the reader's script (a 繁體 reader sees 軸承 where 轴承 was typed)
+    title = f"{bold(item.code)} {md_escape(item_text(item.name, lang))}"
     if zh_name and zh_name != item.name:
-        title += f" / {md_escape(zh_name)}"
+        title += f" / {md_escape(item_text(zh_name, lang))}"
     if item.spec:
-        title += f" — {md_escape(item.spec)}"
+        title += f" — {md_escape(item_text(item.spec, lang))}"
     blocks: list = [Text(text=title)]
     rows = [
         (t("qty.on_hand", lang), fmt_qty(q.on_hand)),

@@ -29,6 +29,7 @@ __all__ = [
     "Lang",
     "detect_language",
     "help_text",
+    "item_text",
     "normalize_lang",
     "register",
     "t",
@@ -96,6 +97,18 @@ def _t2s() -> Any:
 def to_traditional(text: str) -> str:
     """Simplified → Traditional (Taiwan phrasing), cached."""
     return str(_s2twp().convert(text))
+
+
+def item_text(text: str, lang: str | None) -> str:
+    """An item's name, alias or spec as its reader reads it.
+
+    Item master text is stored as typed (usually 简体); a 繁體 reader sees it converted, the
+    same way (and through the same cached converter) as the catalogue's derived 繁體. Only the
+    text marked as an item's goes through here: codes, numbers and people's notes never do.
+    """
+    if not text or normalize_lang(lang) != "zh-Hant" or not _CJK_RE.search(text):
+        return text
+    return to_traditional(text)
 
 
 def _template(key: str, lang: str) -> str | None:

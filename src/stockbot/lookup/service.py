@@ -12,6 +12,13 @@ in the user's cache directory (`STOCKBOT_SEARCH_CACHE` overrides the directory; 
 turns it off). A process starting later loads the snapshot, catches up on the items changed
 since by their revisions, and keeps it only if item count and highest id then agree with the
 database; otherwise it builds from scratch. The snapshot is a cache, never the truth.
+
+Whoever changes the catalogue in bulk pays for the index, not the next person who asks:
+`stockbot import items` and `stockbot db upgrade` end by building it and writing the snapshot
+(`save_snapshot`), so a process started afterwards loads it, and a process that was already
+running, finding tens of thousands of changed rows, adopts the newer snapshot instead of
+re-indexing them one by one. Long-running processes (`warm(follow=...)`) also catch up in the
+background, so a question rarely waits for a catch-up at all.
 """
 
 from __future__ import annotations
@@ -23,10 +30,10 @@ import logging
 import os
 import pickle
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
@@ -55,6 +62,46 @@ def snapshot_path(url: str) -> Path | None:
     return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
 
 
+BULK = 1000
+"""Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(path: Path, rev: int, index: ItemIndex) -> bool:
+    """Pickle the index to `path` atomically (a reader never sees half a file)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump((SNAPSHOT_VERSION, rev, index), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        log.warning("could not save the search snapshot: %s", exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+
+
+def save_snapshot(db: Database) -> tuple[int, Path] | None:
+    """Index the catalogue and write its snapshot now: `stockbot import items` and
+    `stockbot db upgrade` end with this. None when snapshots are turned off."""
+    search = ItemSearch.of(db)
+    with db.read() as session:
+        path = search.save_snapshot(session)
+    return None if path is None else (len(search), path)
+
+
 def _doc(row) -> SearchDoc:
     return SearchDoc(
         item_id=row.id,
@@ -76,6 +123,11 @@ class ItemSearch:
         self._lock = threading.RLock()
         self._snapshot = snapshot_path(url) if url else None
         self.loaded_from_snapshot = False
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        """End the background catch-up of `warm(follow=...)` (the process is shutting down)."""
+        self._stopped.set()
 
     @classmethod
     def of(cls, db: Database) -> ItemSearch:
@@ -89,33 +141,33 @@ class ItemSearch:
         ).one()
         return count, top or 0
 
-    def _load_snapshot(self, session: Session, latest: int) -> bool:
-        """Adopt the saved index if it is from this database's past; catch it up."""
+    def _load_snapshot(self, session: Session, latest: int, newer_than: int = -1) -> bool:
+        """Adopt the saved index if it is from this database's past (and, catching up a
+        running process, newer than what it has); catch it up."""
         if self._snapshot is None or not self._snapshot.exists():
             return False
-        collecting = gc.isenabled()
-        gc.disable()  # millions of small objects: collections during the load triple its time
+        # millions of small objects: collections during the load triple its time
         try:
-            with self._snapshot.open("rb") as f:
+            with _no_gc(), self._snapshot.open("rb") as f:
                 version, rev, index = pickle.load(f)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
-        finally:
-            if collecting:
-                gc.enable()
         if version != SNAPSHOT_VERSION or not isinstance(index, ItemIndex) or rev > latest:
+            return False
+        if rev <= newer_than:
             return False
         self._index, self._rev = index, rev
         rows = session.execute(select(*_COLUMNS).where(Item.search_rev >= rev)).all()
-        self._apply(rows)
+        with _no_gc():
+            self._apply(rows)
         count, top = self._fingerprint(session)
         if len(index) != count or (count and top not in index):
             self._index, self._rev = None, -1
             return False
         self._rev = latest
         self.loaded_from_snapshot = True
-        if len(rows) > 1000:
+        if len(rows) > BULK:
             self._save_later()
         return True
 
@@ -125,19 +177,23 @@ class ItemSearch:
             return
 
         def save() -> None:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with self._lock, tmp.open("wb") as f:
-                    pickle.dump((SNAPSHOT_VERSION, rev, index), f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except OSError as exc:
-                log.warning("could not save the search snapshot: %s", exc)
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
+            with self._lock:  # no incremental upsert while it is pickled
+                _write(path, rev, index)
 
         # not a daemon: a short-lived process (one console line) still finishes writing it
         threading.Thread(target=save, name="search-snapshot", daemon=False).start()
+
+    def save_snapshot(self, session: Session) -> Path | None:
+        """Bring the index up to date and write its snapshot now (the end of a bulk change:
+        an import, an upgrade), so that no later question pays for building it."""
+        if self._snapshot is None:
+            return None
+        latest = session.execute(select(func.max(Item.search_rev))).scalar() or 0
+        with self._lock:
+            # built afresh: after a bulk change that is faster than catching an old one up
+            self._build(session, latest)
+            assert self._index is not None
+            return self._snapshot if _write(self._snapshot, self._rev, self._index) else None
 
     def refresh(self, session: Session) -> None:
         latest = session.execute(select(func.max(Item.search_rev))).scalar() or 0
@@ -147,19 +203,38 @@ class ItemSearch:
             if self._index is None:
                 if self._load_snapshot(session, latest):
                     return
-                rows = session.execute(select(*_COLUMNS).where(Item.active.is_(True))).all()
-                self._index = ItemIndex(_doc(r) for r in rows)
-                self._rev = max((r.search_rev for r in rows), default=latest)
-                self._rev = max(self._rev, latest)
-                if len(self._index) >= 1000:  # small catalogues build faster than they load
+                self._build(session, latest)
+                if len(self) >= BULK:  # small catalogues build faster than they load
                     self._save_later()
                 return
             if latest <= self._rev:
                 return
             # `>=` re-reads the boundary revision: two writers may have taken the same number.
-            rows = session.execute(select(*_COLUMNS).where(Item.search_rev >= self._rev)).all()
-            self._apply(rows)
+            changed = select(*_COLUMNS).where(Item.search_rev >= self._rev)
+            backlog = session.scalar(
+                select(func.count(Item.id)).where(Item.search_rev >= self._rev)
+            )
+            bulk = (backlog or 0) > max(BULK, len(self._index) // 4)
+            if bulk and self._adopt_newer(session, latest):
+                return
+            with _no_gc():
+                self._apply(session.execute(changed).all())
             self._rev = latest
+
+    def _build(self, session: Session, latest: int) -> None:
+        rows = session.execute(select(*_COLUMNS).where(Item.active.is_(True))).all()
+        self._index = ItemIndex(_doc(r) for r in rows)
+        self._rev = max(max((r.search_rev for r in rows), default=latest), latest)
+
+    def _adopt_newer(self, session: Session, latest: int) -> bool:
+        """After a bulk change by another process (an import of 50,000 items), loading its
+        snapshot and catching up from there beats re-indexing every changed row."""
+        old, old_rev = self._index, self._rev
+        self._index = None
+        if self._load_snapshot(session, latest, newer_than=old_rev):
+            return True
+        self._index, self._rev = old, old_rev
+        return False
 
     def _apply(self, rows: Iterable) -> None:
         assert self._index is not None
@@ -169,14 +244,22 @@ class ItemSearch:
             else:
                 self._index.remove(r.id)
 
-    def warm(self, db: Database) -> threading.Thread:
-        """Build the index in the background (at process start), so the first fuzzy query does
-        not pay for it; a query arriving meanwhile waits on the lock for the build."""
+    def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
+        """Load (or build) the index in the background at process start, so the first fuzzy
+        query does not pay for it; a query arriving meanwhile waits on the lock for it. With
+        `follow`, keep catching up every `follow` seconds, so that after another process's
+        bulk change the catch-up happens here rather than in someone's question."""
 
         def build() -> None:
             with db.read() as session:
                 self.refresh(session)
             gc.freeze()  # the index is long-lived: keep the collector from rescanning it
+            while follow and not self._stopped.wait(follow):
+                try:
+                    with db.read() as session:
+                        self.refresh(session)
+                except Exception:  # a database hiccup: the next question catches up
+                    log.warning("search index catch-up failed", exc_info=True)
 
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()
@@ -189,11 +272,16 @@ class ItemSearch:
         q = query.strip()
         if not q or len(q) > 64:
             return None
-        return session.scalar(
-            select(Item.id)
-            .where(Item.active.is_(True), or_(Item.code.in_({q, q.upper()}), Item.barcode == q))
-            .limit(1)
+        code = session.scalar(
+            select(Item.id).where(Item.active.is_(True), Item.code.in_({q, q.upper()})).limit(1)
         )
+        if code is not None:
+            return code
+        # a barcode two items share (a re-labelled part) is a question, not an answer
+        same = session.scalars(
+            select(Item.id).where(Item.active.is_(True), Item.barcode == q).limit(2)
+        ).all()
+        return same[0] if len(same) == 1 else None
 
     def search(self, session: Session, query: str, limit: int = 10) -> list[Hit]:
         exact = self.exact(session, query)

@@ -21,6 +21,17 @@ MESSAGES = {
         "en": "Which item do you mean by “{query}”?",
         "zh-Hans": "“{query}”指的是哪个物料？",
     },
+    "item.same_name": {
+        "en": "Several items are called “{query}” — which one?",
+        "zh-Hans": "有多个物料名为“{query}”，请选择：",
+        "zh-Hant": "有多個物料名為「{query}」，請選擇：",
+    },
+    "item.closest": {
+        "en": "No exact match for “{query}” — closest:",
+        "zh-Hans": "没有与“{query}”完全一致的物料，最接近的是：",
+        "zh-Hant": "沒有與「{query}」完全一致的物料，最接近的是：",
+    },
+    "item.label": {"en": "{code} {name}", "zh-Hans": "{code} {name}", "zh-Hant": "{code} {name}"},
     "unit.unknown": {
         "en": "{item} is counted in {unit}; “{given}” is not a unit it knows ({known}).",
         "zh-Hans": "{item} 的单位是 {unit}，不认识“{given}”（可用：{known}）。",

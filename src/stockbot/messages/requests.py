@@ -32,6 +32,7 @@ MESSAGES = {
         "en": "📦 {no}: {qty} {item} issued by {who} at {at}{rest}.",
         "zh-Hans": "📦 {no}：{who} 于 {at} 发放 {item} {qty}{rest}。",
     },
+    "pick.h.item": {"en": "Item", "zh-Hans": "物料", "zh-Hant": "物料"},
     "pick.h.location": {"en": "Pick from", "zh-Hans": "库位"},
     "pick.h.batch": {"en": "Batch", "zh-Hans": "批次"},
     "pick.h.qty": {"en": "Qty", "zh-Hans": "数量"},
