@@ -188,6 +188,19 @@ def cmd_job_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slack_manifest(args: argparse.Namespace) -> int:
+    from stockbot.handlers.slack_manifest import render_manifest
+    from stockbot.runtime import handled_commands
+
+    text = render_manifest(handled_commands())
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"slack manifest with {len(handled_commands())} commands written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from stockbot import __version__
 
@@ -236,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run", help="serve the configured chat platforms (demo without tokens)"
     ).set_defaults(func=cmd_run)
+
+    manifest = sub.add_parser(
+        "slack-manifest", help="the Slack app manifest for the commands that have a handler"
+    )
+    manifest.add_argument("-o", "--output", help="write it here (default: print it)")
+    manifest.set_defaults(func=cmd_slack_manifest)
 
     job = sub.add_parser("job", help="scheduled jobs: list them, or run one now")
     jobsub = job.add_subparsers(dest="job_command", required=True)

@@ -301,42 +301,80 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 
     # ---------------------------------------------------------------- help
-    "help.overview": {
-        "en": (
-            "*Commands* (Chinese aliases work too)\n"
-            "`/stock <query>` look up stock (查库存)\n"
-            "`/request <item> <qty> [for <WO>]` ask for material (领料)\n"
-            "`/receive <item> <qty> [po …] [batch …] [exp …] [loc …]` goods in (入库)\n"
-            "`/purchase <item> <qty> [supplier]` purchase request (采购)\n"
-            "`/transfer <item> <qty> <from> <to>` move stock (调拨)\n"
-            "`/return <item> <qty>` material back to stock (退料)\n"
-            "`/count <location or item>` stocktake (盘点)\n"
-            "`/pending` what waits for you (待办)\n"
-            "`/issue`, `/approve`, `/reject`, `/qc`, `/confirm`, `/cancel` `<doc no.>` "
-            "act on a document (发料, 批准, 驳回, 质检, 签收, 取消)\n"
-            "`/shortages`, `/summary`, `/report <name>` reports (缺料, 日报, 报表)\n"
-            "`/undo <movement> <reason>` reverse a movement (冲销)\n"
-            "`/history <item or document>` movements (历史)\n"
-            "`/role`, `/bind`, `/lang` admin and settings\n"
-            "`/help <command>` details for one command"
-        ),
-        "zh-Hans": (
-            "*命令*（英文命令同样可用）\n"
-            "`查库存 <查询>` 查库存（/stock）\n"
-            "`领料 <物料> <数量> [工单 <工单号>]` 领料申请（/request）\n"
-            "`入库 <物料> <数量> [采购单 …] [批次 …] [有效期 …] [库位 …]` 到货入库（/receive）\n"
-            "`采购 <物料> <数量> [供应商]` 采购申请（/purchase）\n"
-            "`调拨 <物料> <数量> <调出> <调入>` 调拨（/transfer）\n"
-            "`退料 <物料> <数量>` 退料（/return）\n"
-            "`盘点 <库位或物料>` 盘点（/count）\n"
-            "`待办` 等你处理的事项（/pending）\n"
-            "`发料`、`批准`、`驳回`、`质检`、`签收`、`取消` `<单号>` 处理单据\n"
-            "`缺料`、`日报`、`报表 <名称>` 报表（/shortages、/summary、/report）\n"
-            "`冲销 <记录编号> <原因>` 冲销出入库记录（/undo）\n"
-            "`历史 <物料或单据>` 出入库记录（/history）\n"
-            "`/role`、`/bind`、`/lang` 角色、绑定仓库与语言\n"
-            "`帮助 <命令>` 查看某个命令的说明"
-        ),
+    # The overview is composed (`stockbot.i18n.help_text`): the head, then one line per entry
+    # of HELP_LINES whose commands all have a handler, then the foot.
+    "help.head": {
+        "en": "*Commands* (Chinese aliases work too)",
+        "zh-Hans": "*命令*（英文命令同样可用）",
+    },
+    "help.line.stock": {
+        "en": "`/stock <query>` look up stock (查库存)",
+        "zh-Hans": "`查库存 <查询>` 查库存（/stock）",
+    },
+    "help.line.request": {
+        "en": "`/request <item> <qty> [for <WO>]` ask for material (领料)",
+        "zh-Hans": "`领料 <物料> <数量> [工单 <工单号>]` 领料申请（/request）",
+    },
+    "help.line.receive": {
+        "en": "`/receive <item> <qty> [po …] [batch …] [exp …] [loc …]` goods in (入库)",
+        "zh-Hans": "`入库 <物料> <数量> [采购单 …] [批次 …] [有效期 …] [库位 …]` 到货入库（/receive）",  # noqa: E501
+    },
+    "help.line.purchase": {
+        "en": "`/purchase <item> <qty> [supplier]` purchase request (采购)",
+        "zh-Hans": "`采购 <物料> <数量> [供应商]` 采购申请（/purchase）",
+    },
+    "help.line.transfer": {
+        "en": "`/transfer <item> <qty> <from> <to>` move stock (调拨)",
+        "zh-Hans": "`调拨 <物料> <数量> <调出> <调入>` 调拨（/transfer）",
+    },
+    "help.line.return": {
+        "en": "`/return <item> <qty>` material back to stock (退料)",
+        "zh-Hans": "`退料 <物料> <数量>` 退料（/return）",
+    },
+    "help.line.count": {
+        "en": "`/count <location or item>` stocktake (盘点)",
+        "zh-Hans": "`盘点 <库位或物料>` 盘点（/count）",
+    },
+    "help.line.wo": {
+        "en": "`/wo <product> <qty>` work order: kit check, reserve, issue (工单)",
+        "zh-Hans": "`工单 <产品> <数量>` 工单：齐套检查、预留、发料（/wo）",
+    },
+    "help.line.pending": {
+        "en": "`/pending` what waits for you (待办)",
+        "zh-Hans": "`待办` 等你处理的事项（/pending）",
+    },
+    "help.line.documents": {
+        "en": "`/issue`, `/approve`, `/reject`, `/qc`, `/confirm`, `/cancel` `<doc no.>` "
+              "act on a document (发料, 批准, 驳回, 质检, 签收, 取消)",
+        "zh-Hans": "`发料`、`批准`、`驳回`、`质检`、`签收`、`取消` `<单号>` 处理单据",
+    },
+    "help.line.reports": {
+        "en": "`/shortages`, `/summary`, `/report <name>` reports (缺料, 日报, 报表)",
+        "zh-Hans": "`缺料`、`日报`、`报表 <名称>` 报表（/shortages、/summary、/report）",
+    },
+    "help.line.undo": {
+        "en": "`/undo <movement> <reason>` reverse a movement (冲销)",
+        "zh-Hans": "`冲销 <记录编号> <原因>` 冲销出入库记录（/undo）",
+    },
+    "help.line.history": {
+        "en": "`/history <item or document>` movements (历史)",
+        "zh-Hans": "`历史 <物料或单据>` 出入库记录（/history）",
+    },
+    "help.line.settings": {
+        "en": "`/role`, `/bind`, `/lang` admin and settings",
+        "zh-Hans": "`/role`、`/bind`、`/lang` 角色、绑定仓库与语言",
+    },
+    "help.line.help": {
+        "en": "`/help <command>` details for one command",
+        "zh-Hans": "`帮助 <命令>` 查看某个命令的说明",
+    },
+    "help.unavailable": {
+        "en": "`/{command}` is not available in this version yet: nothing handles it, so it is "
+              "not in `/help`. See `/help` for what works today.",
+        "zh-Hans": "`/{command}` 在当前版本中尚未开放（没有处理它的功能），所以不在帮助列表中。"
+                   "发送 `帮助` 查看现在可用的命令。",
+        "zh-Hant": "`/{command}` 在目前版本中尚未開放（沒有處理它的功能），所以不在說明列表中。"
+                   "傳送 `幫助` 查看現在可用的命令。",
     },
     "help.stock": {
         "en": "Looks up by code, name, spec or alias: on hand, reserved, available, on order. "
@@ -461,3 +499,24 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 # fmt: on
+
+#: The overview's lines in order: (the commands a line offers, its key). A line is shown only
+#: when every command it names has a handler, so a command appears in `/help` the moment its
+#: flow registers it (and never before).
+HELP_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("stock",), "help.line.stock"),
+    (("request",), "help.line.request"),
+    (("receive",), "help.line.receive"),
+    (("purchase",), "help.line.purchase"),
+    (("transfer",), "help.line.transfer"),
+    (("return",), "help.line.return"),
+    (("count",), "help.line.count"),
+    (("wo",), "help.line.wo"),
+    (("pending",), "help.line.pending"),
+    (("issue", "approve", "reject", "qc", "confirm", "cancel"), "help.line.documents"),
+    (("shortages", "summary", "report"), "help.line.reports"),
+    (("undo",), "help.line.undo"),
+    (("history",), "help.line.history"),
+    (("role", "bind", "lang"), "help.line.settings"),
+    (("help",), "help.line.help"),
+)
