@@ -99,19 +99,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from stockbot.handlers.console import ConsoleChat
-    from stockbot.handlers.console_app import console_handle
+    from stockbot.handlers.console_app import console_chat
     from stockbot.runtime import Runtime
 
-    runtime = Runtime(_open(args), _settings())
-    ConsoleChat(
-        console_handle(runtime),
-        user=args.as_user,
-        stdin=sys.stdin,
-        stdout=sys.stdout,
-        prompt=sys.stdin.isatty(),
-        has_question=runtime.has_question,
-    ).run()
+    console_chat(Runtime(_open(args), _settings()), args.as_user).run()
     return 0
 
 

@@ -173,8 +173,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`/as <用户>`（当前身份：{user}）。",
     },
     "console.unknown_button": {
-        "en": "There is no button [{number}].",
-        "zh-Hans": "没有编号为 [{number}] 的按钮。",
+        "en": "There is no button [{number}] in this chat. Type `/pending` for what waits for "
+              "you, with fresh buttons.",
+        "zh-Hans": "本对话中没有编号为 [{number}] 的按钮。"
+                   "输入 `待办` 查看等你处理的事项（附新按钮）。",
+        "zh-Hant": "本對話中沒有編號為 [{number}] 的按鈕。"
+                   "輸入 `待辦` 查看等你處理的事項（附新按鈕）。",
     },
     "console.pressed": {"en": "(pressed [{number}])", "zh-Hans": "（已按 [{number}]）"},
     "console.answered": {
