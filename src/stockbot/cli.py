@@ -5,6 +5,7 @@ process starts (and the console chat answers) fast.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,17 +75,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     from stockbot.io import imports
 
     db = _open(args)
-    fn = {
-        "items": imports.import_items,
-        "stock": imports.import_stock,
-        "suppliers": imports.import_suppliers,
-    }[args.kind]
-    extra = {"create_warehouses": True} if getattr(args, "create_warehouses", False) else {}
-    report = fn(db, Path(args.file), progress=True, **extra)
+    importer = args.as_user or getpass.getuser()
+    path = Path(args.file)
+    if args.kind == "stock":
+        report = imports.import_stock(
+            db,
+            path,
+            progress=True,
+            create_warehouses=args.create_warehouses,
+            actor_id=_importer_id(db, importer),
+        )
+    else:
+        fn = imports.import_items if args.kind == "items" else imports.import_suppliers
+        report = fn(db, path, progress=True)
     if not report.ok:
         print(report.error_table(), file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}")
     print(report.summary())
+    wrote = report.ok and not report.already_done
+    if args.kind == "stock":
+        wrote = wrote and report.posted_lines > 0
+    done = "wrote to" if wrote else "nothing written to"
+    print(f"import: {done} {db.where}, as {importer}")
     return 0 if report.ok else 1
+
+
+def _importer_id(db: Database, name: str) -> int:
+    """The person an import is recorded under (`/history` shows them): the operating-system
+    user, or `--as NAME`, as the console user of that name."""
+    from stockbot.store.catalog import ensure_user
+
+    with db.write() as s:
+        return ensure_user(s, "console", name, name).id
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -217,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--create-warehouses",
         action="store_true",
         help="stock: create the warehouses the file names that do not exist yet",
+    )
+    imp.add_argument(
+        "--as",
+        dest="as_user",
+        help="who is importing, as /history shows it (default: the operating-system user)",
     )
     imp.set_defaults(func=cmd_import)
 

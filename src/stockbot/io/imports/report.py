@@ -30,6 +30,8 @@ class ImportReport:
     """Items or suppliers inserted; for a stock import, the batches it created."""
     updated: int = 0
     posted_lines: int = 0
+    skipped_zero: int = 0
+    """Stock rows with quantity 0: nothing on hand, nothing to post, skipped."""
     errors: list[RowError] = field(default_factory=list)
     already_done: bool = False
     seconds: float = 0.0
@@ -48,7 +50,13 @@ class ImportReport:
             return f"{head}, already imported{ref}, nothing posted ({took})"
         if self.kind == "stock":
             lines, batches = self.posted_lines, self.created
-            return f"{head}, {lines:,} lines posted, {batches:,} new batches in {took}"
+            zero = self.skipped_zero
+            skipped = (
+                f", skipped {zero:,} row{'s' if zero != 1 else ''} with zero quantity"
+                if zero
+                else ""
+            )
+            return f"{head}, {lines:,} lines posted, {batches:,} new batches{skipped} in {took}"
         return f"{head}, {self.created:,} created, {self.updated:,} updated in {took}"
 
     def error_table(self, limit: int = 50) -> str:
