@@ -194,12 +194,45 @@ def cmd_job_run(args: argparse.Namespace) -> int:
     if args.name not in JOBS:
         print(f"no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
         return 2
-    runner = SchedulerRunner(_open(args), _settings(), background=False)
+    if args.out and args.name != "summary":
+        print("--out saves the summary's chart: use it with `job run summary`", file=sys.stderr)
+        return 2
+    db, settings = _open(args), _settings()
+    runner = SchedulerRunner(db, settings, background=False)
     lines = runner.run_job(args.name, args.chat)
     for line in lines:
         print(line, end="\n\n")
     print(f"job {args.name}: {len(lines)} message(s) queued")
+    if not lines and args.name in {"summary", "stale-report"}:
+        print(_why_nothing_sent(db, args.chat))
+    if args.out:
+        from stockbot.flows.summary import chart, summary_data
+
+        drawn = chart(summary_data(db, settings, runner.clock()), settings.default_language,
+                      settings.currency)  # fmt: skip
+        Path(args.out).write_bytes(drawn.png)
+        print(f"chart saved to {Path(args.out).resolve()} ({len(drawn.png):,} bytes)")
     return 0
+
+
+def _why_nothing_sent(db: Database, chat: str | None) -> str:
+    """A scheduled post goes to the chats bound to a warehouse: say which is missing."""
+    from stockbot.flows.summary import bound_chats
+
+    with db.read() as s:
+        found = bound_chats(s, chat)
+    if chat is not None and not found:
+        return (
+            f"nothing was sent: no chat {chat!r} is known here (give our chat id, the "
+            "platform's chat id, or platform:id)."
+        )
+    if not found:
+        return (
+            "nothing was sent: no chat is bound to a warehouse. In the chat that should get "
+            "it, an admin types `/bind <warehouse>` (for example `/bind MAIN`), then run "
+            "this again; `--out FILE.png` saves the chart without a chat."
+        )
+    return "nothing was sent: every chat already had it today."
 
 
 def cmd_slack_manifest(args: argparse.Namespace) -> int:
@@ -283,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     jrun = jobsub.add_parser("run", help="run a job now and print what it queued")
     jrun.add_argument("name", help="summary, shortage-scan, reminders or stale-report")
     jrun.add_argument("--chat", help="only this chat (our id, or the platform's chat id)")
+    jrun.add_argument("--out", help="summary: also save the chart to this PNG file")
     jrun.set_defaults(func=cmd_job_run)
     return p
 

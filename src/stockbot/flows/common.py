@@ -33,6 +33,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.store.types import fmt_qty
+from stockbot.text import BUTTON_CELLS, clip
 from stockbot.timeutil import local
 
 BASE_UNIT_SYNONYMS = {
@@ -194,7 +195,10 @@ def resolve_item(
     # before the flow's unit of work), so they still work after the refusal rolls back.
     with ctx.db.write() as ui:
         options = [
-            Button(label=f"{items[i].code} · {items[i].name}"[:75], action_id=make(ui, i))
+            Button(
+                label=clip(f"{items[i].code} · {items[i].name}", BUTTON_CELLS),
+                action_id=make(ui, i),
+            )
             for i in ids
             if i in items
         ]

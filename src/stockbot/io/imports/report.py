@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
+
+from stockbot.text import display_width, pad
 
 # --- the report ---------------------------------------------------------------------------------
 
@@ -67,17 +68,9 @@ class ImportReport:
             ("-" if e.row is None else str(e.row), e.column or "-", e.message)
             for e in self.errors[:limit]
         ]
-        w0 = max(_width(r[0]) for r in rows)
-        w1 = max(_width(r[1]) for r in rows)
-        lines = [f"{_pad(a, w0)}  {_pad(b, w1)}  {c}" for a, b, c in rows]
+        w0 = max(display_width(r[0]) for r in rows)
+        w1 = max(display_width(r[1]) for r in rows)
+        lines = [f"{pad(a, w0)}  {pad(b, w1)}  {c}" for a, b, c in rows]
         if len(self.errors) > limit:
             lines.append(f"… and {len(self.errors) - limit:,} more")
         return "\n".join(lines)
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))
