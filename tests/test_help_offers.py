@@ -50,6 +50,14 @@ def test_today_wo_has_no_handler_so_help_does_not_offer_it(db) -> None:
     assert "help.wo" not in page.keys()
 
 
+@pytest.mark.parametrize("typed", ["/wo", "/wo chair", "工单 椅子", "/wo chair 50"])
+def test_typing_a_command_without_a_handler_says_it_is_not_available_not_its_usage(
+    db, typed: str
+) -> None:
+    reply = Floor(db).people().say("bob", typed)
+    assert reply.keys() == ["runtime.not_yet"]
+
+
 def test_help_for_a_command_with_a_handler_explains_it(db) -> None:
     floor = Floor(db).people()
     assert "help.request" in floor.say("bob", "/help request").keys()

@@ -92,6 +92,9 @@ class Runtime:
                     return answered
             result = parse(text, console=inbound.platform == "console")
             if isinstance(result, ParseError):
+                if result.command in COMMAND_NAMES and result.command not in self.offered:
+                    # no usage line for a command that would not run even when typed right
+                    return Reply.text(t("runtime.not_yet", lang, command=result.command))
                 return result.to_reply(ctx.lang)
             return self.run_command(ctx, result)
         except Refusal as refusal:
