@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.console import ConsoleChat
 from stockbot.handlers.text_render import display_width, render_text
+from stockbot.i18n import t
 from stockbot.replies import (
     Block,
     Button,
@@ -319,7 +320,7 @@ def test_a_full_width_number_presses_a_button_too() -> None:
 def test_an_unknown_button_number_is_reported_without_calling_the_bot() -> None:
     bot = FakeBot(approval(1))
     out = run_console(bot, "request m8 20\n7\n")
-    assert "There is no button [7]." in out
+    assert strip_markup(t("console.unknown_button", "en", number=7)) in out
     assert len(bot.seen) == 1
 
 

@@ -168,12 +168,15 @@ def test_the_chart_draws_chinese_names_with_a_cjk_font_not_the_fallback():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = chart.summary_chart(
-            below,
-            trend,
-            title_below="低于安全库存",
-            title_trend="每日出入库金额",
-            legend=("可用", "安全库存", "再订货点", "入库", "出库"),
-            none_text="无",
+            chart.SummarySeries(below, len(below), None, trend, "CNY"),
+            chart.ChartText(
+                title_below="低于安全库存",
+                title_trend="每日出入库金额",
+                legend=("可用", "安全库存", "再订货点", "入库", "出库"),
+                none_text="无",
+                qty_axis="数量（按各物料单位）",
+                value_axis="金额（CNY）",
+            ),
         )
     assert not [w for w in caught if "missing from font" in str(w.message)]
     assert_png(png)

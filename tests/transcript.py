@@ -82,10 +82,18 @@ class Floor:
 
     # --- talking -----------------------------------------------------------------------------
 
-    def say(self, who: str, text: str, chat: str = "group") -> Reply:
+    def say(self, who: str, text: str, chat: str = "group", lang: str | None = None) -> Reply:
+        """*lang*: the language the platform reports for the sender (Inbound.lang_hint)."""
         n = next(self._ids)
         reply = self.runtime.handle(
-            Inbound(platform="console", user_id=who, chat_id=chat, message_id=f"m{n}", text=text)
+            Inbound(
+                platform="console",
+                user_id=who,
+                chat_id=chat,
+                message_id=f"m{n}",
+                text=text,
+                lang_hint=lang,
+            )
         )
         self._saw(who, reply)
         return reply

@@ -5,6 +5,7 @@ process starts (and the console chat answers) fast.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,19 +92,41 @@ def cmd_import(args: argparse.Namespace) -> int:
     from stockbot.io import imports
 
     db = _open(args)
-    fn = {
-        "items": imports.import_items,
-        "stock": imports.import_stock,
-        "suppliers": imports.import_suppliers,
-    }[args.kind]
-    extra = {"create_warehouses": True} if getattr(args, "create_warehouses", False) else {}
-    report = fn(db, Path(args.file), progress=True, **extra)
+    importer = args.as_user or getpass.getuser()
+    path = Path(args.file)
+    if args.kind == "stock":
+        report = imports.import_stock(
+            db,
+            path,
+            progress=True,
+            create_warehouses=args.create_warehouses,
+            actor_id=_importer_id(db, importer),
+        )
+    else:
+        fn = imports.import_items if args.kind == "items" else imports.import_suppliers
+        report = fn(db, path, progress=True)
     if not report.ok:
         print(report.error_table(), file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}")
     print(report.summary())
+    wrote = report.ok and not report.already_done
+    if args.kind == "stock":
+        wrote = wrote and report.posted_lines > 0
+    done = "wrote to" if wrote else "nothing written to"
+    print(f"import: {done} {db.where}, as {importer}")
     if report.ok and args.kind == "items":
         _snapshot_search(db)
     return 0 if report.ok else 1
+
+
+def _importer_id(db: Database, name: str) -> int:
+    """The person an import is recorded under (`/history` shows them): the operating-system
+    user, or `--as NAME`, as the console user of that name."""
+    from stockbot.store.catalog import ensure_user
+
+    with db.write() as s:
+        return ensure_user(s, "console", name, name).id
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -122,21 +145,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from stockbot.handlers.console import ConsoleChat
-    from stockbot.handlers.console_app import console_handle
+    from stockbot.handlers.console_app import console_chat
     from stockbot.lookup.service import ItemSearch
     from stockbot.runtime import Runtime
 
     runtime = Runtime(_open(args), _settings())
     ItemSearch.of(runtime.db).warm(runtime.db)  # load the index while the person types
-    ConsoleChat(
-        console_handle(runtime),
-        user=args.as_user,
-        stdin=sys.stdin,
-        stdout=sys.stdout,
-        prompt=sys.stdin.isatty(),
-        has_question=runtime.has_question,
-    ).run()
+    console_chat(runtime, args.as_user).run()
     return 0
 
 
@@ -205,11 +220,57 @@ def cmd_job_run(args: argparse.Namespace) -> int:
     if args.name not in JOBS:
         print(f"no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
         return 2
-    runner = SchedulerRunner(_open(args), _settings(), background=False)
+    if args.out and args.name != "summary":
+        print("--out saves the summary's chart: use it with `job run summary`", file=sys.stderr)
+        return 2
+    db, settings = _open(args), _settings()
+    runner = SchedulerRunner(db, settings, background=False)
     lines = runner.run_job(args.name, args.chat)
     for line in lines:
         print(line, end="\n\n")
     print(f"job {args.name}: {len(lines)} message(s) queued")
+    if not lines and args.name in {"summary", "stale-report"}:
+        print(_why_nothing_sent(db, args.chat))
+    if args.out:
+        from stockbot.flows.summary import chart, summary_data
+
+        drawn = chart(summary_data(db, settings, runner.clock()), settings.default_language,
+                      settings.currency)  # fmt: skip
+        Path(args.out).write_bytes(drawn.png)
+        print(f"chart saved to {Path(args.out).resolve()} ({len(drawn.png):,} bytes)")
+    return 0
+
+
+def _why_nothing_sent(db: Database, chat: str | None) -> str:
+    """A scheduled post goes to the chats bound to a warehouse: say which is missing."""
+    from stockbot.flows.summary import bound_chats
+
+    with db.read() as s:
+        found = bound_chats(s, chat)
+    if chat is not None and not found:
+        return (
+            f"nothing was sent: no chat {chat!r} is known here (give our chat id, the "
+            "platform's chat id, or platform:id)."
+        )
+    if not found:
+        return (
+            "nothing was sent: no chat is bound to a warehouse. In the chat that should get "
+            "it, an admin types `/bind <warehouse>` (for example `/bind MAIN`), then run "
+            "this again; `--out FILE.png` saves the chart without a chat."
+        )
+    return "nothing was sent: every chat already had it today."
+
+
+def cmd_slack_manifest(args: argparse.Namespace) -> int:
+    from stockbot.handlers.slack_manifest import render_manifest
+    from stockbot.runtime import handled_commands
+
+    text = render_manifest(handled_commands())
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"slack manifest with {len(handled_commands())} commands written to {args.output}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -239,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stock: create the warehouses the file names that do not exist yet",
     )
+    imp.add_argument(
+        "--as",
+        dest="as_user",
+        help="who is importing, as /history shows it (default: the operating-system user)",
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export balances, the ledger or the item master")
@@ -262,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="serve the configured chat platforms (demo without tokens)"
     ).set_defaults(func=cmd_run)
 
+    manifest = sub.add_parser(
+        "slack-manifest", help="the Slack app manifest for the commands that have a handler"
+    )
+    manifest.add_argument("-o", "--output", help="write it here (default: print it)")
+    manifest.set_defaults(func=cmd_slack_manifest)
+
     job = sub.add_parser("job", help="scheduled jobs: list them, or run one now")
     jobsub = job.add_subparsers(dest="job_command", required=True)
     jobsub.add_parser("list", help="the jobs and when they run next").set_defaults(
@@ -270,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     jrun = jobsub.add_parser("run", help="run a job now and print what it queued")
     jrun.add_argument("name", help="summary, shortage-scan, reminders or stale-report")
     jrun.add_argument("--chat", help="only this chat (our id, or the platform's chat id)")
+    jrun.add_argument("--out", help="summary: also save the chart to this PNG file")
     jrun.set_defaults(func=cmd_job_run)
     return p
 

@@ -63,6 +63,8 @@ class Settings(EnvSettings):
 
     default_language: str = "en"
     timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    """The currency of unit costs: the summary chart's value axis says it."""
     default_warehouse: str = "MAIN"
     stale_days: int = 180
     usage_window_days: int = 30

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 import stockbot.messages.runtime  # noqa: F401  (registers the catalogue)
 from stockbot.commands.inbound import Inbound
-from stockbot.commands.parser import Command, ParseError, parse
+from stockbot.commands.parser import COMMAND_NAMES, Command, ParseError, parse
 from stockbot.config import Settings
 from stockbot.flows import FLOW_MODULES, conversation
 from stockbot.flows.common import Refusal
@@ -51,23 +51,28 @@ class Runtime:
         self.settings = settings
         self._admins = self.settings.admin_identities()
         subscribe(db, self.settings)
-        self.commands: dict[str, Handler] = {
-            "help": lambda ctx, cmd: Reply.text(
-                help_text(cmd.topic, ctx.lang),
-                key=f"help.{cmd.topic}" if cmd.topic else "help.overview",
-            ),
-        }
+        self.commands: dict[str, Handler] = {"help": self._help}
         self.actions: dict[tuple[str, str], Handler] = {}
         self.replies: dict[str, Handler] = {}
         self.workflows: dict[str, Workflow] = {}
-        for name in FLOW_MODULES:
-            module = importlib.import_module(f"stockbot.flows.{name}")
+        for module in _flow_modules():
             wf = getattr(module, "WF", None)
             if isinstance(wf, Workflow):
                 self.workflows[wf.doc_type] = wf
             self.commands.update(getattr(module, "COMMANDS", {}))
             self.actions.update(getattr(module, "ACTIONS", {}))
             self.replies.update(getattr(module, "REPLIES", {}))
+        self.offered = _offered(self.commands, self.workflows)
+        """The commands that do something, in help order: what `/help`, the Slack manifest
+        and the Telegram menu may offer."""
+
+    def _help(self, ctx: Ctx, cmd: Any) -> Reply:
+        topic = cmd.topic
+        if topic and topic not in self.offered:
+            key = "help.unavailable"
+        else:
+            key = f"help.{topic}" if topic else "help.overview"
+        return Reply.text(help_text(topic, ctx.lang, self.offered), key=key)
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -87,6 +92,9 @@ class Runtime:
                     return answered
             result = parse(text, console=inbound.platform == "console")
             if isinstance(result, ParseError):
+                if result.command in COMMAND_NAMES and result.command not in self.offered:
+                    # no usage line for a command that would not run even when typed right
+                    return Reply.text(t("runtime.not_yet", lang, command=result.command))
                 return result.to_reply(ctx.lang)
             return self.run_command(ctx, result)
         except Refusal as refusal:
@@ -250,6 +258,34 @@ class Runtime:
             mentioned=inbound.mentioned,
             reply_to=inbound.reply_to,
         )
+
+
+def _flow_modules() -> list[Any]:
+    return [importlib.import_module(f"stockbot.flows.{name}") for name in FLOW_MODULES]
+
+
+_DOCUMENT_COMMANDS = ("approve", "reject", "cancel")
+"""Commands the runtime hands to a document's workflow (`/approve MR-12`), not to COMMANDS."""
+
+
+def _offered(commands: Mapping[str, Any], workflows: Mapping[str, Workflow]) -> tuple[str, ...]:
+    handled = set(commands) | {
+        name for name in _DOCUMENT_COMMANDS if any(name in wf.steps for wf in workflows.values())
+    }
+    return tuple(name for name in COMMAND_NAMES if name in handled)
+
+
+def handled_commands() -> tuple[str, ...]:
+    """The commands some flow handles, in help order, without building a Runtime: the Slack
+    manifest generator and the Telegram menu offer exactly these."""
+    commands: dict[str, Any] = {"help": None}
+    workflows: dict[str, Workflow] = {}
+    for module in _flow_modules():
+        wf = getattr(module, "WF", None)
+        if isinstance(wf, Workflow):
+            workflows[wf.doc_type] = wf
+        commands.update(getattr(module, "COMMANDS", {}))
+    return _offered(commands, workflows)
 
 
 def _database_fault(exc: DBAPIError) -> str | None:

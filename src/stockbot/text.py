@@ -1,11 +1,27 @@
-"""Character classes shared by the parser, the importer, the adapters and the search index."""
+"""Character classes shared by the parser, the importer, the adapters and the search index,
+and display width: how many terminal cells a text takes and the one function that shortens a
+label to fit (`clip`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE_CONTROLS", "disguise", "has_cjk", "is_cjk", "without_invisible"]
+import wcwidth
+
+__all__ = [
+    "BUTTON_CELLS",
+    "ELLIPSIS",
+    "INVISIBLE_CONTROLS",
+    "TABLE_CELLS",
+    "clip",
+    "disguise",
+    "display_width",
+    "has_cjk",
+    "is_cjk",
+    "pad",
+    "without_invisible",
+]
 
 INVISIBLE_CONTROLS = re.compile(
     "[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
@@ -45,3 +61,66 @@ def is_cjk(ch: str) -> bool:
 def has_cjk(text: str) -> bool:
     """Does `text` contain a character for which :func:`is_cjk` holds?"""
     return any(is_cjk(ch) for ch in text)
+
+
+# --- display width and the one way to shorten a label -------------------------------------------
+
+ELLIPSIS = "…"
+BUTTON_CELLS = 75
+"""A button label at most (Slack's limit is 75 characters; a cell is never less than one)."""
+TABLE_CELLS = 40
+"""A table cell at most, in display cells: a long name or note does not push the columns
+after it off a phone screen."""
+_SOFT_EDGE = " ·,;:/-_|（）()[]、，。"
+"""Characters a cut may fall next to without splitting a word; stripped before the mark."""
+
+
+def display_width(text: str) -> int:
+    """Terminal cells (`wcwidth`): a Chinese character or full-width letter takes 2, a combining
+    mark 0, control characters nothing."""
+    return max(0, int(wcwidth.width(text, control_codes="ignore")))
+
+
+def pad(text: str, cells: int) -> str:
+    """*text* with spaces after it to fill *cells* display cells (none if it is wider)."""
+    return text + " " * max(0, cells - display_width(text))
+
+
+def _boundary(before: str, after: str) -> bool:
+    """May a cut fall between these two characters? Between words, next to punctuation, and
+    anywhere next to a Chinese character (Chinese has no spaces between words)."""
+    return (
+        before.isspace()
+        or after.isspace()
+        or before in _SOFT_EDGE
+        or after in _SOFT_EDGE
+        or is_cjk(before)
+        or is_cjk(after)
+    )
+
+
+def clip(text: str, cells: int, mark: str = ELLIPSIS) -> str:
+    """*text* in at most *cells* display cells. A shortened text always ends with *mark* (`…`),
+    so nobody takes `Hex bolt M8x3` for the whole name; the cut falls between words where that
+    keeps at least half the room (in Chinese, between any two characters), else mid-word.
+    Every table, chart label and button label that shortens text goes through here."""
+    if display_width(text) <= cells:
+        return text
+    room = cells - display_width(mark)
+    if room <= 0:
+        return mark if cells > 0 else ""
+    kept: list[str] = []
+    used = 0
+    for grapheme in wcwidth.iter_graphemes(text):
+        w = display_width(grapheme)
+        if used + w > room:
+            break
+        kept.append(grapheme)
+        used += w
+    head = "".join(kept)
+    rest = text[len(head) :]
+    if head and rest and not _boundary(head[-1], rest[0]):
+        cut = max((i for i in range(1, len(head)) if _boundary(head[i - 1], head[i])), default=0)
+        if cut and display_width(head[:cut]) * 2 >= room:
+            head = head[:cut]
+    return head.rstrip(_SOFT_EDGE) + mark

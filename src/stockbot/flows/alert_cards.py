@@ -160,7 +160,7 @@ def digest(
         )
         rows = tuple(
             (
-                info.label[:40],
+                info.label,  # the renderer clips long names with a mark
                 why(r.reason for r in rs),
                 Q(info.q.available, info.item.unit),
                 Q(info.q.projected, info.item.unit),

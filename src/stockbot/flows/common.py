@@ -34,6 +34,7 @@ from stockbot.store.models import (
     UserRole,
     Warehouse,
 )
+from stockbot.text import clip
 from stockbot.timeutil import local
 
 
@@ -219,9 +220,8 @@ def item_label(item: Item, lang: str, width: int = 75) -> str:
     name is shortened first, so the code and spec that tell look-alikes apart stay visible."""
     name, spec = item_text(item.name, lang), item_text(item.spec or "", lang)
     fixed = len(item.code) + (len(spec) + 3 if spec else 0) + 3
-    if len(name) > width - fixed:
-        name = name[: max(8, width - fixed - 1)] + "…"
-    return " · ".join(p for p in (item.code, name, spec) if p)[:width]
+    name = clip(name, max(8, width - fixed))
+    return clip(" · ".join(p for p in (item.code, name, spec) if p), width)
 
 
 def item_and_qty(ctx: Ctx, cmd: Any, item_id: int | None = None) -> tuple[int, Decimal]:

@@ -35,6 +35,7 @@ from stockbot.replies import Block, Button, Buttons, Fields, Reply, Table, Text,
 from stockbot.store import outbox
 from stockbot.store.db import Database
 from stockbot.store.models import Chat, User, UserIdentity
+from stockbot.text import BUTTON_CELLS, clip
 from stockbot.timeutil import as_utc, local
 
 Param = Any
@@ -207,7 +208,7 @@ def render(payload: dict[str, Any], lang: str, tz: str, *, ephemeral: bool = Fal
             Buttons(
                 buttons=[
                     Button(
-                        label=text(b["key"], b.get("params") or {}, lang, tz)[:75],
+                        label=clip(text(b["key"], b.get("params") or {}, lang, tz), BUTTON_CELLS),
                         action_id=b["action_id"],
                         style=b.get("style", "default"),
                     )

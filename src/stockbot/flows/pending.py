@@ -35,6 +35,7 @@ from stockbot.store.models import (
     ShortageIncident,
     User,
 )
+from stockbot.text import BUTTON_CELLS, clip
 from stockbot.timeutil import as_utc, utcnow
 
 SECTION_ROWS = 15
@@ -362,7 +363,7 @@ def pending(ctx: Ctx, cmd: PendingCmd | None = None) -> Reply:
         # Buttons are UI state: their tokens are the only thing /pending writes.
         with ctx.db.write() as s:
             made: list[Button] = [
-                button(s, label[:75], doc_type, doc_id, action, payload)
+                button(s, clip(label, BUTTON_CELLS), doc_type, doc_id, action, payload)
                 for label, doc_type, doc_id, action, payload in box.buttons
             ]
         blocks.append(Buttons(buttons=made))

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,7 +45,11 @@ from stockbot.store.models import (
     Chat,
     SentNotice,
 )
+from stockbot.text import clip, display_width
 from stockbot.timeutil import as_utc, utcnow, zone
+
+if TYPE_CHECKING:
+    from stockbot.reports.chart import ChartText, SummarySeries
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
@@ -72,7 +77,15 @@ def _label(ref: reports.ItemRef) -> str:
 # --- the morning summary ------------------------------------------------------------------------
 
 
-def render(data: reports.Summary, lang: str, now: datetime, stale_days: int) -> Reply:
+@dataclass(frozen=True, slots=True)
+class Chart:
+    png: bytes
+    series: SummarySeries
+
+
+def render(
+    data: reports.Summary, lang: str, now: datetime, stale_days: int, currency: str = "CNY"
+) -> Reply:
     """The summary as a Reply: title, stock fields, yesterday, waiting documents, chart."""
     none = t("sum.none", lang)
     blocks: list[Any] = [Text(text=tm("sum.title", lang, date=data.today.isoformat()))]
@@ -164,7 +177,8 @@ def render(data: reports.Summary, lang: str, now: datetime, stale_days: int) -> 
         ]
         blocks.append(Text(text=t("sum.top", lang) + "\n" + _escape("\n".join(lines))))
     try:
-        blocks.append(Image(png=chart_png(data, lang), caption=t("sum.chart", lang)))
+        png = chart(data, lang, currency).png
+        blocks.append(Image(png=png, caption=t("sum.chart", lang)))
     except Exception:  # the numbers matter more than the picture
         log.exception("summary chart failed; sending the summary without it")
     return Reply.of(*blocks)
@@ -174,17 +188,50 @@ def _escape(text: str) -> str:
     return md_escape(text)
 
 
-def chart_png(data: reports.Summary, lang: str) -> bytes:
-    from stockbot.reports.chart import summary_chart
+def chart_series(data: reports.Summary, currency: str) -> SummarySeries:
+    """What the chart draws, from the same numbers as the text: the items below safety stock
+    (the worst MAX_BELOW of `below_total`) and the value in/out per day."""
+    from stockbot.reports.chart import LABEL_CELLS, MAX_BELOW, SummarySeries
 
-    below = [
-        (_label(b.item), float(b.available), float(b.safety), float(b.reorder_point))
-        for b in data.below_safety[:10]
-    ]
-    return summary_chart(
-        below,
-        data.trend,
-        title_below=t("sum.chart.below", lang),
+    drawn = data.below_safety[:MAX_BELOW]
+    units = {b.item.unit for b in drawn}
+    unit = units.pop() if len(units) == 1 else None
+
+    def label(ref: reports.ItemRef) -> str:  # a long name is clipped, its unit kept
+        suffix = "" if unit is not None else f" ({ref.unit})"
+        return clip(_label(ref), LABEL_CELLS - display_width(suffix)) + suffix
+
+    return SummarySeries(
+        below=[
+            (
+                label(b.item),
+                float(b.available),
+                float(b.safety),
+                float(b.reorder_point),
+            )
+            for b in drawn
+        ],
+        below_total=len(data.below_safety),
+        unit=unit,
+        trend=list(data.trend),
+        currency=currency,
+    )
+
+
+def chart_text(series: SummarySeries, lang: str) -> ChartText:
+    """The chart's words in *lang*: titles, legend, and the axes with their units."""
+    from stockbot.reports.chart import ChartText
+
+    title = t("sum.chart.below", lang)
+    if len(series.below) < series.below_total:
+        title = t("sum.chart.below_some", lang, n=len(series.below), total=series.below_total)
+    qty_axis = (
+        t("sum.chart.qty_axis", lang, unit=series.unit)
+        if series.unit
+        else t("sum.chart.qty_axis_mixed", lang)
+    )
+    return ChartText(
+        title_below=title,
         title_trend=t("sum.chart.trend", lang),
         legend=(
             t("sum.chart.available", lang),
@@ -194,7 +241,22 @@ def chart_png(data: reports.Summary, lang: str) -> bytes:
             t("sum.chart.out", lang),
         ),
         none_text=t("sum.chart.none", lang),
+        qty_axis=qty_axis,
+        value_axis=t("sum.chart.value_axis", lang, currency=series.currency),
     )
+
+
+def chart(data: reports.Summary, lang: str, currency: str) -> Chart:
+    """The summary chart in *lang*: its PNG and the series it drew (tests compare those with
+    the text; `stockbot job run summary --out` saves the PNG)."""
+    from stockbot.reports.chart import summary_chart
+
+    series = chart_series(data, currency)
+    return Chart(summary_chart(series, chart_text(series, lang)), series)
+
+
+def chart_png(data: reports.Summary, lang: str, currency: str = "CNY") -> bytes:
+    return chart(data, lang, currency).png
 
 
 def summary_data(db: Any, settings: Settings, now: datetime) -> reports.Summary:
@@ -208,7 +270,7 @@ def summary(ctx: Ctx, cmd: Any = None) -> Reply:
     """`/summary`: the morning summary, now, in the asker's language."""
     now = utcnow()
     data = summary_data(ctx.db, ctx.settings, now)
-    return render(data, ctx.lang, now, ctx.settings.stale_days)
+    return render(data, ctx.lang, now, ctx.settings.stale_days, ctx.settings.currency)
 
 
 def _chat_date(chat: Chat, settings: Settings, now: datetime) -> date:
@@ -248,7 +310,9 @@ def find_chat(s: Session, ref: str | int) -> Chat | None:
     return s.scalar(select(Chat).where(Chat.platform_chat_id == text).order_by(Chat.id).limit(1))
 
 
-def _bound_chats(s: Session, chat: str | int | None) -> list[Chat]:
+def bound_chats(s: Session, chat: str | int | None = None) -> list[Chat]:
+    """The chats a scheduled post goes to: those bound to a warehouse (`/bind`), or the one
+    named (our id, the platform's id or `platform:id`) whether bound or not."""
     if chat is not None:
         found = find_chat(s, chat)
         return [found] if found is not None else []
@@ -266,7 +330,7 @@ def send_summaries(
     per local day (`force`: again, for an operator's `stockbot job run`)."""
     now = now or utcnow()
     with db.read() as s:
-        chats = _bound_chats(s, chat)
+        chats = bound_chats(s, chat)
     if not chats:
         return 0
     data = summary_data(db, settings, now)
@@ -278,7 +342,7 @@ def send_summaries(
                 continue
             lang = normalize_lang(c.language) or settings.default_language
             if lang not in rendered:
-                rendered[lang] = render(data, lang, now, settings.stale_days)
+                rendered[lang] = render(data, lang, now, settings.stale_days, settings.currency)
             routing.enqueue(s, c.platform, c.platform_chat_id, rendered[lang])
             sent += 1
     return sent
@@ -297,7 +361,7 @@ def stale_reply(db: Any, settings: Settings, lang: str, now: datetime) -> Reply:
         headers=[t(f"stale.h.{h}", lang) for h in ("item", "on_hand", "value", "last_out")],
         rows=[
             [
-                _label(ref)[:40],
+                _label(ref),  # the renderer clips long names with a mark
                 fq(q, ref.unit, lang),
                 money(v),
                 last.isoformat() if last else t("stale.never", lang),
@@ -324,7 +388,7 @@ def send_stale_reports(
     """The weekly `stale-report` job: each bound chat, once per ISO week."""
     now = now or utcnow()
     with db.read() as s:
-        chats = _bound_chats(s, chat)
+        chats = bound_chats(s, chat)
     if not chats:
         return 0
     rendered: dict[str, Reply] = {}

@@ -1,9 +1,11 @@
 """A console chat: the same flows as Slack/Telegram, typed into a terminal (or piped in tests).
 
-Buttons are numbered for the whole session (``[1] Approve  [2] Reject``, then ``[3] …`` in the
-next reply), so typing ``2`` tomorrow-in-the-transcript still means the same button, just as a
-Telegram button keeps working after more messages arrive. ``/as <user>`` switches who is typing,
-to walk a request through staff → approver → keeper from one keyboard.
+Buttons are numbered for the whole chat (``[1] Approve  [2] Reject``, then ``[3] …`` in the
+next reply), so typing ``2`` later still means the same button, just as a Telegram button keeps
+working after more messages arrive. With `store.console_buttons.StoredButtons` the numbers are
+kept in the database and survive a restart; the default keeps them for the session only.
+``/as <user>`` switches who is typing, to walk a request through staff → approver → keeper
+from one keyboard.
 """
 
 from __future__ import annotations
@@ -12,19 +14,46 @@ import logging
 import unicodedata
 import uuid
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.text_render import render_text
 from stockbot.i18n import detect_language, normalize_lang, tm
 from stockbot.replies import Button, Reply, strip_markup
 
-__all__ = ["ConsoleChat"]
+__all__ = ["ButtonNumbers", "ConsoleChat", "SessionButtons"]
 
 log = logging.getLogger(__name__)
 
 _QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
 _AS = frozenset({"/as", "as", "／as"})
+
+
+class ButtonNumbers(Protocol):
+    """Where a console keeps its button numbers (`StoredButtons`: the database)."""
+
+    def number(self, action_id: str) -> int: ...
+
+    def action(self, number: int) -> str | None: ...
+
+
+class SessionButtons:
+    """Button numbers for this process only (tests, and a console without a database)."""
+
+    def __init__(self) -> None:
+        self._actions: dict[int, str] = {}  # button number → action_id
+        self._numbers: dict[str, int] = {}  # action_id → button number
+
+    def number(self, action_id: str) -> int:
+        number = self._numbers.get(action_id)
+        if number is None:
+            number = len(self._actions) + 1
+            self._actions[number] = action_id
+            self._numbers[action_id] = number
+        return number
+
+    def action(self, number: int) -> str | None:
+        return self._actions.get(number)
 
 
 class ConsoleChat:
@@ -40,6 +69,7 @@ class ConsoleChat:
         prompt: bool = True,
         lang: str | None = None,
         has_question: Callable[[Inbound], bool] | None = None,
+        buttons: ButtonNumbers | None = None,
     ) -> None:
         self.handle = handle
         self.has_question = has_question
@@ -55,8 +85,7 @@ class ConsoleChat:
         # Message ids feed idempotency keys: unique per session, so a second console session's
         # message 1 is not mistaken for a redelivery of the first session's message 1.
         self._session = uuid.uuid4().hex[:12]
-        self._actions: dict[int, str] = {}  # button number → action_id
-        self._numbers: dict[str, int] = {}  # action_id → button number (stable across replies)
+        self.buttons: ButtonNumbers = buttons or SessionButtons()
 
     # ----------------------------------------------------------------- loop
 
@@ -99,7 +128,7 @@ class ConsoleChat:
                 self._dispatch(inbound, lang_text=text)
                 return True
         if number is not None:
-            action_id = self._actions.get(number)
+            action_id = self.buttons.action(number)
             if action_id is None:
                 self._notice("console.unknown_button", text, number=number)
                 return True
@@ -113,13 +142,8 @@ class ConsoleChat:
     # ----------------------------------------------------------------- helpers
 
     def number_button(self, button: Button) -> int:
-        """Session-wide number for a button; the same action id keeps its number."""
-        number = self._numbers.get(button.action_id)
-        if number is None:
-            number = len(self._actions) + 1
-            self._actions[number] = button.action_id
-            self._numbers[button.action_id] = number
-        return number
+        """The chat's number for a button; the same action id keeps its number."""
+        return self.buttons.number(button.action_id)
 
     def _inbound(self, *, text: str | None = None, action_id: str | None = None) -> Inbound:
         self._message_counter += 1

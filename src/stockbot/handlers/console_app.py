@@ -16,6 +16,7 @@ from stockbot.handlers.console import ConsoleChat
 from stockbot.i18n import t
 from stockbot.replies import Reply, Text
 from stockbot.runtime import Runtime
+from stockbot.store.console_buttons import StoredButtons
 
 
 def console_handle(runtime: Runtime) -> Callable[[Inbound], Reply]:
@@ -33,17 +34,31 @@ def console_handle(runtime: Runtime) -> Callable[[Inbound], Reply]:
     return handle
 
 
+CHAT_ID = "console"
+"""The console's one chat: its button numbers are kept under this id."""
+
+
+def console_chat(
+    runtime: Runtime, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> ConsoleChat:
+    """A console on the runtime's database; its button numbers are stored there, so `3` still
+    presses yesterday's [3] after a restart."""
+    return ConsoleChat(
+        console_handle(runtime),
+        user=user,
+        stdin=stdin,
+        stdout=stdout,
+        chat_id=CHAT_ID,
+        prompt=stdin.isatty(),
+        has_question=runtime.has_question,
+        buttons=StoredButtons(runtime.db, CHAT_ID),
+    )
+
+
 def run_console(
     runtime: Runtime, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
     from stockbot.lookup.service import ItemSearch
 
     ItemSearch.of(runtime.db).warm(runtime.db)  # build the index while the user types
-    ConsoleChat(
-        console_handle(runtime),
-        user=user,
-        stdin=stdin,
-        stdout=stdout,
-        prompt=stdin.isatty(),
-        has_question=runtime.has_question,
-    ).run()
+    console_chat(runtime, user, stdin, stdout).run()

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stockbot.handlers.text_render import display_width
+from stockbot.handlers.text_render import table_lines
 from stockbot.replies import (
     Block,
     Button,
@@ -226,25 +226,11 @@ def _fields(block: Fields) -> list[dict[str, Any]]:
     return out
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
-
-
 def _table(block: Table) -> list[dict[str, Any]]:
     def cell(text: str) -> str:
         return _one_line(text).replace("`", "'")
 
-    header = [cell(h) for h in block.headers]
-    rows = [[cell(c) for c in row] for row in block.rows]
-    widths = [
-        max([display_width(header[i]), *(display_width(r[i]) for r in rows)])
-        for i in range(len(header))
-    ]
-
-    def line(cells: list[str]) -> str:
-        return escape("  ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
-
-    lines = [line(header), escape("  ".join("-" * w for w in widths)), *(line(r) for r in rows)]
+    lines = [escape(line) for line in table_lines(block, cell)]
     out: list[dict[str, Any]] = []
     if block.title:
         out.append(_section(_truncate(f"*{literal(_one_line(block.title))}*", MAX_SECTION_TEXT)))

@@ -69,6 +69,7 @@ from stockbot.handlers.telegram_inbound import replied_author, with_mentions
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply, strip_markup
+from stockbot.runtime import handled_commands
 
 __all__ = ["TelegramAdapter", "webhook_secret"]
 
@@ -292,8 +293,9 @@ class TelegramAdapter:
 
     async def _register_menu(self) -> None:
         """setMyCommands per language, so users pick commands instead of remembering them."""
+        offered = handled_commands()  # only what does something is offered
         for lang, code in MENU_LANGUAGES:
-            commands = [BotCommand(name, _describe(name, lang)) for name in COMMAND_NAMES]
+            commands = [BotCommand(name, _describe(name, lang)) for name in offered]
             try:
                 await self.app.bot.set_my_commands(commands, language_code=code)
             except TelegramError as exc:  # a missing menu is no reason to stay offline

@@ -1,39 +1,26 @@
 """Reply → plain text, for the console and as a last-resort fallback.
 
 Columns are aligned by display width (a Chinese character takes two cells), so tables with
-物料 names line up in a terminal. Control characters from user text are dropped so an item name
-cannot move the cursor or recolour the terminal.
+物料 names line up in a terminal; a cell too long for a table is clipped with a mark (`…`).
+Control characters from user text are dropped so an item name cannot move the cursor or
+recolour the terminal.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from stockbot.replies import Block, Button, Buttons, Choice, Fields, Image, Reply, Table, Text
+from stockbot.text import TABLE_CELLS, clip, display_width, pad
 
-__all__ = ["display_width", "render_block", "render_text"]
+__all__ = ["display_width", "render_block", "render_text", "table_lines"]
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _clean(text: str) -> str:
     return _CONTROL_RE.sub("", text)
-
-
-def display_width(text: str) -> int:
-    """Terminal cells: wide/full-width characters count 2, combining marks 0."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
 
 
 def _one_line(text: str) -> str:
@@ -46,27 +33,36 @@ def _fields(block: Fields) -> str:
     width = max((display_width(label) for label in labels), default=0)
     for label, (_, value) in zip(labels, block.rows, strict=True):
         value_lines = _clean(value).splitlines() or [""]
-        lines.append(f"{_pad(label, width)} {value_lines[0]}".rstrip())
+        lines.append(f"{pad(label, width)} {value_lines[0]}".rstrip())
         lines += [" " * (width + 1) + more for more in value_lines[1:]]
     return "\n".join(lines)
 
 
-def _table(block: Table) -> str:
-    header = [_one_line(h) for h in block.headers]
-    rows = [[_one_line(cell) for cell in row] for row in block.rows]
+def table_lines(block: Table, cell: Callable[[str], str] | None = None) -> list[str]:
+    """A table as aligned plain lines (header, a rule, rows), columns padded by display width.
+    Each cell is one line, clipped to TABLE_CELLS with a mark (`stockbot.text.clip`), so a long
+    name never silently loses its end. *cell* cleans a cell first (Slack swaps backticks)."""
+    tidy = cell or _one_line
+
+    def fit(text: str) -> str:
+        return clip(tidy(text), TABLE_CELLS)
+
+    header = [fit(h) for h in block.headers]
+    rows = [[fit(c) for c in row] for row in block.rows]
     widths = [
         max([display_width(header[i]), *(display_width(r[i]) for r in rows)])
         for i in range(len(header))
     ]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(_pad(cell, w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
+    return [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def _table(block: Table) -> str:
     lines = [_one_line(block.title)] if block.title else []
-    lines.append(line(header))
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [line(row) for row in rows]
-    return "\n".join(lines)
+    return "\n".join([*lines, *table_lines(block)])
 
 
 def _button(button: Button, number_button: Callable[[Button], int]) -> str:

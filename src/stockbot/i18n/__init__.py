@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any, Final, Literal
 
-from stockbot.i18n.catalog import CATALOG
+from stockbot.i18n.catalog import CATALOG, HELP_LINES
 
 __all__ = [
     "CATALOG",
@@ -170,10 +170,24 @@ def tm(key: str, /, lang: str | None = None, **params: Any) -> str:
     return t(key, lang, **{name: md_escape(str(value)) for name, value in params.items()})
 
 
-def help_text(command: str | None, lang: str | None = None) -> str:
-    """Help as Text markup: the overview, or one command's usage line and explanation."""
+def help_text(
+    command: str | None, lang: str | None = None, offered: Collection[str] | None = None
+) -> str:
+    """Help as Text markup: the overview, or one command's usage line and explanation.
+
+    *offered* is the set of commands that have a handler (`stockbot.runtime.handled_commands`):
+    the overview lists only those, and help for any other command says it is not available,
+    so `/help` never offers what would answer "not available yet". None offers everything
+    (the catalogue's own checks)."""
     if not command:
-        return t("help.overview", lang)
+        lines = [
+            t(key, lang)
+            for names, key in HELP_LINES
+            if offered is None or all(name in offered for name in names)
+        ]
+        return "\n".join([t("help.head", lang), *lines])
+    if offered is not None and command not in offered:
+        return t("help.unavailable", lang, command=command)
     return f"{t(f'usage.{command}', lang)}\n{t(f'help.{command}', lang)}"
 
 

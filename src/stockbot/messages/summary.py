@@ -42,6 +42,16 @@ MESSAGES = {
         "zh-Hans": "低于安全库存的物料；近 30 天每日出入库金额",
     },
     "sum.chart.below": {"en": "Below safety stock", "zh-Hans": "低于安全库存"},
+    "sum.chart.below_some": {
+        "en": "Below safety stock ({n} of {total})",
+        "zh-Hans": "低于安全库存（{total} 种中的 {n} 种）",
+    },
+    "sum.chart.qty_axis": {"en": "quantity ({unit})", "zh-Hans": "数量（{unit}）"},
+    "sum.chart.qty_axis_mixed": {
+        "en": "quantity (each item's unit)",
+        "zh-Hans": "数量（按各物料单位）",
+    },
+    "sum.chart.value_axis": {"en": "value ({currency})", "zh-Hans": "金额（{currency}）"},
     "sum.chart.trend": {"en": "Value in / out per day", "zh-Hans": "每日出入库金额"},
     "sum.chart.available": {"en": "available", "zh-Hans": "可用"},
     "sum.chart.safety": {"en": "safety stock", "zh-Hans": "安全库存"},

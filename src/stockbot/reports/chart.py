@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+from stockbot.text import clip
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -65,28 +67,55 @@ def _rc() -> Any:  # matplotlib types rc keys as a Literal of every rc name
     }
 
 
-def summary_chart(
-    below: Sequence[tuple[str, float, float, float]],
-    trend: Sequence[tuple[date, float, float]],
-    *,
-    title_below: str,
-    title_trend: str,
-    legend: tuple[str, str, str, str, str],
-    none_text: str,
-) -> bytes:
-    """Left: items below safety stock — available vs safety stock and reorder point (up to
-    10, worst first). Right: value received and issued per day. `legend` = (available, safety
-    stock, reorder point, in, out). Returns a WIDTH × HEIGHT PNG."""
+@dataclass(frozen=True, slots=True)
+class SummarySeries:
+    """What the summary chart draws, exactly: a test compares it with the summary's text.
+
+    `below`: (label, available, safety stock, reorder point), worst first, at most MAX_BELOW;
+    `below_total`: how many items are below safety stock in all (the text's count); `unit`:
+    the quantity unit when every drawn item shares one, else None (each label then names its
+    unit); `trend`: (day, value in, value out) per day, oldest first; `currency`: the unit of
+    the values."""
+
+    below: list[tuple[str, float, float, float]]
+    below_total: int
+    unit: str | None
+    trend: list[tuple[date, float, float]]
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartText:
+    """The chart's words in the reader's language."""
+
+    title_below: str
+    title_trend: str
+    legend: tuple[str, str, str, str, str]
+    """(available, safety stock, reorder point, in, out)"""
+    none_text: str
+    qty_axis: str
+    value_axis: str
+
+
+MAX_BELOW = 10
+"""Items the left panel draws (the worst); its title says "10 of N" when there are more."""
+
+
+def summary_chart(series: SummarySeries, words: ChartText) -> bytes:
+    """Left: items below safety stock — available vs safety stock and reorder point, on a
+    quantity axis labelled with its unit. Right: value received and issued per day, on an axis
+    labelled with the currency. Returns a WIDTH × HEIGHT PNG."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    legend = words.legend
     with _draw_lock, matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
-        rows = list(below)[:10][::-1]
-        left.set_title(title_below)
+        rows = series.below[::-1]
+        left.set_title(words.title_below)
         if rows:
             ys = range(len(rows))
             left.barh(ys, [r[1] for r in rows], color="#d9534f", label=legend[0])
@@ -94,15 +123,18 @@ def summary_chart(
                          label=legend[1], zorder=3)  # fmt: skip
             left.scatter([r[3] for r in rows], ys, marker="|", s=260, color="#f0ad4e",
                          label=legend[2], zorder=3)  # fmt: skip
-            left.set_yticks(list(ys), [_short(r[0]) for r in rows])
+            left.set_yticks(list(ys), [clip(r[0], LABEL_CELLS) for r in rows])
             left.legend(loc="lower right", fontsize=7)
             left.set_xlim(left=0)
+            left.set_xlabel(words.qty_axis)
         else:
-            left.text(0.5, 0.5, none_text, ha="center", va="center", transform=left.transAxes)
+            left.text(0.5, 0.5, words.none_text, ha="center", va="center",
+                      transform=left.transAxes)  # fmt: skip
             left.set_xticks([])
             left.set_yticks([])
-        right.set_title(title_trend)
-        if trend:
+        right.set_title(words.title_trend)
+        if series.trend:
+            trend = series.trend
             xs = list(range(len(trend)))
             right.plot(xs, [t[1] for t in trend], color="#5cb85c", marker=".", label=legend[3])
             right.plot(xs, [t[2] for t in trend], color="#0275d8", marker=".", label=legend[4])
@@ -110,11 +142,12 @@ def summary_chart(
             right.set_xticks(xs[::step], [t[0].strftime("%m-%d") for t in trend][::step])
             right.legend(loc="upper left", fontsize=7)
             right.set_ylim(bottom=0)
+            right.set_ylabel(words.value_axis)
             right.grid(alpha=0.3)
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI)
         return buf.getvalue()
 
 
-def _short(label: str, width: int = 22) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+LABEL_CELLS = 24
+"""An item label on the chart's axis, in display cells (a Chinese character takes two)."""

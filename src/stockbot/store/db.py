@@ -24,6 +24,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
@@ -211,6 +212,16 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def where(self) -> str:
+        """Where this database is, to tell a person: a SQLite file's absolute path, else the
+        URL with its password hidden (a command's output may be pasted into a ticket)."""
+        url = self.engine.url
+        if self.is_sqlite:
+            name = url.database or ""
+            return str(Path(name).resolve()) if name and name != ":memory:" else ":memory:"
+        return url.render_as_string(hide_password=True)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
+
+from stockbot.text import display_width, pad
 
 # --- the report ---------------------------------------------------------------------------------
 
@@ -30,6 +31,8 @@ class ImportReport:
     """Items or suppliers inserted; for a stock import, the batches it created."""
     updated: int = 0
     posted_lines: int = 0
+    skipped_zero: int = 0
+    """Stock rows with quantity 0: nothing on hand, nothing to post, skipped."""
     errors: list[RowError] = field(default_factory=list)
     already_done: bool = False
     seconds: float = 0.0
@@ -48,7 +51,13 @@ class ImportReport:
             return f"{head}, already imported{ref}, nothing posted ({took})"
         if self.kind == "stock":
             lines, batches = self.posted_lines, self.created
-            return f"{head}, {lines:,} lines posted, {batches:,} new batches in {took}"
+            zero = self.skipped_zero
+            skipped = (
+                f", skipped {zero:,} row{'s' if zero != 1 else ''} with zero quantity"
+                if zero
+                else ""
+            )
+            return f"{head}, {lines:,} lines posted, {batches:,} new batches{skipped} in {took}"
         return f"{head}, {self.created:,} created, {self.updated:,} updated in {took}"
 
     def error_table(self, limit: int = 50) -> str:
@@ -59,17 +68,9 @@ class ImportReport:
             ("-" if e.row is None else str(e.row), e.column or "-", e.message)
             for e in self.errors[:limit]
         ]
-        w0 = max(_width(r[0]) for r in rows)
-        w1 = max(_width(r[1]) for r in rows)
-        lines = [f"{_pad(a, w0)}  {_pad(b, w1)}  {c}" for a, b, c in rows]
+        w0 = max(display_width(r[0]) for r in rows)
+        w1 = max(display_width(r[1]) for r in rows)
+        lines = [f"{pad(a, w0)}  {pad(b, w1)}  {c}" for a, b, c in rows]
         if len(self.errors) > limit:
             lines.append(f"… and {len(self.errors) - limit:,} more")
         return "\n".join(lines)
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))

@@ -126,15 +126,15 @@ def parse_decimal(v: Cell) -> Decimal:
     return d + 0  # drops a negative zero's sign
 
 
-def _number(*, positive: bool = False, default: Decimal | None = Decimal(0)) -> BeforeValidator:
+def _number(*, required: bool = False, default: Decimal | None = Decimal(0)) -> BeforeValidator:
+    """A number, 0 or more; *required*: a cell left empty is an error, not *default*."""
+
     def check(v: Cell) -> Decimal | None:
         if v is None:
-            if positive:
+            if required:
                 raise ValueError("is empty; a quantity is required")
             return default
         d = parse_decimal(v)
-        if positive and d <= 0:
-            raise ValueError(f"must be more than 0, not {_as_text(v)}")
         if d < 0:
             raise ValueError(f"cannot be negative ({_as_text(v)})")
         return d
@@ -317,7 +317,9 @@ class StockRow(Row):
     warehouse: Annotated[str, _warehouse_code(_col_len(Warehouse.code))]
     location: Annotated[str | None, _text(_col_len(Location.code), default=None)] = None
     batch: Annotated[str | None, _text(_col_len(Batch.lot), default=None)] = None
-    qty: Annotated[Decimal, _number(positive=True)]
+    qty: Annotated[Decimal, _number(required=True)]
+    """Zero is allowed here: a stock sheet lists items with nothing on hand; the import skips
+    those rows and counts them."""
     unit_cost: Annotated[Decimal | None, _number(default=None)] = None
     expiry: Annotated[date | None, _date()] = None
 

@@ -32,7 +32,7 @@ from stockbot.store.models import (
     Posting,
     Warehouse,
 )
-from stockbot.timeutil import today
+from stockbot.timeutil import local_date, utcnow
 
 # --- opening stock ------------------------------------------------------------------------------
 
@@ -77,6 +77,8 @@ def import_stock(
     )
     if table is None:
         return finish(report, started)
+    report.skipped_zero = sum(1 for _, r in rows if r.qty == 0)
+    rows = [(n, r) for n, r in rows if r.qty != 0]  # listed with nothing on hand: nothing to post
     if "warehouse" not in table.columns:
         report.notes.append(f"no warehouse column: all stock goes to {default_wh}")
     col = table.header_of
@@ -137,9 +139,10 @@ def import_stock(
                             f"{have.expiry.isoformat()}",
                         )
                     )
-            if report.errors:
+            if report.errors or not rows:  # errors, or every row had zero quantity
                 raise Rollback
-            lines = _stock_lines(session, conn, rows, items, batches, report)
+            received = local_date(utcnow(), db.timezone)  # the factory's day, as /history shows
+            lines = _stock_lines(session, conn, rows, items, batches, report, received)
             meta = ledger.Meta(
                 idempotency_key=key,
                 kind="opening",
@@ -206,14 +209,15 @@ def _stock_lines(
     items: dict[str, Any],
     batches: dict[tuple[int, str], Any],
     report: ImportReport,
+    received: date,
 ) -> list[ledger.Line]:
-    """Places via `ensure_warehouse`/`ensure_location` (few), new batches in one executemany."""
+    """Places via `ensure_warehouse`/`ensure_location` (few), new batches in one executemany;
+    a new batch is received on *received*, the factory's date."""
     places: dict[tuple[str, str | None], int] = {}
     for wh_code in sorted({r.warehouse for _, r in rows}):
         wh = ensure_warehouse(session, wh_code)
         for loc_code in sorted({r.location for _, r in rows if r.warehouse == wh_code}, key=str):
             places[(wh_code, loc_code)] = ensure_location(session, wh, loc_code).id
-    received = today()
     new: dict[tuple[int, str], date | None] = {}
     for _, r in rows:
         if r.batch:

@@ -47,6 +47,7 @@ from stockbot.store.models.supply import (
 )
 from stockbot.store.models.system import (
     Alert,
+    ConsoleButton,
     Lease,
     OutboxMessage,
     ProcessedEvent,
@@ -65,6 +66,7 @@ __all__ = [
     "BigId",
     "BomLine",
     "Chat",
+    "ConsoleButton",
     "Conversation",
     "CountLine",
     "CountSession",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     Unicode,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -114,6 +115,21 @@ class SentNotice(Base):
 
     __tablename__ = "sent_notices"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = ts()
+
+
+class ConsoleButton(Base):
+    """A console chat's button numbers (`[3] Approve`): kept here, not in the process, so a
+    button shown yesterday is pressed by the same number after a restart. The number stands for
+    an action id; what the action does is the action token's, as on every platform."""
+
+    __tablename__ = "console_buttons"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "action_id", name="uq_console_buttons_chat_action"),
+    )
+    chat_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    action_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = ts()
 
 
