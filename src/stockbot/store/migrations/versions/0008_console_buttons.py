@@ -1,7 +1,7 @@
 """console_buttons: a console chat's button numbers survive a restart
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 23:00:00
 """
 
