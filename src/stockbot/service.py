@@ -99,7 +99,11 @@ class Service:
     _unready: str = ""
 
     def __post_init__(self) -> None:
-        self.metrics = Metrics(self.db, lambda: bool(getattr(self.scheduler, "is_leader", False)))
+        self.metrics = Metrics(
+            self.db,
+            is_leader=lambda: bool(getattr(self.scheduler, "is_leader", False)),
+            platforms=lambda: [a.platform for a in self.adapters],
+        )
         self.runtime.watchers += [self.metrics.command, log_command]
 
     # --- flows from async code -----------------------------------------------------------

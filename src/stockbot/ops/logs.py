@@ -16,20 +16,22 @@ COMMAND_LOG = logging.getLogger("stockbot.commands")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure(fmt: str = "text", level: str = "INFO") -> None:
-    """Root logging for a long-running process: stderr, one record per line."""
-    handler = logging.StreamHandler(sys.stderr)
+def formatter(fmt: str = "text") -> logging.Formatter:
+    """`json`: one object per line (time, level, logger, message, and a command's fields)."""
     if fmt == "json":
         from pythonjsonlogger.json import JsonFormatter
 
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            )
+        return JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
-    else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    return logging.Formatter(TEXT_FORMAT)
+
+
+def configure(fmt: str = "text", level: str = "INFO") -> None:
+    """Root logging for a long-running process: stderr, one record per line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter(fmt))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # aiohttp's access log repeats every health probe and scrape; our command line says more
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

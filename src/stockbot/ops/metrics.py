@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from stockbot.runtime import Handled
 from stockbot.store.db import Database
 from stockbot.store.models import Alert
-from stockbot.store.outbox import backlog
+from stockbot.store.outbox import Backlog, backlog
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,13 @@ JOB_BUCKETS = (0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
 
 
 class Metrics:
-    def __init__(self, db: Database, is_leader: Callable[[], bool] = lambda: False) -> None:
+    def __init__(
+        self,
+        db: Database,
+        is_leader: Callable[[], bool] = lambda: False,
+        platforms: Callable[[], list[str]] = list,
+    ) -> None:
+        """`platforms`: the configured adapters, whose backlog shows as 0 rather than absent."""
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.commands = Counter(
@@ -66,7 +72,7 @@ class Metrics:
             registry=r,
         )  # fmt: skip
         leader.set_function(lambda: 1.0 if is_leader() else 0.0)
-        r.register(_StoreCollector(db))
+        r.register(_StoreCollector(db, platforms))
 
     def command(self, seen: Handled) -> None:
         """A runtime watcher: one command handled."""
@@ -88,8 +94,9 @@ class _StoreCollector(Collector):
     and the connection pool. A database that does not answer gives `stockbot_database_up 0`
     and leaves the database-backed gauges out rather than failing the whole scrape."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, platforms: Callable[[], list[str]]) -> None:
         self.db = db
+        self.platforms = platforms
 
     def describe(self) -> Iterator[Metric]:
         return iter(())  # values come from the database: nothing to describe up front
@@ -123,7 +130,8 @@ class _StoreCollector(Collector):
         parked_g = GaugeMetricFamily(
             "stockbot_outbox_parked", "Messages parked as undeliverable", labels=["platform"]
         )
-        for b in waiting:
+        quiet = set(self.platforms()) - {b.platform for b in waiting}
+        for b in [*waiting, *(Backlog(p, 0, 0.0, 0) for p in sorted(quiet))]:
             backlog_g.add_metric([b.platform], b.waiting)
             age_g.add_metric([b.platform], b.oldest_age_seconds)
             parked_g.add_metric([b.platform], b.parked)

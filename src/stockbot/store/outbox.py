@@ -130,20 +130,22 @@ def backlog(db: Database) -> list[Backlog]:
         rows = s.execute(
             select(
                 OutboxMessage.platform,
-                OutboxMessage.state.in_(waiting_states).label("waiting"),
+                OutboxMessage.state,
                 func.count(),
                 func.min(OutboxMessage.created_at),
             )
             .where(OutboxMessage.state.in_((*waiting_states, "failed")))
-            .group_by(OutboxMessage.platform, OutboxMessage.state.in_(waiting_states))
+            .group_by(OutboxMessage.platform, OutboxMessage.state)
         ).all()
     now = utcnow()
     out: dict[str, Backlog] = {}
-    for platform, is_waiting, count, oldest in rows:
+    for platform, state, count, oldest in rows:
         was = out.get(platform, Backlog(platform, 0, 0.0, 0))
-        if is_waiting:
+        if state in waiting_states:
             age = max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0
-            out[platform] = Backlog(platform, count, age, was.parked)
+            out[platform] = Backlog(
+                platform, was.waiting + count, max(age, was.oldest_age_seconds), was.parked
+            )
         else:
             out[platform] = Backlog(platform, was.waiting, was.oldest_age_seconds, count)
     return sorted(out.values(), key=lambda b: b.platform)
