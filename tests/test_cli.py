@@ -71,17 +71,22 @@ def test_the_demo_command_opens_the_demo_chat_on_piped_input(tmp_path):
     assert (tmp_path / "stockbot-demo.db").exists()
 
 
-def test_run_with_no_platform_and_no_terminal_refuses_in_one_line_naming_the_variables(tmp_path):
-    """A unit or a container (stdin not a TTY) must not fall into the demo and exit 0."""
-    out = subprocess.run(
+def _run_as_a_unit(cwd, **env: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """`stockbot run` as a unit or a container starts it: stdin is not a terminal."""
+    return subprocess.run(
         [_stockbot(), "run"],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        cwd=tmp_path,
-        env=_bare_env(),
+        cwd=cwd,
+        env=_bare_env(**env),
         timeout=60,
     )
+
+
+def test_run_with_no_platform_and_no_terminal_refuses_in_one_line_naming_the_variables(tmp_path):
+    """A unit or a container (stdin not a TTY) must not fall into the demo and exit 0."""
+    out = _run_as_a_unit(tmp_path)
     assert out.returncode == 78  # EX_CONFIG: a unit need not restart it
     [line] = out.stderr.strip().splitlines()
     assert "TELEGRAM_BOT_TOKEN" in line and "SLACK_BOT_TOKEN" in line
@@ -110,19 +115,12 @@ def test_run_refuses_a_port_already_in_use_in_one_line_without_a_traceback(db_ur
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        out = subprocess.run(
-            [_stockbot(), "run"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=_bare_env(
-                TELEGRAM_BOT_TOKEN="123456:TEST",
-                STOCKBOT_TELEGRAM_API_URL="http://127.0.0.1:9/bot",  # never reached
-                STOCKBOT_DATABASE_URL=db_url,
-                STOCKBOT_HTTP_PORT=str(port),
-            ),
-            timeout=60,
+        out = _run_as_a_unit(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN="123456:TEST",
+            STOCKBOT_TELEGRAM_API_URL="http://127.0.0.1:9/bot",  # never reached
+            STOCKBOT_DATABASE_URL=db_url,
+            STOCKBOT_HTTP_PORT=str(port),
         )
     assert out.returncode == 1, out.stderr
     [line] = out.stderr.strip().splitlines()

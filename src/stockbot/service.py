@@ -239,7 +239,10 @@ class Service:
         why = "" if body["ok"] else _why_not(body)
         if why != self._unready:  # said once per change, not at every probe
             self._unready = why
-            log.warning("not ready: %s", why) if why else log.warning("ready again")
+            if why:
+                log.warning("not ready: %s", why)
+            else:
+                log.warning("ready again")
         return web.json_response(body, status=200 if body["ok"] else 503)
 
     async def _metrics(self, _request: web.Request) -> web.Response:
