@@ -72,7 +72,7 @@ def test_writable_names_a_database_that_cannot_be_reached():
         why = gone.writable()
     finally:
         gone.dispose()
-    assert isinstance(why, str) and why.startswith("unavailable")
+    assert isinstance(why, str) and why.startswith("unreachable")
 
 
 def test_a_read_only_database_refuses_writes_in_words_and_still_answers_lookups(

@@ -66,6 +66,9 @@ def states(db) -> list[str]:  # type: ignore[no-untyped-def]
 def test_messages_queued_while_the_platform_is_down_are_delivered_once_when_it_returns(db):
     adapter = FlakyAdapter(down=3)
     service = service_with(db, adapter)
+    # Only the explicit dispatches below: a background loop racing them could hold a claim
+    # past stop() on a busy machine, and the test would count its timing, not the retries.
+    service.dispatch_loop = False
     queue(db, "one", "two")
 
     async def scenario() -> None:
@@ -84,6 +87,7 @@ def test_messages_queued_while_the_platform_is_down_are_delivered_once_when_it_r
 def test_a_permanently_undeliverable_message_is_parked_not_retried_forever(db):
     adapter = FlakyAdapter(permanent={"gone"})
     service = service_with(db, adapter)
+    service.dispatch_loop = False
     queue(db, "x", target="gone")
 
     async def scenario() -> None:

@@ -692,7 +692,9 @@ def test_http_mode_serves_slack_events_and_health_says_so(floor):
             return await r.json()
 
     body = run(floor.db, scenario)
-    assert body["adapters"]["slack"] == {"ok": True, "mode": "http"}
+    slack = body["adapters"]["slack"]
+    assert slack.items() >= {"ok": True, "mode": "http", "last_error": None}.items()
+    assert slack["last_contact"]  # auth.test reached the Web API
 
 
 def test_socket_mode_is_chosen_when_an_app_token_is_set_and_receives_commands(floor):
@@ -705,7 +707,7 @@ def test_socket_mode_is_chosen_when_an_app_token_is_set_and_receives_commands(fl
             assert r.status == 404  # no HTTP endpoint in Socket Mode
         await asyncio.wait_for(fake.socket_connected.wait(), 5)
         await fake.wait_for(lambda: adapter.health()["ok"])
-        assert adapter.health() == {"ok": True, "mode": "socket", "connected": True}
+        assert adapter.health().items() >= {"ok": True, "mode": "socket", "connected": True}.items()
         before = adapter.completed
         await fake.socket_send(
             {

@@ -24,14 +24,20 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _open(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
-    """The database with the flows' event handlers on it: an import posts like a chat does."""
+def _open(args: argparse.Namespace, *, writable: bool = False) -> Database:
+    """The database with the flows' event handlers on it: an import posts like a chat does.
+    A bad URL or an unreachable database ends the command with one line (`ops.startup`)."""
     from stockbot.flows.wiring import subscribe
-    from stockbot.store.db import open_database
+    from stockbot.ops.startup import open_checked
 
     settings = _settings()
-    db = open_database(settings, getattr(args, "database_url", None), upgrade=upgrade)
+    db = open_checked(settings, getattr(args, "database_url", None), writable=writable)
     return subscribe(db, settings)
+
+
+def _interactive() -> bool:
+    """A person at a terminal (not a unit, a container or a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -40,7 +46,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = args.database_url or _settings().database_url
     upgrade(url)
     print(f"database at revision {current_revision(url)}")
-    _snapshot_search(_open(args, upgrade=False))
+    _snapshot_search(_open(args))
     return 0
 
 
@@ -174,8 +180,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the configured platforms. Without any, a person at a terminal gets the demo; a
+    unit or a container gets one line naming the variables to set, and a failing exit."""
+    from stockbot.ops.startup import NO_PLATFORM, StartupError, check_platforms
+
     settings = _settings()
     if not settings.has_chat_tokens:
+        if not _interactive():
+            raise StartupError(NO_PLATFORM)
         print(
             "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN is set: starting the local demo instead "
             f"(console chat against the SQLite file {DEMO_DB})."
@@ -185,14 +197,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
     from stockbot.app import build_service
+    from stockbot.ops import logs
+    from stockbot.service import StartError
 
-    db = _open(args)
+    check_platforms(settings)
+    db = _open(args, writable=True)
+    logs.configure(settings.log_format, settings.log_level)
     service = build_service(db, settings)
-    print(
-        f"stockbot serving {', '.join(a.platform for a in service.adapters)} "
-        f"on http://{settings.http_host}:{settings.http_port} (GET /healthz); Ctrl-C to stop"
-    )
-    asyncio.run(service.serve_forever())
+
+    def announce() -> None:
+        print(
+            f"stockbot serving {', '.join(a.platform for a in service.adapters)} "
+            f"on http://{settings.http_host}:{service.port} "
+            "(GET /readyz, /livez, /metrics); Ctrl-C to stop",
+            flush=True,
+        )
+
+    try:
+        asyncio.run(service.serve_forever(announce))
+    except StartError as exc:
+        raise StartupError(str(exc), status=1) from None
     return 0
 
 
@@ -325,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     sub.add_parser(
-        "run", help="serve the configured chat platforms (demo without tokens)"
+        "run", help="serve the configured chat platforms (demo without tokens, on a terminal)"
     ).set_defaults(func=cmd_run)
 
     manifest = sub.add_parser(
@@ -354,10 +378,25 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(argv)
+    from pydantic import ValidationError
+
+    from stockbot.ops.startup import StartupError, settings_problems
+
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except StartupError as exc:
+        print(f"stockbot {args.command}: {exc}", file=sys.stderr)
+        return exc.status
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        for line in settings_problems(exc):
+            print(f"stockbot {args.command}: {line}", file=sys.stderr)
+        from stockbot.ops.startup import EX_CONFIG
+
+        return EX_CONFIG
 
 
 if __name__ == "__main__":  # pragma: no cover

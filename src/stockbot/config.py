@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import (
@@ -17,6 +18,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+if TYPE_CHECKING:
+    from stockbot.store.db import PoolOptions
 
 DEFAULT_DATABASE_URL = "sqlite:///stockbot.db"
 
@@ -77,6 +81,22 @@ class Settings(EnvSettings):
     over_receipt_tolerance: Decimal = Decimal("0.05")
     """A receipt may exceed the open purchase order quantity by this fraction, no more."""
 
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    """PostgreSQL: connections kept open, extra ones allowed under load, and seconds a request
+    waits for one before the user is asked to try again in a moment."""
+    db_connect_timeout: int = Field(default=5, ge=1)
+    db_statement_timeout_ms: int = Field(default=60_000, ge=0)
+    db_lock_timeout_ms: int = Field(default=15_000, ge=0)
+    """PostgreSQL: seconds to reach the server; server-side limits per statement and per lock
+    wait in milliseconds (0: none)."""
+
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per log line (for a log collector); `text` for people."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """`stockbot run`'s log level; INFO gives one line per command (never message text)."""
+
     sqlite_synchronous: str = "FULL"
     """FULL: a committed movement survives a power cut. NORMAL is faster but may lose the
     last transactions on power loss (never corrupts); we keep FULL for a ledger."""
@@ -131,6 +151,26 @@ class Settings(EnvSettings):
     lease_ttl_seconds: float = 30.0
     lease_renew_seconds: float = 10.0
 
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        from stockbot.i18n import LANGS, normalize_lang
+
+        lang = normalize_lang(v)
+        if lang is None:
+            raise ValueError(f"unknown language {v!r}; use one of {', '.join(LANGS)}")
+        return lang
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.strip().upper() if isinstance(v, str) else v
+
     @field_validator("sqlite_synchronous")
     @classmethod
     def _sync_mode(cls, v: str) -> str:
@@ -147,6 +187,18 @@ class Settings(EnvSettings):
             if platform and uid:
                 out.add((platform.strip().lower(), uid.strip()))
         return out
+
+    def pool_options(self) -> PoolOptions:
+        from stockbot.store.db import PoolOptions
+
+        return PoolOptions(
+            size=self.db_pool_size,
+            max_overflow=self.db_max_overflow,
+            timeout=self.db_pool_timeout,
+            connect_timeout=self.db_connect_timeout,
+            statement_timeout_ms=self.db_statement_timeout_ms,
+            lock_timeout_ms=self.db_lock_timeout_ms,
+        )
 
     @property
     def has_chat_tokens(self) -> bool:

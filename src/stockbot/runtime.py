@@ -5,18 +5,25 @@ Reply. Here we identify the user and chat (read-only: nothing is written for a m
 refused), choose the reply language, parse the text or resolve the pressed button, and call the
 flow. A flow's polite refusal becomes the reply; anything unexpected becomes a short localised
 apology, and the traceback goes to the log, never to the chat.
+
+Each message or press ends as one `Handled` record (who, where, which command, how it ended,
+how long it took) handed to the `watchers`: the service's metrics and its one log line per
+command hang there, so flows never count anything themselves.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import stockbot.messages.runtime  # noqa: F401  (registers the catalogue)
 from stockbot.commands.inbound import Inbound
@@ -43,6 +50,24 @@ _COMMAND = TypeAdapter(Command)
 Handler = Callable[..., Reply]
 
 
+@dataclass
+class Handled:
+    """One message or button press, as operators see it (never its text).
+
+    `outcome`: `ok`; `refused` (the flow said no: a role, a quantity, bad input); `unavailable`
+    (the database failed: the user was asked to try again); `error` (a bug, logged)."""
+
+    platform: str
+    user: str
+    chat: str
+    command: str = "message"
+    outcome: str = "ok"
+    seconds: float = 0.0
+
+
+Watcher = Callable[[Handled], None]
+
+
 class Runtime:
     """One per process: the database, the settings, and the merged flow tables."""
 
@@ -55,6 +80,8 @@ class Runtime:
         self.actions: dict[tuple[str, str], Handler] = {}
         self.replies: dict[str, Handler] = {}
         self.workflows: dict[str, Workflow] = {}
+        self.watchers: list[Watcher] = []
+        """Told of every `Handled` (metrics, the command log); a watcher must not raise."""
         for module in _flow_modules():
             wf = getattr(module, "WF", None)
             if isinstance(wf, Workflow):
@@ -77,29 +104,32 @@ class Runtime:
     # --- entry point ---------------------------------------------------------------------
 
     def handle(self, inbound: Inbound) -> Reply:
+        seen = Handled(inbound.platform, inbound.user_id, inbound.chat_id)
+        started = time.perf_counter()
+        try:
+            return self._handle(inbound, seen)
+        finally:
+            seen.seconds = time.perf_counter() - started
+            for watch in self.watchers:
+                try:
+                    watch(seen)
+                except Exception:
+                    log.exception("a runtime watcher failed")
+
+    def _handle(self, inbound: Inbound, seen: Handled) -> Reply:
         lang = self._guess_lang(inbound)
         try:
             ctx = self._context(inbound)
             lang = ctx.lang
             if inbound.action_id is not None:
-                return self._press(ctx, inbound.action_id)
-            text = inbound.text or ""
-            if not text.lstrip().startswith(("/", "／")):
-                # The bot asked this user something (a reason, a count): a message without a
-                # leading slash is the answer, even if it starts with a command word.
-                answered = self._answer(ctx, text)
-                if answered is not None:
-                    return answered
-            result = parse(text, console=inbound.platform == "console")
-            if isinstance(result, ParseError):
-                if result.command in COMMAND_NAMES and result.command not in self.offered:
-                    # no usage line for a command that would not run even when typed right
-                    return Reply.text(t("runtime.not_yet", lang, command=result.command))
-                return result.to_reply(ctx.lang)
-            return self.run_command(ctx, result)
+                seen.command = "press"  # named once the button is known (bounded labels)
+                return self._press(ctx, inbound.action_id, seen)
+            return self._message(ctx, inbound, seen)
         except Refusal as refusal:
+            seen.outcome = "refused"
             return refusal.reply
         except InsufficientStock as exc:
+            seen.outcome = "refused"
             return Reply.text(
                 tm(
                     "runtime.insufficient",
@@ -113,14 +143,17 @@ class Runtime:
                 ephemeral=True,
             )
         except QuantityLimitExceeded as exc:
+            seen.outcome = "refused"
             params = {**exc.params, "what": t(f"posting.what.{exc.what}", lang)}
             return Reply.text(
                 tm(exc.message_key, lang, **params), ephemeral=True, key=exc.message_key
             )
         except PostingError as exc:
+            seen.outcome = "refused"
             return Reply.text(tm("runtime.posting_refused", lang, reason=str(exc)), ephemeral=True)
-        except DBAPIError as exc:
+        except (DBAPIError, PoolTimeout) as exc:
             key = _database_fault(exc)
+            seen.outcome = "unavailable" if key else "error"
             log.log(
                 logging.WARNING if key else logging.ERROR,
                 "failed to handle %s",
@@ -130,8 +163,29 @@ class Runtime:
             key = key or "runtime.error"
             return Reply.text(t(key, lang), ephemeral=True, key=key)
         except Exception:
+            seen.outcome = "error"
             log.exception("failed to handle %s", inbound.model_dump(exclude={"text"}))
             return Reply.text(t("runtime.error", lang), ephemeral=True)
+
+    def _message(self, ctx: Ctx, inbound: Inbound, seen: Handled) -> Reply:
+        """A typed message: the answer to a pending question, or a command."""
+        text = inbound.text or ""
+        if not text.lstrip().startswith(("/", "／")):
+            # The bot asked this user something (a reason, a count): a message without a
+            # leading slash is the answer, even if it starts with a command word.
+            seen.command = "answer"
+            answered = self._answer(ctx, text)
+            if answered is not None:
+                return answered
+        result = parse(text, console=inbound.platform == "console")
+        if isinstance(result, ParseError):
+            seen.command, seen.outcome = "unparsed", "refused"
+            if result.command in COMMAND_NAMES and result.command not in self.offered:
+                # no usage line for a command that would not run even when typed right
+                return Reply.text(t("runtime.not_yet", ctx.lang, command=result.command))
+            return result.to_reply(ctx.lang)
+        seen.command = result.name
+        return self.run_command(ctx, result)
 
     def has_question(self, inbound: Inbound) -> bool:
         """Read-only: is the bot waiting for this person's answer in this chat (a count line, a
@@ -157,11 +211,14 @@ class Runtime:
             return Reply.text(t("runtime.not_yet", ctx.lang, command=cmd.name))
         return handler(ctx, cmd)
 
-    def _press(self, ctx: Ctx, action_id: str) -> Reply:
+    def _press(self, ctx: Ctx, action_id: str, seen: Handled | None = None) -> Reply:
         prefix, _, arg = action_id.partition(":")
         # read-only choices carry the item id itself; an id no column can hold is a stale button
         if prefix == "stock" and arg.isascii() and arg.isdigit() and int(arg) < 2**63:
             from stockbot.flows.stock import show
+
+            if seen is not None:
+                seen.command = "press:stock"
 
             return show(ctx, int(arg))
         if prefix != "a":
@@ -170,6 +227,8 @@ class Runtime:
             token = s.get(ActionToken, arg)
         if token is None:
             raise Refusal(Reply.text(t("button.stale", ctx.lang), ephemeral=True))
+        if seen is not None:
+            seen.command = f"press:{token.doc_type}.{token.action}"
         if (token.doc_type, token.action) == ("cmd", "retry"):
             return self._retry(ctx, token.payload)
         wf = self.workflows.get(token.doc_type)
@@ -288,13 +347,14 @@ def handled_commands() -> tuple[str, ...]:
     return _offered(commands, workflows)
 
 
-def _database_fault(exc: DBAPIError) -> str | None:
-    """The message for a database that failed rather than our code: a read-only database
-    (SQLite's SQLITE_READONLY, PostgreSQL's SQLSTATE 25006: an operator must fix it, retrying
-    will not help) or a lost or refused connection
+def _database_fault(exc: DBAPIError | PoolTimeout) -> str | None:
+    """The message for a database that failed rather than our code: a read-only SQLite file
+    (SQLITE_READONLY: fix the file, retrying will not help) or a lost or refused connection
     (the unit of work rolled back; the pool replaces the connection, so a retry in a moment
     usually succeeds). Anything else (a constraint, a bad statement) is a bug: the generic
-    apology."""
+    apology. Every connection busy past the pool's timeout is a try-again too."""
+    if isinstance(exc, PoolTimeout):
+        return "runtime.try_again"
     if is_read_only(exc):
         return "runtime.read_only"
     if exc.connection_invalidated or isinstance(exc, OperationalError):

@@ -2,7 +2,9 @@
 
 ```
 aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handlers/telegram.py)
-  GET  /healthz            → DB + adapters        parse platform events → Inbound
+  GET  /livez              → the process answers  parse platform events → Inbound
+  GET  /readyz, /healthz   → ready? (ops.health)
+  GET  /metrics            → Prometheus (ops.metrics)
   POST /slack/events       → Slack adapter        await service.handle(inbound) → Reply → render
   POST /telegram/webhook   → Telegram adapter
 outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import random
 import signal
@@ -29,15 +32,20 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select, text, update
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
 from stockbot.handlers.base import Adapter, PermanentDeliveryError, handle_once
-from stockbot.i18n import register
+from stockbot.i18n import register, t
+from stockbot.ops.health import readiness, store_report
+from stockbot.ops.logs import log_command
+from stockbot.ops.metrics import Metrics
 from stockbot.replies import Reply
-from stockbot.runtime import Runtime
+from stockbot.runtime import Handled, Runtime
 from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
 from stockbot.store.outbox import SENDING, Delivery, RecentlySent
@@ -65,6 +73,14 @@ SEARCH_FOLLOW_S = 5.0
 background rather than in someone's question."""
 
 
+READY_WITHIN = 5.0
+"""Seconds `/readyz` waits for the database before it answers "not ready" anyway."""
+
+
+class StartError(Exception):
+    """A start that cannot work (the port is taken, no permission): one line for the operator."""
+
+
 @dataclass
 class Service:
     db: Database
@@ -84,6 +100,16 @@ class Service:
     port: int | None = None
     claim: timedelta = CLAIM
     _recent: RecentlySent = field(default_factory=RecentlySent)
+    metrics: Metrics = field(init=False)
+    _unready: str = ""
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(
+            self.db,
+            is_leader=lambda: bool(getattr(self.scheduler, "is_leader", False)),
+            platforms=lambda: [a.platform for a in self.adapters],
+        )
+        self.runtime.watchers += [self.metrics.command, log_command]
 
     # --- flows from async code -----------------------------------------------------------
 
@@ -94,10 +120,16 @@ class Service:
         dropped (`stockbot.store.inbox`): it gets an empty Reply, which every renderer turns into
         nothing at all (Slack: only the empty ack; Telegram: nothing sent)."""
         if self._stopping.is_set():
-            from stockbot.i18n import t
-
             return Reply.text(t("service.stopping", self.settings.default_language))
-        return await self.call(handle_once, self.db, self.runtime.handle, inbound)
+        try:
+            return await self.call(handle_once, self.db, self.runtime.handle, inbound)
+        except DBAPIError:  # the duplicate guard could not reach the database
+            log.warning("%s: database unavailable before the runtime", inbound.platform)
+            seen = Handled(inbound.platform, inbound.user_id, inbound.chat_id)
+            seen.outcome = "unavailable"
+            self.metrics.command(seen)
+            lang = inbound.lang_hint or self.settings.default_language
+            return Reply.text(t("runtime.try_again", lang), ephemeral=True, key="runtime.try_again")
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         assert self._executor is not None, "service not started"
@@ -110,8 +142,13 @@ class Service:
     # --- lifecycle -------------------------------------------------------------------------
 
     def app(self) -> web.Application:
+        """The one HTTP server: operations routes, then each adapter's (later an API and a
+        board mount here too)."""
         app = web.Application()
-        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/livez", self._livez)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/healthz", self._readyz)  # the old name; the same answer
+        app.router.add_get("/metrics", self._metrics)
         for adapter in self.adapters:
             app.add_routes(adapter.routes())
         return app
@@ -121,14 +158,17 @@ class Service:
         from stockbot.lookup.service import ItemSearch
 
         ItemSearch.of(self.db).warm(self.db, follow=SEARCH_FOLLOW_S)
-        self._runner = web.AppRunner(self.app())
+        self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(
-            self._runner,
-            host or self.settings.http_host,
-            self.settings.http_port if port is None else port,
-        )
-        await site.start()
+        host = host or self.settings.http_host
+        port = self.settings.http_port if port is None else port
+        site = web.TCPSite(self._runner, host, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._executor.shutdown(wait=False)
+            raise StartError(_bind_problem(host, port, exc)) from None
         sockets = getattr(site._server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else port
         for adapter in self.adapters:
@@ -136,6 +176,7 @@ class Service:
         if self.dispatch_loop:
             self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="outbox"))
         if self.scheduler is not None:
+            self.scheduler.on_job = self.metrics.job
             await self.call(self.scheduler.start)
         log.info(
             "stockbot serving on %s:%s with %s",
@@ -167,8 +208,11 @@ class Service:
         if self.db.search is not None:
             self.db.search.stop()
 
-    async def serve_forever(self) -> None:
+    async def serve_forever(self, announce: Callable[[], None] | None = None) -> None:
+        """Start, call `announce` once listening, serve until SIGTERM/SIGINT, stop gracefully."""
         await self.start()
+        if announce is not None:
+            announce()
         loop = asyncio.get_running_loop()
         done = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -180,24 +224,37 @@ class Service:
 
     # --- health ------------------------------------------------------------------------------
 
-    async def _healthz(self, _request: web.Request) -> web.Response:
-        db_ok = True
-        try:
-            await self.call(self._ping)
-        except Exception as exc:
-            db_ok = False
-            log.warning("health: database unreachable: %s", exc)
-        body = {
-            "ok": db_ok,
-            "database": {"ok": db_ok, "dialect": self.db.dialect},
-            "adapters": {a.platform: a.health() for a in self.adapters},
-            "stopping": self._stopping.is_set(),
-        }
-        return web.json_response(body, status=200 if db_ok else 503)
+    async def _livez(self, _request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
 
-    def _ping(self) -> None:
-        with self.db.read() as s:
-            s.execute(text("SELECT 1"))
+    async def _readyz(self, _request: web.Request) -> web.Response:
+        """Ready or not, and why (`stockbot.ops.health`): 200 or 503 with the same JSON."""
+        try:
+            store = await asyncio.wait_for(
+                self.call(store_report, self.db, self.scheduler), READY_WITHIN
+            )
+        except Exception as exc:  # a hung database, a saturated pool
+            reason = (
+                f"no answer within {READY_WITHIN:.0f} s"
+                if isinstance(exc, TimeoutError)
+                else str(exc).splitlines()[0]
+            )
+            store = {"database": {"ok": False, "dialect": self.db.dialect, "error": reason}}
+        body = readiness(
+            store, {a.platform: a.health() for a in self.adapters}, self._stopping.is_set()
+        )
+        why = "" if body["ok"] else _why_not(body)
+        if why != self._unready:  # said once per change, not at every probe
+            self._unready = why
+            if why:
+                log.warning("not ready: %s", why)
+            else:
+                log.warning("ready again")
+        return web.json_response(body, status=200 if body["ok"] else 503)
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        body = await self.call(self.metrics.render)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     # --- the outbox dispatcher -----------------------------------------------------------
 
@@ -268,6 +325,7 @@ class Service:
             reply = await self.call(self._render, platform, target, payload)
             await sender.send(target, reply)
         except PermanentDeliveryError as exc:
+            self.metrics.delivery_failures.labels(platform, "parked").inc()
             log.error("outbox %s to %s:%s failed for good: %s", msg_id, platform, target, exc)
             await self.call(self._mark, msg_id, "failed", attempts + 1, str(exc), None)
             return "parked"
@@ -275,6 +333,8 @@ class Service:
             retry_after = getattr(exc, "retry_after", None)
             delay = retry_after if retry_after is not None else _backoff(attempts)
             state = "failed" if attempts + 1 >= MAX_ATTEMPTS else "pending"
+            kind = "parked" if state == "failed" else "retry"
+            self.metrics.delivery_failures.labels(platform, kind).inc()
             log.warning(
                 "outbox %s to %s:%s failed (attempt %d), retry in %.0fs: %s",
                 msg_id,
@@ -289,6 +349,7 @@ class Service:
         finally:
             SENDING.reset(token)
         posted = ",".join(delivery.posted)[:200] or None
+        self.metrics.deliveries.labels(platform).inc()
         self._recent.add(msg_id, posted)
         marked = await self.call(self._mark, msg_id, "delivered", attempts + 1, None, None, posted)
         return "delivered" if marked else "lost"
@@ -390,6 +451,31 @@ class Service:
                 )
                 == 1
             )
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    """A listening socket that could not be opened, in one line naming the setting to change."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"{where} is already in use: stop the other process or set STOCKBOT_HTTP_PORT"
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on {where}: use a port above 1023 (STOCKBOT_HTTP_PORT)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine (STOCKBOT_HTTP_HOST)"
+    return f"cannot listen on {where}: {exc.strerror or exc}"
+
+
+def _why_not(body: dict[str, Any]) -> str:
+    reasons = []
+    if not body["database"]["ok"]:
+        reasons.append(f"database: {body['database'].get('error', 'not ok')}")
+    for platform, health in body["adapters"].items():
+        if not health.get("ok"):
+            error = health.get("last_error") or health.get("error") or "not ok"
+            reasons.append(f"{platform}: {error}")
+    if body["stopping"]:
+        reasons.append("stopping")
+    return "; ".join(reasons)
 
 
 def _backoff(attempts: int) -> float:

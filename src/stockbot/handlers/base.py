@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.replies import Reply
 from stockbot.store.db import Database, is_read_only
 from stockbot.store.inbox import first_delivery
+from stockbot.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,52 @@ class Adapter(Protocol):
         """Deliver one outbox message: `target` is a platform chat id or `user:<user id>`.
         Raise DeliveryError (retry) or PermanentDeliveryError (give up)."""
 
-    def health(self) -> dict[str, Any]: ...
+    def health(self) -> dict[str, Any]:
+        """`ok` (ready to serve), plus what an operator needs to see why not: readiness
+        (`/readyz`) is not ready while any adapter says `ok: False`."""
+
+
+class Contact:
+    """When an adapter last reached its platform's API, and the last time it could not.
+
+    Every outgoing API call reports here (the adapters wrap their HTTP clients), so readiness
+    is measured, not assumed: an adapter whose calls all fail with a connection error is not
+    ready, and becomes ready again with its next successful call. A refusal from the platform
+    (an unknown chat, a 4xx) is still contact: the API was reached."""
+
+    def __init__(self) -> None:
+        self.last_contact: datetime | None = None
+        self.last_error: str | None = None
+        self.last_error_at: datetime | None = None
+        self.failures = 0
+        """Failed calls in a row since the last contact."""
+
+    def reached(self) -> None:
+        self.last_contact = utcnow()
+        self.failures = 0
+
+    def failed(self, reason: object) -> None:
+        self.last_error = (str(reason) or type(reason).__name__)[:300]
+        self.last_error_at = utcnow()
+        self.failures += 1
+
+    @property
+    def reachable(self) -> bool:
+        """No failure since the last contact (or no call made yet)."""
+        if self.last_error_at is None:
+            return True
+        return self.last_contact is not None and self.last_contact > self.last_error_at
+
+    def report(self) -> dict[str, Any]:
+        def iso(when: datetime | None) -> str | None:
+            return when.isoformat() if when else None
+
+        return {
+            "last_contact": iso(self.last_contact),
+            "last_error": self.last_error,
+            "last_error_at": iso(self.last_error_at),
+            "failures_in_a_row": self.failures,
+        }
 
 
 def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:

@@ -31,12 +31,11 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
-from stockbot.handlers.base import Host, QuietLog
+from stockbot.handlers.base import Contact, Host, QuietLog
 from stockbot.handlers.slack_forms import (
     ANSWER_VIEW,
     RECEIPT_VIEW,
@@ -46,7 +45,7 @@ from stockbot.handlers.slack_forms import (
     receipt_command,
     receipt_view,
 )
-from stockbot.handlers.slack_outbound import PERMANENT_ERRORS, SlackOutbound
+from stockbot.handlers.slack_outbound import PERMANENT_ERRORS, ContactClient, SlackOutbound
 from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
@@ -76,8 +75,9 @@ class SlackAdapter:
         self.service = service
         self.settings = settings
         self.mode = "socket" if settings.slack_app_token else "http"
-        self.client = AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_url
+        self.contact = Contact()
+        self.client = ContactClient(
+            self.contact, token=settings.slack_bot_token, base_url=settings.slack_api_url
         )
         if self.mode == "http" and not settings.slack_signing_secret:
             log.warning("SLACK_SIGNING_SECRET is not set: every Slack request will be refused")
@@ -172,8 +172,9 @@ class SlackAdapter:
         self._started = False
 
     def health(self) -> dict[str, Any]:
-        ok = self._started and self._error is None
-        body: dict[str, Any] = {"ok": ok, "mode": self.mode}
+        """Ready once started, authenticated, and while the Web API answers (`Contact`)."""
+        ok = self._started and self._error is None and self.contact.reachable
+        body: dict[str, Any] = {"ok": ok, "mode": self.mode, **self.contact.report()}
         if self.mode == "socket":
             session = getattr(getattr(self.socket_handler, "client", None), "current_session", None)
             body["connected"] = bool(session is not None and not session.closed)

@@ -20,12 +20,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from stockbot.handlers.base import DeliveryError, PermanentDeliveryError
+from stockbot.handlers.base import Contact, DeliveryError, PermanentDeliveryError
 from stockbot.handlers.slack_render import SlackMessage, render
 from stockbot.replies import Image, Reply
 from stockbot.store.outbox import SENDING
 
-__all__ = ["PERMANENT_ERRORS", "SlackOutbound"]
+__all__ = ["PERMANENT_ERRORS", "ContactClient", "SlackOutbound"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,30 @@ PERMANENT_ERRORS = frozenset(
 )
 """Slack errors that no retry will fix: the outbox parks the message as failed."""
 REJECTED_PAYLOAD = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
+
+
+class ContactClient(AsyncWebClient):
+    """The Web API client whose every call reports to the adapter's `Contact`: an HTTP answer
+    is contact (an `ok: false` too), a connection error, a timeout or a 5xx is not."""
+
+    def __init__(self, contact: Contact, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.contact = contact
+
+    async def _request(self, *, http_verb: str, api_url: str, req_args: dict) -> dict[str, Any]:
+        try:
+            res: dict[str, Any] = await super()._request(
+                http_verb=http_verb, api_url=api_url, req_args=req_args
+            )
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            self.contact.failed(f"{type(exc).__name__}: {exc}")
+            raise
+        status = int(res.get("status_code") or 200)
+        if status >= 500:
+            self.contact.failed(f"Slack answered HTTP {status}")
+        else:
+            self.contact.reached()
+        return res
 
 
 class SlackOutbound:

@@ -64,7 +64,8 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
-from stockbot.handlers.base import DeliveryError, Host, QuietLog
+from stockbot.handlers.base import Contact, DeliveryError, Host, QuietLog
+from stockbot.handlers.telegram_contact import ContactRequest
 from stockbot.handlers.telegram_inbound import replied_author, with_mentions
 from stockbot.handlers.telegram_outbound import TelegramOutbound
 from stockbot.i18n import normalize_lang, t
@@ -181,6 +182,7 @@ class TelegramAdapter:
         self._error: str | None = None
         self._boot_task: asyncio.Task[None] | None = None
         self._junk = QuietLog(log)
+        self.contact = Contact()
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         httpx_log = logging.getLogger("httpx")
         httpx_log.setLevel(max(httpx_log.level, logging.WARNING))
@@ -190,6 +192,8 @@ class TelegramAdapter:
             .token(settings.telegram_bot_token)
             .base_url(base_url)
             .base_file_url(base_file_url)
+            .request(ContactRequest(self.contact, connection_pool_size=256))
+            .get_updates_request(ContactRequest(self.contact, connection_pool_size=1))
             .rate_limiter(AIORateLimiter(max_retries=max_retries))
             .concurrent_updates(_PerChatOrder(concurrency))
             .job_queue(None)
@@ -249,7 +253,10 @@ class TelegramAdapter:
         await self.out.send(target, reply)
 
     def health(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": self._ready, "mode": self.mode}
+        """Ready once started and while the Bot API answers (`Contact`): an adapter whose
+        every call fails with a connection error is not ready, whatever it said at start."""
+        ok = self._ready and self.contact.reachable
+        body: dict[str, Any] = {"ok": ok, "mode": self.mode, **self.contact.report()}
         if self._ready:
             with contextlib.suppress(Exception):
                 body["bot"] = self.app.bot.username

@@ -251,15 +251,18 @@ class ItemSearch:
         bulk change the catch-up happens here rather than in someone's question."""
 
         def build() -> None:
-            with db.read() as session:
-                self.refresh(session)
-            gc.freeze()  # the index is long-lived: keep the collector from rescanning it
-            while follow and not self._stopped.wait(follow):
+            built = False
+            while True:
                 try:
                     with db.read() as session:
                         self.refresh(session)
-                except Exception:  # a database hiccup: the next question catches up
-                    log.warning("search index catch-up failed", exc_info=True)
+                    if not built:
+                        built = True
+                        gc.freeze()  # the index is long-lived: keep the collector off it
+                except Exception as exc:  # the database is away: a later round or question
+                    log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
+                if not follow or self._stopped.wait(follow):
+                    return
 
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()

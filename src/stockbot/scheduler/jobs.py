@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -106,26 +107,39 @@ def execute(
 
 # --- what APScheduler calls ----------------------------------------------------------------------
 
-_bound: tuple[Database, Settings, Callable[[], bool] | None] | None = None
+Observer = Callable[[str, str, float], None]
+_bound: tuple[Database, Settings, Callable[[], bool] | None, Observer | None] | None = None
 
 
-def bind(db: Database, settings: Settings, guard: Callable[[], bool] | None = None) -> None:
+def bind(
+    db: Database,
+    settings: Settings,
+    guard: Callable[[], bool] | None = None,
+    observe: Observer | None = None,
+) -> None:
     """Where `run_job` finds the database — set by the process's SchedulerRunner, with
     `guard`: whether this process still holds the lease (a job due just after it was lost is
-    skipped here; the new holder runs it)."""
+    skipped here; the new holder runs it), and `observe`: told (job, outcome, seconds) after
+    each run (the service's metrics)."""
     global _bound
-    _bound = (db, settings, guard)
+    _bound = (db, settings, guard, observe)
 
 
 def run_job(name: str, chat: Any = None) -> int:
     """The pickled job target: `run_job("summary", 12)`."""
     if _bound is None:
         raise RuntimeError(f"job {name}: no SchedulerRunner has bound a database in this process")
-    db, settings, guard = _bound
+    db, settings, guard, observe = _bound
     if guard is not None and not guard():
         log.warning("job %s skipped: this process no longer holds the scheduler lease", name)
         return 0
-    sent = execute(db, settings, name, chat)
+    started, outcome = time.perf_counter(), "error"
+    try:
+        sent = execute(db, settings, name, chat)
+        outcome = "ok"
+    finally:
+        if observe is not None:
+            observe(name, outcome, time.perf_counter() - started)
     log.info("job %s%s queued %d message(s)", name, f" chat {chat}" if chat else "", sent)
     return sent
 

@@ -66,6 +66,8 @@ class SchedulerRunner:
         self.executed: list[str] = []
         """Job ids this runner's scheduler ran (for tests and the log)."""
         self.missed: list[str] = []
+        self.on_job: Callable[[str, str, float], None] | None = None
+        """Told (job name, outcome, seconds) after each run here: the service's metrics."""
         self._scheduler: Any = None
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -133,7 +135,7 @@ class SchedulerRunner:
     def _start_scheduler(self) -> None:
         from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 
-        jobs.bind(self.db, self.settings, guard=self.lease.held)
+        jobs.bind(self.db, self.settings, guard=self.lease.held, observe=self.on_job)
         scheduler = new_scheduler(self.db)
 
         def listen(event: Any) -> None:

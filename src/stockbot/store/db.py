@@ -12,7 +12,10 @@ one process queue on a FIFO ticket lock and only one of them contends for the fi
 
 PostgreSQL runs at READ COMMITTED; the posting path locks balance rows with `UPDATE` (a row
 lock, as `SELECT … FOR UPDATE` takes) in a fixed order, so concurrent postings serialise per
-balance and never deadlock.
+balance and never deadlock. Its pool size and its connect, statement and lock timeouts come
+from the settings (`PoolOptions`): a database that stops answering costs a request seconds,
+not the process its threads; `pool_pre_ping` replaces connections the server dropped, so the
+service recovers by itself when the database is back.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
@@ -97,7 +101,24 @@ def is_sqlite_url(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, synchronous: str = "FULL", echo: bool = False) -> Engine:
+@dataclass(frozen=True)
+class PoolOptions:
+    """PostgreSQL's connection pool and timeouts (`STOCKBOT_DB_*`; SQLite keeps its own)."""
+
+    size: int = 10
+    max_overflow: int = 20
+    timeout: float = 10.0
+    """Seconds a request waits for a free connection before it is told to try again."""
+    connect_timeout: int = 5
+    """Seconds to reach the server: an unreachable database fails fast instead of hanging."""
+    statement_timeout_ms: int = 60_000
+    lock_timeout_ms: int = 15_000
+    """Server-side limits per statement and per lock wait (0: none)."""
+
+
+def make_engine(
+    url: str, *, synchronous: str = "FULL", echo: bool = False, pool: PoolOptions | None = None
+) -> Engine:
     """Create an engine with the per-backend settings described in the module docstring."""
     if is_sqlite_url(url):
         engine = create_engine(
@@ -109,7 +130,19 @@ def make_engine(url: str, *, synchronous: str = "FULL", echo: bool = False) -> E
         )
         _configure_sqlite(engine, synchronous)
         return engine
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    pool = pool or PoolOptions()
+    options = (
+        f"-c statement_timeout={pool.statement_timeout_ms} -c lock_timeout={pool.lock_timeout_ms}"
+    )
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": pool.connect_timeout, "options": options},
+    )
 
 
 _warned: set[str] = set()
@@ -168,7 +201,12 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         if not isinstance(dbapi_conn, ReadOnlyFile):
-            cur.execute("PRAGMA journal_mode=WAL")
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                # a read-only file not yet in WAL mode still reads; its writes say read-only
+                if "readonly" not in str(exc):
+                    raise
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -192,11 +230,12 @@ class Database:
         synchronous: str = "FULL",
         echo: bool = False,
         timezone: str = DEFAULT_TIMEZONE,
+        pool: PoolOptions | None = None,
     ) -> None:
         self.url = url
         self.timezone = timezone
         """The factory's clock: which calendar day a posting's daily totals belong to."""
-        self.engine = make_engine(url, synchronous=synchronous, echo=echo)
+        self.engine = make_engine(url, synchronous=synchronous, echo=echo, pool=pool)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -306,13 +345,33 @@ class Database:
                 return f"read-only: {exc.orig}"
             if "database is locked" in str(exc.orig):
                 return True
-            return f"unavailable: {type(exc.orig).__name__}: {str(exc.orig).strip()[:200]}"
+            return database_problem(exc)
+        except SQLAlchemyError as exc:  # the pool timed out, or similar
+            return f"database error: {_first_line(exc)}"
 
     def _writer_slot(self) -> Any:
         return self._writer_queue if self._writer_queue is not None else nullcontext()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """A database failure in operator's words: read-only, unreachable, or the driver's line."""
+    reason = _first_line(exc.orig)
+    lowered = reason.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"read-only: {reason}"
+    if "unable to open database file" in lowered:
+        return f"cannot open the database file: {reason}"
+    if exc.connection_invalidated or "connect" in lowered or "server closed" in lowered:
+        return f"unreachable: {reason}"
+    return reason
+
+
+def _first_line(exc: object) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def open_database(settings: Settings, url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -323,7 +382,12 @@ def open_database(settings: Settings, url: str | None = None, *, upgrade: bool =
         from stockbot.store.migrate import upgrade as run_upgrade
 
         run_upgrade(url)
-    return Database(url, synchronous=settings.sqlite_synchronous, timezone=settings.timezone)
+    return Database(
+        url,
+        synchronous=settings.sqlite_synchronous,
+        timezone=settings.timezone,
+        pool=settings.pool_options(),
+    )
 
 
 def rowcount(result: Result) -> int:  # bare: Result takes a different arity in SA 2.0 and 2.1

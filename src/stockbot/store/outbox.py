@@ -14,11 +14,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from stockbot.store.db import Database, rowcount
 from stockbot.store.models import OutboxMessage
-from stockbot.timeutil import utcnow
+from stockbot.timeutil import as_utc, utcnow
 
 
 @dataclass(slots=True)
@@ -110,3 +110,42 @@ def deliver_console(db: Database, targets: Sequence[str] = ()) -> list[Outgoing]
         if mark_delivered(db, msg.id):
             out.append(msg)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """One platform's undelivered messages: waiting (pending or being sent), how old the
+    oldest is, and how many were parked as failed (they need an operator)."""
+
+    platform: str
+    waiting: int
+    oldest_age_seconds: float
+    parked: int
+
+
+def backlog(db: Database) -> list[Backlog]:
+    """Per platform, for readiness and metrics: one grouped query over the outbox."""
+    waiting_states = ("pending", "sending")
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                OutboxMessage.platform,
+                OutboxMessage.state,
+                func.count(),
+                func.min(OutboxMessage.created_at),
+            )
+            .where(OutboxMessage.state.in_((*waiting_states, "failed")))
+            .group_by(OutboxMessage.platform, OutboxMessage.state)
+        ).all()
+    now = utcnow()
+    out: dict[str, Backlog] = {}
+    for platform, state, count, oldest in rows:
+        was = out.get(platform, Backlog(platform, 0, 0.0, 0))
+        if state in waiting_states:
+            age = max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0
+            out[platform] = Backlog(
+                platform, was.waiting + count, max(age, was.oldest_age_seconds), was.parked
+            )
+        else:
+            out[platform] = Backlog(platform, was.waiting, was.oldest_age_seconds, count)
+    return sorted(out.values(), key=lambda b: b.platform)
