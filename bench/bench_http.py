@@ -1,5 +1,5 @@
 """End-to-end latency through the Slack HTTP endpoint: `python bench/bench_http.py
-[--db sqlite|pg] [--url POSTGRES_URL] [--replicas N] [--users 50] [--rounds 6] [--items 2000]`.
+[--db sqlite|pg] [--url URL] [--replicas N] [--users 50] [--rounds 6] [--items 2000] [--think 0]`.
 
 Real `stockbot run` replicas (subprocesses, `tests/replicas.py`) serve Slack in HTTP mode against
 the loopback fake Web API of `tests/fake_slack.py`. *users* simulated people work concurrently,
@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -90,6 +91,8 @@ class Load:
         self.e2e: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
         self._n = itertools.count(1)
+        self.think = 0.0
+        """Mean seconds a person pauses before each round (0: closed loop, as fast as answered)."""
 
     async def send(self, kind: str, body: str, record: bool = True) -> None:
         done = self.fake.expect(body)
@@ -116,7 +119,10 @@ class Load:
 
     async def person(self, user: str, channel: str, queries: list[str], codes: list[str],
                      rounds: int) -> None:  # fmt: skip
+        rng = random.Random(user)
         for k in range(rounds):
+            if self.think:
+                await asyncio.sleep(rng.uniform(0, 2 * self.think))
             q = queries[(hash(user) + k) % len(queries)]
             await self.send("stock", slash_body(self.fake, user, f"/stock {q}", self.trigger(),
                                                 channel))  # fmt: skip
@@ -181,6 +187,7 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
         connector = aiohttp.TCPConnector(limit=args.users * 2)
         async with aiohttp.ClientSession(connector=connector) as http:
             load = Load(fake, replicas, http)
+            load.think = args.think
             for _ in replicas:  # warm each replica's index and code paths (not measured)
                 await load.send("stock", slash_body(fake, "U0000", "/stock bolt", load.trigger(),
                                                     "CWARM"), record=False)  # fmt: skip
@@ -203,7 +210,8 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
 def report(label: str, result: dict[str, Any], args: argparse.Namespace) -> None:
     load: Load = result["load"]
     total = sum(len(v) for v in load.e2e.values())
-    print(f"\n{label}: {args.users} users × {args.rounds} rounds, {total} requests in "
+    print(f"\n{label}: {args.users} users × {args.rounds} rounds (think {args.think:g} s), "
+          f"{total} requests in "
           f"{result['wall']:.1f} s ({total / result['wall']:.0f}/s)")  # fmt: skip
     print(f"{'kind':<9}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}  ms end to end; "
           f"ack p99/max   target p99")  # fmt: skip
@@ -234,6 +242,7 @@ def main() -> int:
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--items", type=int, default=2000)
+    p.add_argument("--think", type=float, default=0.0, help="mean pause per round, seconds")
     args = p.parse_args()
     args.replicas = args.replicas or (1 if args.db == "sqlite" else 2)
     with tempfile.TemporaryDirectory(prefix="stockbot-bench-http-") as tmp:
