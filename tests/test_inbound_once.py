@@ -24,10 +24,11 @@ from stockbot.store.models import (
     PurchaseRequest,
 )
 from stockbot.timeutil import utcnow
-from test_slack_e2e import FLOOR, PEOPLE, Slack, newest, people, run
+from test_slack_e2e import FLOOR, Slack, newest, people, run
 from test_telegram_e2e import GROUP, Scene, crew, play
 
 from fake_slack import TEAM
+from slack_requests import PEOPLE
 from transcript import Floor, row_counts
 
 

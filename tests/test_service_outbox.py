@@ -115,3 +115,36 @@ def test_healthz_reports_the_database_and_adapters(db):
     body = asyncio.run(scenario())
     assert body["ok"] is True and body["adapters"] == {"fake": {"ok": True}}
     assert body["database"]["dialect"] == db.dialect
+
+
+class _ClaimedMeanwhile:
+    """The database as one dispatcher sees it, with another replica's dispatcher claiming
+    between this one's read of the due rows and its first claim."""
+
+    def __init__(self, db, meanwhile) -> None:  # type: ignore[no-untyped-def]
+        self._db, self._meanwhile = db, meanwhile
+
+    def write(self):  # type: ignore[no-untyped-def]
+        meanwhile, self._meanwhile = self._meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        return self._db.write()
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._db, name)
+
+
+def test_a_replica_that_loses_a_chats_first_message_leaves_that_chats_later_ones_alone(db):
+    """Two dispatchers (two replicas) see the same two messages for one chat; the other one
+    claims the first. Sending the second now could overtake the first: it waits its turn."""
+    queue(db, "first", "second", target="C1")
+    queue(db, "elsewhere", target="C2")
+    other = service_with(db, FlakyAdapter())
+    claimed_by_other: list[tuple] = []
+    this = service_with(
+        _ClaimedMeanwhile(db, lambda: claimed_by_other.extend(other._claim_due(["fake"], 1))),
+        FlakyAdapter(),
+    )
+    mine = this._claim_due(["fake"], 10)
+    assert [row[2] for row in claimed_by_other] == ["C1"]
+    assert [row[2] for row in mine] == ["C2"]

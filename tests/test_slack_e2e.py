@@ -5,8 +5,6 @@ to a loopback fake Slack (tests/fake_slack.py). Requests are signed exactly as S
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import re
@@ -30,45 +28,28 @@ from stockbot.handlers.slack_render import mrkdwn, render
 from stockbot.replies import Button, Buttons, Choice, Fields, Image, Reply, Table, Text
 from stockbot.runtime import handled_commands
 from stockbot.service import Service
-from stockbot.store.catalog import ensure_user, grant_role
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     MaterialRequest,
     OutboxMessage,
     ProcessedEvent,
     Reservation,
-    Role,
 )
 
 from fake_slack import BOT_USER, TEAM, FakeSlack, Message
+from slack_requests import (
+    FLOOR,
+    FORM,
+    SECRET,
+    click_body,
+    fake_users,
+    people,
+    sign,
+    slash_body,
+)
 from transcript import Floor, row_counts, settings
 
-SECRET = "s3cr3t"
-FLOOR = "C0FLOOR"
-PEOPLE = {  # Slack user id → (name, roles)
-    "U0ALICE": ("Alice", [Role.ADMIN]),
-    "U0BOB": ("Bob", []),
-    "U0BEA": ("Bea", []),
-    "U0CAROL": ("Carol", [Role.KEEPER]),
-    "U0DAVE": ("Dave", [Role.APPROVER]),
-    "U0ERIN": ("Erin", [Role.PURCHASER]),
-}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def people(db) -> None:  # type: ignore[no-untyped-def]
-    with db.write() as s:
-        for uid, (name, roles) in PEOPLE.items():
-            user = ensure_user(s, "slack", uid, name)
-            for role in roles:
-                grant_role(s, user, role, amount_limit=Decimal(100000))
-
-
-def sign(body: str, ts: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    ts = int(time.time()) if ts is None else ts
-    base = f"v0:{ts}:{body}".encode()
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": f"v0={digest}"}
 
 
 @dataclass
@@ -98,69 +79,17 @@ class Slack:
         await self.fake.wait_for(lambda: self.adapter.completed >= before + n)
 
     async def command(self, user: str, line: str, channel: str = FLOOR, **sign_kw: Any) -> int:
-        name, _, text = line.removeprefix("/").partition(" ")
-        n = next(self._ids)
-        form = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "team_domain": "factory",
-            "channel_id": channel,
-            "channel_name": "floor",
-            "user_id": user,
-            "user_name": PEOPLE.get(user, (user,))[0].lower(),
-            "command": f"/{name}",
-            "text": text,
-            "api_app_id": "A0STOCK",
-            "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(channel, user),
-            "trigger_id": f"trig.{n}",
-        }
+        body = slash_body(self.fake, user, line, f"trig.{next(self._ids)}", channel)
         before = self.adapter.completed
-        resp = await self.post(urlencode(form), "application/x-www-form-urlencoded", **sign_kw)
+        resp = await self.post(body, FORM, **sign_kw)
         if resp.status == 200:
             await self.settle(before)
         return resp.status
 
     async def click(self, user: str, message: Message, label: str) -> int:
-        button = message.button(label)
-        n = next(self._ids)
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-            "api_app_id": "A0STOCK",
-            "token": "legacy",
-            "container": {
-                "type": "message",
-                "message_ts": message.ts,
-                "channel_id": message.channel,
-                "is_ephemeral": message.ephemeral_to is not None,
-            },
-            "trigger_id": f"trig.click.{n}",
-            "team": {"id": TEAM, "domain": "factory"},
-            "channel": {"id": message.channel, "name": "floor"},
-            "message": {
-                "type": "message",
-                "user": BOT_USER,
-                "ts": message.ts,
-                "text": message.text,
-                "blocks": message.blocks,
-            },
-            "response_url": self.fake.response_url(message.channel, user, ts=message.ts),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": button["action_id"],
-                    "block_id": "b1",
-                    "text": button["text"],
-                    "value": button["value"],
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
+        body = click_body(self.fake, user, message, label, f"trig.click.{next(self._ids)}")
         before = self.adapter.completed
-        resp = await self.post(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        resp = await self.post(body, FORM)
         if resp.status == 200:
             await self.settle(before)
         return resp.status
@@ -212,9 +141,7 @@ class Slack:
 
 @asynccontextmanager
 async def running(db, **overrides: Any) -> AsyncIterator[Slack]:  # type: ignore[no-untyped-def]
-    fake = FakeSlack(
-        users={uid: {"name": n.lower(), "real_name": n} for uid, (n, _) in PEOPLE.items()}
-    )
+    fake = FakeSlack(users=fake_users())
     await fake.start()
     st = settings(
         slack_bot_token="xoxb-test",

@@ -94,6 +94,46 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """SQLite: an online copy while the service runs. PostgreSQL: the pg_dump line to use."""
+    from stockbot.store.backup import BackupError, backup_sqlite, pg_commands, sqlite_file
+
+    url = args.database_url or _settings().database_url
+    try:
+        path = sqlite_file(url)
+        if path is None:
+            print("PostgreSQL: back up with pg_dump (custom format, restorable with pg_restore):")
+            print(f"  {pg_commands(url, args.file).dump}")
+            return 0
+        size = backup_sqlite(path, Path(args.file))
+    except BackupError as exc:
+        print(f"backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup: {path} → {args.file} ({size:,} bytes); restore with: stockbot restore FILE")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """SQLite: replace the database with the backup, migrate it to this version, then prove
+    every balance equals its ledger. Stop the service first: it caches what it read."""
+    from stockbot.store.backup import BackupError, pg_commands, restore_sqlite, sqlite_file
+
+    url = args.database_url or _settings().database_url
+    try:
+        path = sqlite_file(url)
+        if path is None:
+            print("PostgreSQL: stop every replica, then restore with pg_restore:")
+            print(f"  {pg_commands(url, args.file).restore}")
+            print("then: stockbot db upgrade && stockbot check")
+            return 0
+        restore_sqlite(Path(args.file), path)
+    except BackupError as exc:
+        print(f"restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"restore: {args.file} → {path}; checking the ledger")
+    return cmd_check(args)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from stockbot.io import imports
 
@@ -315,6 +355,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="prove every balance equals the sum of its ledger").set_defaults(
         func=cmd_check
     )
+
+    bak = sub.add_parser("backup", help="SQLite: online backup to FILE (PostgreSQL: pg_dump)")
+    bak.add_argument("file")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser(
+        "restore", help="SQLite: restore FILE, then check the ledger (stop the service first)"
+    )
+    res.add_argument("file")
+    res.set_defaults(func=cmd_restore)
 
     imp = sub.add_parser("import", help="import items, opening stock or suppliers (.csv/.xlsx)")
     imp.add_argument("kind", choices=["items", "stock", "suppliers"])

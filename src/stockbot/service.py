@@ -406,9 +406,11 @@ class Service:
                 blocked.add(key)
             elif len(ready) < limit:
                 ready.append(r)
-        rows = ready
         claimed = []
-        for r in rows:
+        lost: set[tuple[str, str]] = set()
+        for r in ready:
+            if (r.platform, r.target) in lost:
+                continue  # another dispatcher (a replica) took an earlier one: keep the order
             with self.db.write() as s:
                 won = rowcount(
                     s.execute(
@@ -423,6 +425,8 @@ class Service:
                 )
             if won == 1:
                 claimed.append((r.id, r.platform, r.target, r.payload, r.attempts))
+            else:
+                lost.add((r.platform, r.target))
         return claimed
 
     def _mark(

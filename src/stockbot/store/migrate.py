@@ -6,6 +6,8 @@ without a checkout or an alembic.ini.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,12 +30,44 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+MIGRATION_LOCK = 0x53544B4D  # "STKM": the advisory lock one migrating replica holds
+
+
 def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema to *revision*. Replicas starting together on one PostgreSQL database
+    all get here: the first takes an advisory lock and migrates, the others wait on it and then
+    find the database at head (without the lock two of them would both create the tables)."""
     if revision == "head" and _stamped_at_head(url):
         return
     from alembic import command
 
-    command.upgrade(alembic_config(url), revision)
+    with _migration_lock(url):
+        if revision == "head" and _stamped_at_head(url):
+            return
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    """A session advisory lock on PostgreSQL, held on its own connection while alembic works on
+    another; nothing on SQLite, whose writers are serial anyway."""
+    if url.startswith("sqlite"):
+        yield
+        return
+    from sqlalchemy import create_engine, func, select
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(select(func.pg_advisory_lock(MIGRATION_LOCK)))
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK)))
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def _stamped_at_head(url: str) -> bool:
