@@ -38,6 +38,7 @@ from stockbot.store.models.master import (
     UserRole,
     Warehouse,
 )
+from stockbot.store.models.policy import DYNAMIC, FIXED, ItemPolicy, PolicyChange
 from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
 from stockbot.store.models.supply import (
     PurchaseOrder,
@@ -55,6 +56,8 @@ from stockbot.store.models.system import (
 )
 
 __all__ = [
+    "DYNAMIC",
+    "FIXED",
     "DEFAULT_LOCATION",
     "NAMING",
     "ActionToken",
@@ -77,7 +80,9 @@ __all__ = [
     "Lease",
     "Location",
     "MaterialRequest",
+    "ItemPolicy",
     "Movement",
+    "PolicyChange",
     "MovementKind",
     "OutboxMessage",
     "Posting",
