@@ -224,8 +224,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`日报`（或 `/summary`）",
     },
     "usage.report": {
-        "en": "Usage: `/report <name>`",
-        "zh-Hans": "用法：`报表 <名称>`（或 `/report`）",
+        "en": "Usage: `/report [<name> [period]]` — `/report` alone lists them",
+        "zh-Hans": "用法：`报表 [<名称> [期间]]`（或 `/report`）— 只写 `报表` 列出全部",
+    },
+    "usage.policy": {
+        "en": "Usage: `/policy <item> [pin safety|rop <qty> | dynamic | fixed]`",
+        "zh-Hans": "用法：`补货策略 <物料> [pin safety|rop <数量> | dynamic | fixed]`"
+        "（或 `/policy`）",
     },
     "usage.undo": {
         "en": "Usage: `/undo <movement no.> <reason…>`",
@@ -388,8 +393,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "今天的出入库和待办申请，与每日推送相同。",
     },
     "help.report": {
-        "en": "Sends a named report.\nExample: `/report stale`",
-        "zh-Hans": "发送指定的报表。\n例如：`报表 呆滞料`",
+        "en": "A report as a chart and a table: turnover, ageing, abc, cover, suppliers, "
+        "shortages, movements.\n"
+        "Example: `/report turnover 90d`, `/report movements 本月 warehouse`",
+        "zh-Hans": "以图表和表格显示报表：周转、库龄、ABC、可用天数、供应商、缺料、出入库。\n"
+        "例如：`报表 周转 90d`、`报表 出入库 本月 仓库`",
+    },
+    "help.policy": {
+        "en": "Safety stock and reorder point of an item: fixed, or dynamic (recomputed weekly "
+        "from usage and lead times). Admins may pin a value or return it to dynamic.\n"
+        "Example: `/policy M8 pin safety 40`",
+        "zh-Hans": "物料的安全库存和再订货点：固定，或动态（每周按用量和交期重算）。"
+        "管理员可固定某个值或恢复动态。\n例如：`补货策略 M8 pin safety 40`",
     },
     "help.issue": {
         "en": "Issue an approved material request, FIFO / first-expiry-first-out across batches.",

@@ -118,3 +118,58 @@ def summary_chart(
 
 def _short(label: str, width: int = 22) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def report_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    kind: str,
+    title: str,
+    axis: str,
+) -> bytes:
+    """One report's chart: `series` (legend name, one value per label) as vertical bars,
+    horizontal bars (a ranking, first label on top) or lines; the value axis is labelled with
+    its unit or currency (`axis`). Returns a WIDTH × HEIGHT PNG."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with _draw_lock, matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        ax.set_title(title)
+        colors = ("#0275d8", "#f0ad4e", "#5cb85c", "#d9534f")
+        n = max(1, len(series))
+        xs = list(range(len(labels)))
+        if kind == "line":
+            for k, (name, values) in enumerate(series):
+                ax.plot(xs, list(values), color=colors[k % 4], marker=".", label=name)
+            step = max(1, len(labels) // 8)
+            ax.set_xticks(xs[::step], [str(x) for x in labels][::step])
+            ax.set_ylabel(axis)
+            ax.grid(alpha=0.3)
+        elif kind == "barh":
+            width = 0.8 / n
+            for k, (name, values) in enumerate(series):
+                ys = [len(labels) - 1 - y + (k - (n - 1) / 2) * width for y in xs]
+                ax.barh(ys, list(values), height=width, color=colors[k % 4], label=name)
+            ax.set_yticks([len(labels) - 1 - y for y in xs], [_short(str(x)) for x in labels])
+            ax.set_xlabel(axis)
+            ax.grid(axis="x", alpha=0.3)
+        else:
+            width = 0.8 / n
+            for k, (name, values) in enumerate(series):
+                pos = [x + (k - (n - 1) / 2) * width for x in xs]
+                ax.bar(pos, list(values), width=width, color=colors[k % 4], label=name)
+            rotate = 30 if len(labels) > 6 else 0
+            ax.set_xticks(xs, [_short(str(x), 16) for x in labels], rotation=rotate,
+                          ha="right" if rotate else "center")  # fmt: skip
+            ax.set_ylabel(axis)
+            ax.grid(axis="y", alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=7)
+        buf = BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()
