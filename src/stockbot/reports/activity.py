@@ -107,16 +107,22 @@ def suppliers(session: Session, args: Args) -> Report:
 
 
 def shortage_cause(
-    thresholds: bool, po_before: list[tuple[datetime, date | None]], at: datetime, day: date
+    thresholds: bool,
+    orders: list[tuple[datetime, date | None, datetime | None]],
+    at: datetime,
+    day: date,
 ) -> str:
-    """Pure: why an item ran short, from what was known when it did. `po_before`: (ordered at,
-    expected on) of its purchase orders. late_supply: one was ordered before and due before the
-    day; on_order: ordered before but not due yet; no_policy: the item had no safety stock or
-    reorder point; not_ordered: it had, and nothing was on order."""
-    earlier = [due for ordered, due in po_before if ordered <= at]
-    if any(due is not None and due < day for due in earlier):
+    """Pure: why an item ran short, from what was known when it did. `orders`: (ordered at,
+    expected on, fully received at — None while open) of its purchase order lines; one was
+    outstanding if ordered before `at` and not fully received by then. late_supply: an
+    outstanding one was due before the day; on_order: outstanding, not due yet; no_policy: the
+    item had no safety stock or reorder point; not_ordered: it had, and nothing was on order."""
+    outstanding = [
+        due for ordered, due, done in orders if ordered <= at and (done is None or done > at)
+    ]
+    if any(due is not None and due < day for due in outstanding):
         return "late_supply"
-    if earlier:
+    if outstanding:
         return "on_order"
     return "not_ordered" if thresholds else "no_policy"
 
@@ -144,14 +150,26 @@ def shortages(session: Session, args: Args) -> Report:
             )
         )
     } if ids else {}  # fmt: skip
-    pos: dict[int, list[tuple[datetime, date | None]]] = defaultdict(list)
+    pos: dict[int, list[tuple[datetime, date | None, datetime | None]]] = defaultdict(list)
     if ids:
-        for item_id, ordered, due in session.execute(
-            select(PurchaseOrderLine.item_id, PurchaseOrder.created_at, PurchaseOrder.expected_on)
+        last_receipt = (
+            select(GoodsReceipt.po_line_id, func.max(GoodsReceipt.created_at).label("at"))
+            .group_by(GoodsReceipt.po_line_id)
+            .subquery()
+        )
+        for item_id, ordered, due, state, done in session.execute(
+            select(
+                PurchaseOrderLine.item_id,
+                PurchaseOrder.created_at,
+                PurchaseOrder.expected_on,
+                PurchaseOrderLine.state,
+                last_receipt.c.at,
+            )
             .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+            .outerjoin(last_receipt, last_receipt.c.po_line_id == PurchaseOrderLine.id)
             .where(PurchaseOrderLine.item_id.in_(list(ids)), PurchaseOrder.created_at < end)
         ):
-            pos[item_id].append((ordered, due))
+            pos[item_id].append((ordered, due, None if state == "open" else done or ordered))
     groups: dict[tuple[int, str, str], list[Any]] = defaultdict(lambda: [0, ZERO, 0])
     causes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item_id, wo, at, state, req, avail in incidents:
