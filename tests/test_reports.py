@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from sqlalchemy import select
@@ -63,7 +62,15 @@ def test_a_period_is_read_the_way_the_floor_writes_it(text, first, last):
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-13", "0d", "99999d", "2026-03-31..2026-01-01", "yesterday-ish", "2026-02-30..2026-03-01"]
+    "text",
+    [
+        "2026-13",
+        "0d",
+        "99999d",
+        "2026-03-31..2026-01-01",
+        "yesterday-ish",
+        "2026-02-30..2026-03-01",
+    ],
 )
 def test_a_period_nobody_can_mean_is_refused(text):
     with pytest.raises(PeriodError):
@@ -321,7 +328,13 @@ def test_the_xlsx_has_localized_headers_widths_and_number_formats(stock, tmp_pat
     assert write_report(run(stock, "abc", "30d"), path, None, "zh-Hans", "CNY") == 3 + 3
     wb = load_workbook(path)
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[2]] == ["分类", "物料数", "消耗金额 (CNY)", "金额占比 (%)", "品种占比 (%)"]
+    assert [c.value for c in ws[2]] == [
+        "分类",
+        "物料数",
+        "消耗金额 (CNY)",
+        "金额占比 (%)",
+        "品种占比 (%)",
+    ]
     assert ws["C3"].value == 1200 and ws["C3"].number_format == "#,##0.00"
     assert ws["D3"].number_format == "0.0%" and float(ws["D3"].value) == pytest.approx(0.8664)
     assert ws.column_dimensions["C"].width >= 14  # 消耗金额 (CNY): CJK counts double
