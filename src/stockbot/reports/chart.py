@@ -173,3 +173,27 @@ def report_chart(
         buf = BytesIO()
         fig.savefig(buf, format="png", dpi=DPI)
         return buf.getvalue()
+
+
+def warm_up() -> None:
+    """Pay the first chart's costs now: import matplotlib (on a new machine it also builds its
+    font list), register the CJK font and lay out CJK glyphs once. A fresh process's first
+    chart otherwise costs ~2.5 s here, the next ones ~0.3 s."""
+    report_chart(["轴承 A"], [("在库 in", [1.0])], kind="bar", title="库存 warm-up", axis="金额")
+
+
+def warm_up_in_background() -> threading.Thread:
+    """`warm_up` on a daemon thread, so a scheduled summary or a `/report` shortly after the
+    process starts does not pay for it; charts drawn meanwhile wait on the draw lock."""
+
+    def run() -> None:
+        try:
+            warm_up()
+        except Exception:  # a chart that cannot warm up will say so when it is drawn
+            import logging
+
+            logging.getLogger(__name__).warning("chart warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="chart-warm-up", daemon=True)
+    thread.start()
+    return thread
