@@ -8,7 +8,13 @@ copied so this run cannot disturb it; generated with `bench/generate.py` if miss
   2. the morning summary with its chart: the numbers (`reports.summary`), the chart PNG,
      and the whole job for one bound chat (render + outbox) — cold (first chart in the process:
      matplotlib import and font registration) and warm;
-  3. what the event-driven alert hook costs a posting (postings/s with and without it).
+  3. what the event-driven alert hook costs a posting (postings/s with and without it);
+  4. (issue 12) the summary with chart *cold in a fresh process on a fresh machine* — a new
+     Python, an empty matplotlib cache directory (no font list yet) — with and without the
+     chart warm-up the scheduler starts, side by side with the warm figures;
+  5. (issue 12) every report (`/report <name>`: numbers + chart PNG), first and warm, after
+     adding purchase orders, receipts and shortage incidents to the factory;
+  6. (issue 12) the weekly policy recompute with every item dynamic.
 It is a benchmark, not a test: it prints numbers and targets and never fails on them.
 """
 
@@ -192,21 +198,197 @@ def bench_hook(db: Database, n: int = 1000) -> None:
     )
 
 
+# --- issue 12: cold starts, reports, the policy recompute ------------------------------------
+
+COLD = """
+import os, sys, time, tempfile
+os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp()  # a fresh machine: no matplotlib font list
+t0 = time.perf_counter()
+from stockbot.store.db import Database
+from stockbot.store import ledger
+from stockbot import reports
+from stockbot.timeutil import utcnow
+db = Database(sys.argv[1])
+if sys.argv[2] == "warm-up":
+    from stockbot.reports.chart import warm_up_in_background
+    warm_up_in_background()
+    time.sleep(float(sys.argv[3]))  # the scheduler starts minutes before 08:00
+t1 = time.perf_counter()
+with db.read() as s:
+    data = reports.summary(s, ledger.business_day(utcnow(), db.timezone), stale_days=90)
+t2 = time.perf_counter()
+from stockbot.flows import summary as flow
+png = flow.chart_png(data, "zh-Hans")
+t3 = time.perf_counter()
+print(f"{(t2 - t1) * 1000:.0f} {(t3 - t2) * 1000:.0f} {(t1 - t0) * 1000:.0f}")
+"""
+
+
+def bench_cold(db: Database) -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for mode, wait in (("cold", "0"), ("warm-up", "4")):
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, db.url, mode, wait],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout.split()  # fmt: skip
+        data, chart, _ = (int(x) for x in out[-3:])
+        label = "fresh process, empty matplotlib cache" + (
+            "" if mode == "cold" else ", chart warm-up at start"
+        )
+        report(f"summary numbers, {label}", f"{data} ms")
+        report(f"summary chart, {label}", f"{chart} ms")
+        report(f"summary with chart, {label}", f"{data + chart} ms", "target ≤ 2000 ms")
+
+
+def add_supply(db: Database, n_pos: int = 5000, n_short: int = 2000, seed: int = 7) -> None:
+    """Suppliers, purchase orders with receipts (some late, some QC-rejected) and shortage
+    incidents, so that the suppliers, shortages, cover and policy figures have work to do."""
+    import random
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from stockbot.store.catalog import default_location, ensure_user, upsert_supplier
+    from stockbot.store.models import (
+        GoodsReceipt,
+        PurchaseOrder,
+        PurchaseOrderLine,
+        ShortageIncident,
+    )  # fmt: skip
+    from stockbot.timeutil import utcnow
+
+    with db.read() as s:
+        if s.scalar(select(func.count(PurchaseOrder.id))):
+            return
+        n_items = s.scalar(select(func.max(Item.id))) or 1
+    rng = random.Random(seed)
+    now = utcnow()
+    with db.write() as s:
+        wh = s.scalar(select(Warehouse.id).order_by(Warehouse.id).limit(1))
+        loc = default_location(s, wh).id
+        user = ensure_user(s, "console", "bench-keeper", "Bench keeper").id
+        sups = [upsert_supplier(s, f"SUP{k:02d}", name=f"Supplier {k:02d}").id for k in range(50)]
+    pos, lines, receipts, shorts = [], [], [], []
+    for k in range(1, n_pos + 1):
+        ordered = now - timedelta(days=rng.randint(5, 170))
+        lead = rng.randint(3, 20)
+        due = (ordered + timedelta(days=lead + rng.randint(-3, 3))).date()
+        open_ = rng.random() < 0.1
+        item = rng.randint(1, n_items)
+        qty = Decimal(rng.randint(10, 500))
+        pos.append({"id": k, "number": f"PO-B{k:06d}", "supplier_id": rng.choice(sups),
+                    "state": "open" if open_ else "closed", "expected_on": due,
+                    "created_at": ordered})  # fmt: skip
+        lines.append({"id": k, "order_id": k, "item_id": item, "warehouse_id": wh,
+                      "qty_ordered": qty, "qty_received": Decimal(0) if open_ else qty,
+                      "unit_price": Decimal(1),
+                      "state": "open" if open_ else "closed"})  # fmt: skip
+        if not open_:
+            rejected = Decimal(rng.randint(1, 5)) if rng.random() < 0.1 else Decimal(0)
+            receipts.append({"item_id": item, "warehouse_id": wh, "location_id": loc,
+                             "po_line_id": k, "qty": qty, "qty_accepted": qty - rejected,
+                             "qty_rejected": rejected,
+                             "state": "partially_accepted" if rejected else "accepted",
+                             "received_by": user, "created_at": ordered + timedelta(days=lead),
+                             "updated_at": ordered + timedelta(days=lead)})  # fmt: skip
+    for _ in range(n_short):
+        at = now - timedelta(days=rng.randint(0, 89), hours=rng.randint(0, 23))
+        shorts.append({"item_id": rng.randint(1, n_items), "warehouse_id": wh,
+                       "qty_requested": Decimal(rng.randint(10, 100)),
+                       "qty_available": Decimal(rng.randint(0, 9)), "requester_id": user,
+                       "work_order": f"WO-{rng.randint(1, 300):04d}" if rng.random() < 0.7
+                       else None, "created_at": at,
+                       "state": "open" if rng.random() < 0.3 else "closed"})  # fmt: skip
+    with db.write_conn() as conn:
+        for table, rows in ((PurchaseOrder, pos), (PurchaseOrderLine, lines),
+                            (GoodsReceipt, receipts), (ShortageIncident, shorts)):  # fmt: skip
+            for i in range(0, len(rows), 5000):
+                conn.execute(insert(table), rows[i : i + 5000])
+    print(f"  added {n_pos:,} purchase orders ({len(receipts):,} receipts), {n_short:,} shortages")
+
+
+def bench_reports(db: Database) -> None:
+    from stockbot.flows import reports as flow
+    from stockbot.reports import present
+    from stockbot.reports.registry import REPORTS, make_args
+
+    settings = get_settings()
+    base = flow.base_args(settings)
+    for name, defn in REPORTS.items():
+        args = make_args(defn, [], base)
+
+        def numbers(defn=defn, args=args):  # type: ignore[no-untyped-def]
+            with db.read() as s:
+                return defn.run(s, args)
+
+        result, (first,) = timed(numbers)
+        _, (chart,) = timed(
+            lambda result=result: present.chart_png(result, "zh-Hans", settings.currency)
+        )
+        _, again = timed(numbers, repeat=2)
+        rows = sum(len(sec.rows) for sec in result.sections)
+        report(
+            f"/report {name} ({rows:,} rows): numbers first / warm + chart",
+            f"{first * 1000:.0f} / {min(again) * 1000:.0f} + {chart * 1000:.0f} ms",
+            f"total {(first + chart) * 1000:.0f} ms, target ≤ 3000 ms",
+        )
+
+
+def bench_policy(db: Database) -> None:
+    from sqlalchemy import insert
+
+    from stockbot.flows.policy import recompute
+    from stockbot.store.models import ItemPolicy
+    from stockbot.timeutil import utcnow
+
+    with db.write() as s:
+        s.query(ItemPolicy).delete()
+        ids = s.scalars(select(Item.id)).all()
+    now = utcnow()
+    with db.write_conn() as conn:
+        rows = [{"item_id": i, "mode": "dynamic", "basis": {}, "updated_at": now} for i in ids]
+        for k in range(0, len(rows), 5000):
+            conn.execute(insert(ItemPolicy), rows[k : k + 5000])
+    settings = get_settings()
+    outcome, (took,) = timed(lambda: recompute(db, settings))
+    report(
+        f"weekly policy recompute, {outcome.items:,} dynamic items "
+        f"({outcome.changed:,} changed, {outcome.kept:,} kept: too little history)",
+        f"{took * 1000:.0f} ms",
+        "target ≤ 30000 ms",
+    )
+    _, (again,) = timed(lambda: recompute(db, settings))
+    report("weekly policy recompute again (nothing changes)", f"{again * 1000:.0f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--items", type=int, default=50_000)
     ap.add_argument("--movements", type=int, default=1_000_000)
     ap.add_argument("--url", help="PostgreSQL URL (default: a SQLite file in bench/out/)")
-    ap.add_argument("--skip", default="", help="comma-separated: scan,summary,hook")
+    ap.add_argument(
+        "--skip", default="", help="comma-separated: cold,scan,summary,reports,policy,hook"
+    )
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     db = prepare(args.url, args.items, args.movements)
     print(f"database: {db.dialect}")
     t0 = time.perf_counter()
+    if "cold" not in skip:
+        bench_cold(db)  # first: nothing in this process has touched the database yet
     if "scan" not in skip:
         bench_scan(db)
     if "summary" not in skip:
         bench_summary(db)
+    if "reports" not in skip or "policy" not in skip:
+        add_supply(db)
+    if "reports" not in skip:
+        bench_reports(db)
+    if "policy" not in skip:
+        bench_policy(db)
     if "hook" not in skip:
         bench_hook(db)
     print(f"\nbench_scheduler: done in {time.perf_counter() - t0:.0f} s")

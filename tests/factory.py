@@ -40,3 +40,15 @@ def post(
             meta,
             [ledger.Line(item_id, location_id, Decimal(qty), kind, batch_id=batch_id)],
         )
+
+
+def move_at(db: Database, item_id: int, qty: int | str, when) -> None:  # type: ignore[no-untyped-def]
+    """Receive (qty > 0) or issue (qty < 0) in MAIN at `when`: the clock is set there first,
+    so the movement lands on that business day (and the clock stays there)."""
+    from stockbot.timeutil import set_clock
+
+    set_clock(lambda: when)
+    kind = MovementKind.RECEIPT if Decimal(qty) > 0 else MovementKind.ISSUE
+    with db.write() as s:
+        loc = default_location(s, ensure_warehouse(s, "MAIN").id).id
+    post(db, item_id, loc, Decimal(qty), kind, key=f"at:{item_id}:{when.isoformat()}:{qty}")

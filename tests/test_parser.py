@@ -20,6 +20,7 @@ from stockbot.commands.parser import (
     LangCmd,
     LinkCmd,
     ParseError,
+    PolicyCmd,
     PurchaseCmd,
     ReceiveCmd,
     ReportCmd,
@@ -356,6 +357,9 @@ def test_a_parse_error_becomes_an_ephemeral_reply() -> None:
         ("count A-01", CountCmd(target="A-01")),
         ("history PO-7", HistoryCmd(target="PO-7")),
         ("report stale 90", ReportCmd(report="stale", args="90")),
+        ("report", ReportCmd()),  # the list of reports
+        ("policy M8 pin safety 40", PolicyCmd(text="M8 pin safety 40")),
+        ("补货策略 M8", PolicyCmd(text="M8")),
         ("undo #123 wrong item", UndoCmd(movement_id="123", reason="wrong item")),
         ("help", HelpCmd()),
         ("help /stock@yourbot", HelpCmd(topic="stock")),
@@ -387,7 +391,7 @@ def test_the_other_commands_parse_their_arguments(text: str, expected: Command) 
         ("stock", "parse.missing_query"),
         ("count", "parse.missing_target"),
         ("history", "parse.missing_target"),
-        ("report", "parse.missing_report"),
+        ("policy", "parse.missing_target"),
         ("undo", "parse.missing_movement"),
         ("undo 123", "parse.missing_reason"),
         ("shortages now", "parse.no_arguments"),
@@ -509,7 +513,7 @@ def test_every_error_key_the_parser_can_return_has_a_message() -> None:
         "x" * 3000, "stock \x00", "", "zzz", "stock", "request m8", "request 5",
         "request m8 20 for", "receive m8 20 po A po B", "receive m8 20 junk",
         "receive m8 20 exp x", "transfer m8 20 A", "transfer m8 20 A A", "summary x",
-        "count", "report", "undo", "undo 1", "help zz", "role", "role x", "role @x",
+        "count", "policy", "undo", "undo 1", "help zz", "role", "role x", "role @x",
         "role @x boss", "role @x approver q", "bind", "lang", "lang q",
     ]  # fmt: skip
     for text in samples:

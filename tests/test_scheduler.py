@@ -169,7 +169,7 @@ def test_the_lease_is_taken_over_when_the_holder_stops_renewing(factory, db, sec
         assert b.tick() is True and b.is_leader
         assert a.tick() is False and not a.is_leader  # a woke up: it stopped its scheduler
         with db.read() as s:
-            assert s.scalar(select(func.count()).select_from(SchedulerJob)) == 4
+            assert s.scalar(select(func.count()).select_from(SchedulerJob)) == 5
     finally:
         a.stop()
         b.stop()
@@ -209,12 +209,18 @@ def test_the_schedule_follows_the_bound_chats_and_keeps_unchanged_jobs(factory, 
         r.start()
         first = dict(r.jobs())
         group = chat_id(db)
-        assert set(first) == {"shortage-scan", "reminders", "stale-report", f"summary:{group}"}
+        assert set(first) == {
+            "shortage-scan",
+            "reminders",
+            "stale-report",
+            "policy-recompute",
+            f"summary:{group}",
+        }
         factory.say("alice", "/bind MAIN zh-Hans", chat="floor2")
         clock.move(seconds=10)
         r.tick()
         second = dict(r.jobs())
-        assert len(second) == 5
+        assert len(second) == 6
         assert second[f"summary:{group}"] == first[f"summary:{group}"]
         assert second["stale-report"] == first["stale-report"]
         spec = next(sp for sp in job_specs(db, settings()) if sp.chat == group)

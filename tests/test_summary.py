@@ -219,12 +219,16 @@ def test_each_chat_has_its_own_day(factory, db):
 
 
 def test_stale_report_lists_stock_with_no_outbound_and_its_value(factory, db):
-    reply = factory.say("carol", "/report stale")
-    assert "Stale stock (no outbound for 180 days): 1 items, 100.00" in reply
-    table = reply.blocks_of(Table)[0]
-    assert table.rows == [["OLD-PART old bracket", "40 pcs", "100.00", "never"]]
+    reply = factory.say("carol", "/report stale")  # the ageing report, its stale list last
+    assert "Stale stock (no outbound for 180 days): 1 items, 100.00 CNY" in reply
+    table = reply.blocks_of(Table)[-1]
+    assert table.rows == [["OLD-PART", "old bracket", "40", "pcs", "100.00", "—"]]
     assert "呆滞料（180 天无出库）" in factory.say("carol", "报表 呆滞料")
-    assert "no report “bogus”" in factory.say("carol", "/report bogus")
+    assert "rep.unknown" in factory.say("carol", "/report bogus").keys()
+    weekly = summary_flow.stale_reply(db, factory.runtime.settings, "en", T0)
+    assert weekly.blocks_of(Table)[0].rows == [
+        ["OLD-PART old bracket", "40 pcs", "100.00", "never"]
+    ]
     assert summary_flow.send_stale_reports(db, factory.runtime.settings) == 1
     assert summary_flow.send_stale_reports(db, factory.runtime.settings) == 0  # this week: done
 

@@ -190,6 +190,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """`stockbot report` lists the reports; `stockbot report <name> [period] [options]
+    --format xlsx|csv -o FILE` writes one (without -o: prints its tables)."""
+    from stockbot.flows.common import Refusal
+    from stockbot.flows.reports import listing, prepare, render
+    from stockbot.i18n import normalize_lang
+
+    settings = _settings()
+    lang = normalize_lang(args.lang) or settings.default_language
+    if not args.name:
+        print(listing(lang).plain())
+        return 0
+    try:
+        found, report_args = prepare(settings, args.name, list(args.words), lang)
+    except Refusal as e:
+        print(e.reply.plain(), file=sys.stderr)
+        return 2
+    db = _open(args)
+    with db.read() as s:
+        report = found.run(s, report_args)
+    if not args.output:
+        print(render(report, lang, settings.currency, chart=False).plain())
+        return 0
+    from stockbot.io.report_files import write_report
+
+    n = write_report(report, Path(args.output), args.format, lang, settings.currency)
+    print(f"report {found.name}: {n:,} rows written to {args.output}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from stockbot.handlers.console_app import console_chat
     from stockbot.lookup.service import ItemSearch
@@ -385,6 +415,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["csv", "xlsx"])
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(func=cmd_export)
+
+    rep = sub.add_parser("report", help="list the reports, or write one as xlsx/csv")
+    rep.add_argument("name", nargs="?", help="turnover, ageing, abc, cover, suppliers, …")
+    rep.add_argument("words", nargs="*", help="period (30d, 2026-11, 本月…) and options")
+    rep.add_argument("--format", choices=["csv", "xlsx"])
+    rep.add_argument("-o", "--output", help="the file (without it: print the tables)")
+    rep.add_argument("--lang", help="en, zh-Hans or zh-Hant (default: the configured one)")
+    rep.set_defaults(func=cmd_report)
 
     chat = sub.add_parser("chat", help="chat with stockbot in this terminal")
     chat.add_argument("--as", dest="as_user", default="console", help="who is typing")

@@ -68,7 +68,8 @@ class Settings(EnvSettings):
     default_language: str = "en"
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
-    """The currency of unit costs: the summary chart's value axis says it."""
+    """The currency amounts are kept in: the summary chart's and reports' value axes and the
+    spreadsheets' number formats carry it."""
     default_warehouse: str = "MAIN"
     stale_days: int = 180
     usage_window_days: int = 30
@@ -148,6 +149,19 @@ class Settings(EnvSettings):
     """QC-pending receipts older than this are reminded to keepers, once."""
     stale_report_day: str = "mon"
     stale_report_time: str = "09:00"
+    abc_split: str = "80/15/5"
+    """ABC classes: the shares of consumption value classes A, B and C cover (`/report abc`)."""
+    policy_window_days: int = 90
+    """Dynamic reorder policy: days of issues that daily usage is measured over."""
+    policy_lead_samples: int = 10
+    """Dynamic reorder policy: the latest purchase-order receipts whose lead times count."""
+    policy_min_usage_days: int = 5
+    """Fewer days with issues than this in the window: too little history, keep fixed values."""
+    policy_min_lead_samples: int = 2
+    """Fewer purchase-order receipts than this: too little history, keep fixed values."""
+    policy_recompute_day: str = "sun"
+    policy_recompute_time: str = "03:00"
+    """When the weekly `policy-recompute` job runs, factory time."""
     lease_ttl_seconds: float = 30.0
     lease_renew_seconds: float = 10.0
 

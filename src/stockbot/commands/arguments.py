@@ -34,6 +34,7 @@ from stockbot.commands.models import (
     LinkCmd,
     PendingCmd,
     Platform,
+    PolicyCmd,
     PurchaseCmd,
     QcCmd,
     ReceiveCmd,
@@ -169,8 +170,14 @@ def _p_no_args(
 
 
 def _p_report(args: str) -> Command:
-    toks = tokens(_required(args, "parse.missing_report"))
+    if not args:
+        return ReportCmd()  # the list of reports
+    toks = tokens(args)
     return ReportCmd(report=toks[0].text, args=slice_text(args, toks[1:]))
+
+
+def _p_policy(args: str) -> Command:
+    return PolicyCmd(text=_required(args, "parse.missing_target"))
 
 
 def _p_undo(args: str) -> Command:
@@ -399,6 +406,7 @@ PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "shortages": _p_no_args(ShortagesCmd),
     "summary": _p_no_args(SummaryCmd),
     "report": _p_report,
+    "policy": _p_policy,
     "undo": _p_undo,
     "history": _p_history,
     "help": _p_help,

@@ -114,11 +114,18 @@ class SummaryCmd(_Cmd):
 
 
 class ReportCmd(_Cmd):
-    """``report <name> [args…]``; the flow validates the report name."""
+    """``report [<name> [args…]]``; the flow validates the report name (none: the list)."""
 
     name: Literal["report"] = "report"
-    report: str = Field(min_length=1)
+    report: str = ""
     args: str | None = None
+
+
+class PolicyCmd(_Cmd):
+    """``policy <item> [pin safety|rop <qty> | dynamic | fixed]``; the flow reads the tail."""
+
+    name: Literal["policy"] = "policy"
+    text: str = Field(min_length=1)
 
 
 class UndoCmd(_Cmd):
@@ -235,8 +242,8 @@ class AsUserCmd(_Cmd):
 
 Command = Annotated[
     StockCmd | RequestCmd | ReceiveCmd | PurchaseCmd | TransferCmd | ReturnCmd | CountCmd
-    | WorkOrderCmd | ShortagesCmd | SummaryCmd | ReportCmd | UndoCmd | HistoryCmd | HelpCmd
-    | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
+    | WorkOrderCmd | ShortagesCmd | SummaryCmd | ReportCmd | PolicyCmd | UndoCmd | HistoryCmd
+    | HelpCmd | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
     | CancelCmd | PendingCmd | LinkCmd | AsUserCmd,
     Field(discriminator="name"),
 ]  # fmt: skip

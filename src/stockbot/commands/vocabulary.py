@@ -12,7 +12,7 @@ MAX_TEXT_LENGTH: Final = 2000
 COMMAND_NAMES: Final[tuple[str, ...]] = (
     "stock", "request", "receive", "purchase", "transfer", "return", "count", "wo",
     "shortages", "summary", "report", "undo", "history", "help", "role", "bind", "lang",
-    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link",
+    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link", "policy",
 )  # fmt: skip
 #: Commands only the console accepts (``parse(..., console=True)``).
 CONSOLE_COMMANDS: Final[tuple[str, ...]] = ("as",)
@@ -36,6 +36,7 @@ ALIASES: Final[Mapping[str, str]] = {
     "缺料": "shortages",
     "日报": "summary", "日報": "summary",
     "报表": "report", "報表": "report",
+    "补货策略": "policy", "補貨策略": "policy", "安全库存": "policy", "安全庫存": "policy",
     "冲销": "undo", "沖銷": "undo", "衝銷": "undo",
     "历史": "history", "歷史": "history", "记录": "history", "記錄": "history",
     "帮助": "help", "幫助": "help", "?": "help", "？": "help",

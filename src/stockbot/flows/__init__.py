@@ -25,4 +25,6 @@ FLOW_MODULES = (
     "pending",
     "alerts",
     "summary",
+    "reports",
+    "policy",
 )

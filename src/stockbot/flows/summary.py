@@ -32,10 +32,7 @@ import stockbot.messages.summary  # noqa: F401  (registers the catalogue)
 from stockbot import reports
 from stockbot.config import Settings
 from stockbot.flows import routing
-from stockbot.flows.common import (
-    fq,
-    refuse,
-)
+from stockbot.flows.common import fq
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import money
 from stockbot.i18n import normalize_lang, t, tm
@@ -406,23 +403,9 @@ def send_stale_reports(
     return sent
 
 
-def report(ctx: Ctx, cmd: Any) -> Reply:
-    """`/report stale` (呆滞料) — and `summary`, `shortages` by name."""
-    name = (cmd.report or "").strip().lower()
-    if name in {"stale", "呆滞料", "呆滞", "呆滯料", "呆滯", "dead", "slow"}:
-        return stale_reply(ctx.db, ctx.settings, ctx.lang, utcnow())
-    if name in {"summary", "daily", "日报", "日報", "摘要"}:
-        return summary(ctx)
-    if name in {"shortages", "shortage", "缺料"}:
-        from stockbot.flows.alerts import shortages
-
-        return shortages(ctx)
-    raise refuse("report.unknown", ctx.lang, name=name[:40])
-
-
 # --- wiring -------------------------------------------------------------------------------------
 
-COMMANDS = {"summary": summary, "report": report}
+COMMANDS = {"summary": summary}
 DOC_COMMANDS: dict = {}
 ACTIONS: dict = {}
 REPLIES: dict = {}

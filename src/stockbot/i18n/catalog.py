@@ -232,8 +232,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`日报`（或 `/summary`）",
     },
     "usage.report": {
-        "en": "Usage: `/report <name>`",
-        "zh-Hans": "用法：`报表 <名称>`（或 `/report`）",
+        "en": "Usage: `/report [<name> [period]]` — `/report` alone lists them",
+        "zh-Hans": "用法：`报表 [<名称> [期间]]`（或 `/report`）— 只写 `报表` 列出全部",
+    },
+    "usage.policy": {
+        "en": "Usage: `/policy <item> [pin safety|rop <qty> | dynamic | fixed]`",
+        "zh-Hans": "用法：`补货策略 <物料> [pin safety|rop <数量> | dynamic | fixed]`"
+        "（或 `/policy`）",
     },
     "usage.undo": {
         "en": "Usage: `/undo <movement no.> <reason…>`",

@@ -130,8 +130,22 @@ HELP: dict[str, dict[str, str]] = {
         "zh-Hans": "今天的出入库和待办申请，与每日推送相同。",
     },
     "help.report": {
-        "en": "Sends a named report.\nExample: `/report stale`",
-        "zh-Hans": "发送指定的报表。\n例如：`报表 呆滞料`",
+        "en": "A report as a chart and a table: turnover, ageing, abc, cover, suppliers, "
+        "shortages, movements; `/report` alone lists them.\n"
+        "Example: `/report turnover 90d`, `/report movements 本月 warehouse`",
+        "zh-Hans": "以图表和表格显示报表：周转、库龄、ABC、可用天数、供应商、缺料、出入库；"
+        "只发 `报表` 列出全部。\n例如：`报表 周转 90d`、`报表 出入库 本月 仓库`",
+    },
+    "help.policy": {
+        "en": "Safety stock and reorder point of an item: fixed, or dynamic (recomputed weekly "
+        "from usage and lead times). Admins may pin a value or return it to dynamic.\n"
+        "Example: `/policy M8 pin safety 40`",
+        "zh-Hans": "物料的安全库存和再订货点：固定，或动态（每周按用量和交期重算）。"
+        "管理员可固定某个值或恢复动态。\n例如：`补货策略 M8 pin safety 40`",
+    },
+    "help.line.policy": {
+        "en": "`/policy <item>` safety stock and reorder point (补货策略)",
+        "zh-Hans": "`补货策略 <物料>` 安全库存与再订货点（/policy）",
     },
     "help.issue": {
         "en": "Issue an approved material request, FIFO / first-expiry-first-out across batches.",
@@ -219,6 +233,7 @@ HELP_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("pending",), "help.line.pending"),
     (("issue", "approve", "reject", "qc", "confirm", "cancel"), "help.line.documents"),
     (("shortages", "summary", "report"), "help.line.reports"),
+    (("policy",), "help.line.policy"),
     (("undo",), "help.line.undo"),
     (("history",), "help.line.history"),
     (("role", "bind", "lang"), "help.line.settings"),

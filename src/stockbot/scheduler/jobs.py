@@ -10,6 +10,7 @@ method. `run_job` finds the database and settings the process's `SchedulerRunner
 | `shortage-scan` | hourly, Mon–Sat 08–18, factory time | cover < lead time, expiring, overdue |
 | `reminders` | every 30 minutes | approvals waiting > N h / 2N h, QC > 1 day |
 | `stale-report` | Mondays 09:00, factory time | stale stock (呆滞料) with value, per chat |
+| `policy-recompute` | Sundays 03:00, factory time | dynamic safety stock / reorder points |
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ def _stale(db: Database, settings: Settings, now: datetime, chat: Any, force: bo
     return send_stale_reports(db, settings, now, chat=chat, force=force)
 
 
+def _policy(db: Database, settings: Settings, now: datetime, chat: Any, force: bool) -> int:
+    from stockbot.flows.policy import recompute
+
+    recompute(db, settings, now)
+    return 0  # it says nothing to anyone; `/policy <item>` shows what it did
+
+
 @dataclass(frozen=True, slots=True)
 class JobDef:
     name: str
@@ -83,6 +91,11 @@ JOBS: dict[str, JobDef] = {
             _reminders,
         ),
         JobDef("stale-report", "weekly stale-stock report (呆滞料) with value", _stale, True),
+        JobDef(
+            "policy-recompute",
+            "weekly: dynamic safety stock and reorder points from usage and lead times",
+            _policy,
+        ),
     )
 }
 
@@ -205,7 +218,7 @@ class JobSpec:
 
 
 def job_specs(db: Database, settings: Settings) -> list[JobSpec]:
-    """The schedule: the three factory-wide jobs, and one summary per bound chat."""
+    """The schedule: the four factory-wide jobs, and one summary per bound chat."""
     from apscheduler.triggers.cron import CronTrigger
 
     factory_tz = _zone(settings.timezone, "UTC")
@@ -242,6 +255,18 @@ def job_specs(db: Database, settings: Settings) -> list[JobSpec]:
                 timezone=factory_tz,
             ),
             6 * 3600,
+        ),
+        JobSpec(
+            "policy-recompute",
+            "policy-recompute",
+            None,
+            CronTrigger(
+                day_of_week=settings.policy_recompute_day,
+                hour=hh_mm(settings.policy_recompute_time)[0],
+                minute=hh_mm(settings.policy_recompute_time)[1],
+                timezone=factory_tz,
+            ),
+            24 * 3600,
         ),
     ]
     hour, minute = hh_mm(settings.summary_time)

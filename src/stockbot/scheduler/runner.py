@@ -81,6 +81,10 @@ class SchedulerRunner:
 
     def start(self) -> None:
         self._stop.clear()
+        if self.background:  # the morning summary's chart should not pay matplotlib's start
+            from stockbot.reports.chart import warm_up_in_background
+
+            warm_up_in_background()
         try:
             self.tick()
         except Exception:

@@ -38,6 +38,7 @@ from stockbot.store.models.master import (
     UserRole,
     Warehouse,
 )
+from stockbot.store.models.policy import DYNAMIC, FIXED, ItemPolicy, PolicyChange
 from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
 from stockbot.store.models.supply import (
     PurchaseOrder,
@@ -57,6 +58,8 @@ from stockbot.store.models.system import (
 
 __all__ = [
     "DEFAULT_LOCATION",
+    "DYNAMIC",
+    "FIXED",
     "NAMING",
     "ActionToken",
     "Alert",
@@ -74,6 +77,7 @@ __all__ = [
     "GoodsReceipt",
     "Item",
     "ItemDaily",
+    "ItemPolicy",
     "ItemSubstitute",
     "ItemUnit",
     "Lease",
@@ -82,6 +86,7 @@ __all__ = [
     "Movement",
     "MovementKind",
     "OutboxMessage",
+    "PolicyChange",
     "Posting",
     "ProcessedEvent",
     "PurchaseOrder",
