@@ -39,6 +39,7 @@ from stockbot.store.models.master import (
     Warehouse,
 )
 from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
+from stockbot.store.models.production import WorkOrder, WorkOrderLine
 from stockbot.store.models.supply import (
     PurchaseOrder,
     PurchaseOrderLine,
@@ -95,4 +96,6 @@ __all__ = [
     "UserIdentity",
     "UserRole",
     "Warehouse",
+    "WorkOrder",
+    "WorkOrderLine",
 ]
