@@ -78,6 +78,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "items": imports.import_items,
         "stock": imports.import_stock,
         "suppliers": imports.import_suppliers,
+        "boms": imports.import_boms,
     }[args.kind]
     extra = {"create_warehouses": True} if getattr(args, "create_warehouses", False) else {}
     report = fn(db, Path(args.file), progress=True, **extra)
@@ -92,7 +93,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = _open(args)
     fmt = args.format or Path(args.output).suffix.lstrip(".") or "csv"
-    fn = exports.export_balances if args.what == "balances" else exports.export_ledger
+    fn = {
+        "balances": exports.export_balances,
+        "ledger": exports.export_ledger,
+        "boms": exports.export_boms,
+    }[args.what]
     n = fn(db, Path(args.output), fmt)
     print(f"export: {n:,} {args.what} rows written to {args.output}")
     return 0
@@ -206,8 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_check
     )
 
-    imp = sub.add_parser("import", help="import items, opening stock or suppliers (.csv/.xlsx)")
-    imp.add_argument("kind", choices=["items", "stock", "suppliers"])
+    imp = sub.add_parser(
+        "import", help="import items, opening stock, suppliers or BOMs (.csv/.xlsx)"
+    )
+    imp.add_argument("kind", choices=["items", "stock", "suppliers", "boms"])
     imp.add_argument("file")
     imp.add_argument(
         "--create-warehouses",
@@ -216,8 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=cmd_import)
 
-    exp = sub.add_parser("export", help="export balances or the ledger")
-    exp.add_argument("what", choices=["balances", "ledger"])
+    exp = sub.add_parser("export", help="export balances, the ledger or BOMs")
+    exp.add_argument("what", choices=["balances", "ledger", "boms"])
     exp.add_argument("--format", choices=["csv", "xlsx"])
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(func=cmd_export)

@@ -37,12 +37,12 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import Act, At, L, Money, Notice, Q
-from stockbot.flows.picking import in_pick_order, pick_list, take
+from stockbot.flows.picking import issue_lines, pick_list
 from stockbot.flows.shortage import short_notice, shortage_reply
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
 from stockbot.store import ledger
-from stockbot.store.models import Item, MaterialRequest, MovementKind, Reservation, User
+from stockbot.store.models import Item, MaterialRequest, Reservation, User
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
 
@@ -262,7 +262,7 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
         qty_issued=new_issued,
         issued_at=utcnow(),
     )
-    lines = _pick(s, item, mr.warehouse_id, amount)
+    lines = issue_lines(s, item, mr.warehouse_id, amount)
     ledger.post(
         s.connection(),
         ledger.Meta(
@@ -284,17 +284,6 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     _tell_requester(s, mr, ready, f"{no}:ready:{issued_before}")
     params = {**common, "at": At(d.created_at), "rest": rest}
     return Notice("mr.issued", params, grid=pick_list(s, item, lines)).render(ctx.lang, ctx.tz)
-
-
-def _pick(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[ledger.Line]:
-    """Issue lines in pick order (see flows.picking); a shortfall is refused in words first
-    (the ledger would refuse it too)."""
-    picks, missing = take(in_pick_order(s, item.id, warehouse_id), qty)
-    if missing > 0:
-        raise ledger.InsufficientStock(item.id, item.code, "", qty - missing, qty)
-    return [
-        ledger.Line(item.id, p.location_id, -p.qty, MovementKind.ISSUE, p.batch_id) for p in picks
-    ]
 
 
 def _consume_reservation(s: Session, mr_id: int, amount: Decimal, full: bool) -> None:

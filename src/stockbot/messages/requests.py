@@ -35,6 +35,7 @@ MESSAGES = {
     "pick.h.location": {"en": "Pick from", "zh-Hans": "库位"},
     "pick.h.batch": {"en": "Batch", "zh-Hans": "批次"},
     "pick.h.qty": {"en": "Qty", "zh-Hans": "数量"},
+    "pick.h.item": {"en": "Item", "zh-Hans": "物料"},
     "mr.rest": {"en": "; {qty} still to issue", "zh-Hans": "，还剩 {qty} 待发"},
     "mr.ready": {
         "en": "Your material is ready: {no}, {qty} {item} (issued by {who}). Confirm receipt?",
