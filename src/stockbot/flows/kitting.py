@@ -24,6 +24,7 @@ from stockbot.store.models import (
     Item,
     PurchaseOrder,
     PurchaseOrderLine,
+    PurchaseRequest,
     Reservation,
     WorkOrder,
     WorkOrderLine,
@@ -36,10 +37,6 @@ OPEN_STATES = ("open", "released", "kitted")
 """Work orders still to be made: they appear in `/wo`, the summary and `/pending`."""
 MAX_LEVELS = 50
 """Deeper than any real BOM; a safety stop for a cycle stored before cycles were refused."""
-
-
-def wo_number(wo_id: int) -> str:
-    return f"WO-{wo_id:05d}"
 
 
 def load_graph(s: Session, product_id: int) -> dict[int, list[Edge[int]]]:
@@ -94,6 +91,21 @@ def arrivals(s: Session, item_ids: list[int]) -> dict[int, date]:
         .group_by(PurchaseOrderLine.item_id)
     ).all()
     return {i: d for i, d in rows if d is not None}
+
+
+def requested(s: Session, item_ids: list[int]) -> dict[int, Decimal]:
+    """Purchase requests not yet ordered (waiting for approval or approved), per item."""
+    if not item_ids:
+        return {}
+    rows = s.execute(
+        select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
+        .where(
+            PurchaseRequest.item_id.in_(item_ids),
+            PurchaseRequest.state.in_(("pending", "approved")),
+        )
+        .group_by(PurchaseRequest.item_id)
+    ).all()
+    return {i: q or ZERO for i, q in rows}
 
 
 @dataclass(slots=True)
