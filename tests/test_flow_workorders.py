@@ -208,3 +208,30 @@ def _inbound(who: str):  # type: ignore[no-untyped-def]
     from stockbot.commands.inbound import Inbound
 
     return Inbound(platform="console", user_id=who, chat_id="group", message_id="race", text="")
+
+
+def test_over_issue_beyond_the_bom_is_a_request_for_the_work_order_that_needs_approval(floor):
+    ids = chair_factory(floor)
+    floor.say("bob", "/wo CHAIR 10")
+    floor.press("carol", "Release")
+    floor.press("carol", "Issue kit")
+    over = floor.say("bob", "/request BOLT 5 for WO-00001")
+    assert "mr.created_pending" in over.keys()
+    within = floor.say("bob", "/request BOLT 5 for WO-7")  # no such work order: the usual rule
+    assert "mr.created_reserved" in within.keys()
+    assert floor.available(ids["bolt"]) == 372 - 5
+
+
+def test_unused_components_come_back_as_a_return_against_the_work_order(floor):
+    ids = chair_factory(floor)
+    floor.say("bob", "/wo CHAIR 10")
+    floor.press("carol", "Release")
+    floor.press("carol", "Issue kit")
+    back = floor.say("bob", "/return BOLT 8 WO-00001 left over")
+    assert back.keys() == ["mv.returned"]
+    assert floor.on_hand(ids["bolt"]) == 372 + 8
+    too_many = floor.say("bob", "/return BOLT 200 WO-00001")
+    assert "ret.waits" in too_many.keys()
+    with floor.db.read() as s:
+        docs = s.scalars(select(Posting.doc_id).where(Posting.doc_type == "return")).all()
+    assert docs == ["WO-00001"]

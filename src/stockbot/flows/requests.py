@@ -36,6 +36,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.kitting import bom_left, find_wo
 from stockbot.flows.notices import Act, At, L, Money, Notice, Q
 from stockbot.flows.picking import issue_lines, pick_list
 from stockbot.flows.shortage import short_notice, shortage_reply
@@ -51,8 +52,15 @@ WF = Workflow("mr", "MR", MaterialRequest)
 DOC = WF.doc_type
 
 
-def _needs_approval(ctx: Ctx, item: Item, amount: Decimal) -> bool:
-    return item.needs_approval or amount > ctx.settings.request_approval_over
+def _needs_approval(ctx: Ctx, item: Item, amount: Decimal, over_bom: bool = False) -> bool:
+    """Expensive, marked so, or beyond the BOM of the work order it is for (超领)."""
+    return over_bom or item.needs_approval or amount > ctx.settings.request_approval_over
+
+
+def _over_bom(s: Session, wo_text: str | None, item_id: int, qty: Decimal) -> bool:
+    """A request `for` an existing work order asking more than its BOM still allows."""
+    wo = find_wo(s, wo_text)
+    return wo is not None and qty > bom_left(s, wo, item_id)
 
 
 def _amount(ctx: Ctx, s: Session, mr: MaterialRequest) -> Decimal:
@@ -78,7 +86,7 @@ def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
         if qty > available:
             return shortage_reply(ctx, s, item, wh, qty, available, me, cmd.wo)
         amount = (qty * item.unit_cost).quantize(Decimal("0.01"))
-        pending = _needs_approval(ctx, item, amount)
+        pending = _needs_approval(ctx, item, amount, _over_bom(s, cmd.wo, item.id, qty))
         mr = MaterialRequest(
             requester_id=me,
             item_id=item.id,
