@@ -235,3 +235,10 @@ def test_unused_components_come_back_as_a_return_against_the_work_order(floor):
     with floor.db.read() as s:
         docs = s.scalars(select(Posting.doc_id).where(Posting.doc_type == "return")).all()
     assert docs == ["WO-00001"]
+
+
+def test_pending_shows_work_orders_that_cannot_be_kitted(floor):
+    chair_factory(floor)
+    floor.say("bob", "/wo CHAIR 50")
+    reply = floor.say("carol", "/pending")
+    assert "pending.wo" in reply.keys() and "WO-00001" in reply.plain()

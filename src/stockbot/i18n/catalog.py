@@ -212,8 +212,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`盘点 <库位或物料>`（或 `/count`）",
     },
     "usage.wo": {
-        "en": "Usage: `/wo <product> <qty>`",
-        "zh-Hans": "用法：`工单 <产品> <数量>`（或 `/wo`）",
+        "en": "Usage: `/wo <product> <qty> [due <YYYY-MM-DD>]`, `/wo` (list), `/wo <WO> complete <qty>`",  # noqa: E501
+        "zh-Hans": "用法：`工单 <产品> <数量> [交期 <年-月-日>]`、`工单`（列表）、`工单 <工单号> 完工 <数量>`（或 `/wo`）",  # noqa: E501
+    },
+    "usage.bom": {
+        "en": "Usage: `/bom <product>`",
+        "zh-Hans": "用法：`物料清单 <产品>`（或 `/bom`）",
+    },
+    "usage.suggest": {
+        "en": "Usage: `/suggest`",
+        "zh-Hans": "用法：`建议采购`（或 `/suggest`）",
     },
     "usage.shortages": {
         "en": "Usage: `/shortages`",
@@ -311,6 +319,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "`/transfer <item> <qty> <from> <to>` move stock (调拨)\n"
             "`/return <item> <qty>` material back to stock (退料)\n"
             "`/count <location or item>` stocktake (盘点)\n"
+            "`/wo <product> <qty> [due <date>]` work order with kitting check; `/wo` lists (工单)\n"
+            "`/bom <product>` bill of materials (物料清单); `/suggest` what to buy (建议采购)\n"
             "`/pending` what waits for you (待办)\n"
             "`/issue`, `/approve`, `/reject`, `/qc`, `/confirm`, `/cancel` `<doc no.>` "
             "act on a document (发料, 批准, 驳回, 质检, 签收, 取消)\n"
@@ -329,6 +339,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "`调拨 <物料> <数量> <调出> <调入>` 调拨（/transfer）\n"
             "`退料 <物料> <数量>` 退料（/return）\n"
             "`盘点 <库位或物料>` 盘点（/count）\n"
+            "`工单 <产品> <数量> [交期 <日期>]` 工单与齐套检查；`工单` 列出工单（/wo）\n"
+            "`物料清单 <产品>` 物料清单（/bom）；`建议采购` 建议采购清单（/suggest）\n"
             "`待办` 等你处理的事项（/pending）\n"
             "`发料`、`批准`、`驳回`、`质检`、`签收`、`取消` `<单号>` 处理单据\n"
             "`缺料`、`日报`、`报表 <名称>` 报表（/shortages、/summary、/report）\n"
@@ -375,9 +387,24 @@ CATALOG: dict[str, dict[str, str]] = {
                    "更正已盘的行：`盘点 CNT-1 行 3 150`",
     },
     "help.wo": {
-        "en": "Creates a work order: checks the kit against the BOM, reserves and issues.\n"
-              "Example: `/wo chair 50`",
-        "zh-Hans": "创建工单：按物料清单检查齐套，预留，然后发料。\n例如：`工单 椅子 50`",
+        "en": "Creates a work order: explodes the BOM and shows the kitting check (required, "
+              "available, short, on order, arrival); then Release (reserve), Issue kit, "
+              "Complete, Cancel. `/wo` alone lists open work orders.\n"
+              "Example: `/wo chair 50 due 2026-12-24`",
+        "zh-Hans": "创建工单：展开物料清单并做齐套检查（需求、可用、缺料、在途、到货日），"
+                   "然后下达（预留）、发放套料、完工、取消。只输入 `工单` 列出未完工单。\n"
+                   "例如：`工单 椅子 50 交期 2026-12-24`",
+    },
+    "help.bom": {
+        "en": "Shows a product's bill of materials as a tree, per unit, scrap included.\n"
+              "Example: `/bom chair`",
+        "zh-Hans": "以树形显示产品的物料清单（每件用量，含损耗）。\n例如：`物料清单 椅子`",
+    },
+    "help.suggest": {
+        "en": "Suggested purchases: items projected below their reorder point or short for "
+              "work orders, with quantity and supplier, and one button to raise them all.",
+        "zh-Hans": "建议采购：预计低于再订货点或不够工单所需的物料，附建议量和供应商，"
+                   "一键全部提交采购申请。",
     },
     "help.shortages": {
         "en": "Items whose projected stock is below the reorder point.",
