@@ -41,9 +41,23 @@ def test_every_command_named_in_help_has_a_handler(db, lang: str) -> None:
     assert {"stock", "request", "issue", "history"} <= named
 
 
-def test_today_wo_has_no_handler_so_help_does_not_offer_it(db) -> None:
+def without(floor: Floor, name: str) -> Floor:
+    """The floor as it would be if no flow handled `name` (a command still being built)."""
+    floor.runtime.commands.pop(name, None)
+    floor.runtime.offered = tuple(c for c in floor.runtime.offered if c != name)
+    return floor
+
+
+def test_work_orders_are_offered_now_that_a_flow_handles_them(db) -> None:
     floor = Floor(db).people()
-    assert "wo" in COMMAND_NAMES and "wo" not in floor.runtime.offered
+    assert "wo" in floor.runtime.offered
+    assert "wo" in named_commands(floor.say("bob", "/help"))
+    assert "help.wo" in floor.say("bob", "/help wo").keys()
+
+
+def test_a_command_without_a_handler_is_not_offered_by_help(db) -> None:
+    floor = without(Floor(db).people(), "wo")
+    assert "wo" in COMMAND_NAMES
     assert "wo" not in named_commands(floor.say("bob", "/help"))
     page = floor.say("bob", "/help wo")
     assert "help.unavailable" in page.keys()
@@ -54,7 +68,7 @@ def test_today_wo_has_no_handler_so_help_does_not_offer_it(db) -> None:
 def test_typing_a_command_without_a_handler_says_it_is_not_available_not_its_usage(
     db, typed: str
 ) -> None:
-    reply = Floor(db).people().say("bob", typed)
+    reply = without(Floor(db).people(), "wo").say("bob", typed)
     assert reply.keys() == ["runtime.not_yet"]
 
 
@@ -64,7 +78,8 @@ def test_help_for_a_command_with_a_handler_explains_it(db) -> None:
 
 
 def test_a_command_appears_in_help_and_manifest_once_a_flow_registers_it(db) -> None:
-    floor = Floor(db).people()
+    floor = without(Floor(db).people(), "wo")
+    assert "- command: /wo\n" not in render_manifest(floor.runtime.offered)
     floor.runtime.commands["wo"] = lambda ctx, cmd: Reply.text("made")
     floor.runtime.offered = (*floor.runtime.offered, "wo")
     assert "wo" in named_commands(floor.say("bob", "/help"))

@@ -149,7 +149,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             actor_id=_importer_id(db, importer),
         )
     else:
-        fn = imports.import_items if args.kind == "items" else imports.import_suppliers
+        fn = {
+            "items": imports.import_items,
+            "suppliers": imports.import_suppliers,
+            "boms": imports.import_boms,
+        }[args.kind]
         report = fn(db, path, progress=True)
     if not report.ok:
         print(report.error_table(), file=sys.stderr)
@@ -184,6 +188,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         "balances": exports.export_balances,
         "ledger": exports.export_ledger,
         "items": exports.export_items,
+        "boms": exports.export_boms,
     }[args.what]
     n = fn(db, Path(args.output), fmt)
     print(f"export: {n:,} {args.what} rows written to {args.output}")
@@ -395,8 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("file")
     res.set_defaults(func=cmd_restore)
 
-    imp = sub.add_parser("import", help="import items, opening stock or suppliers (.csv/.xlsx)")
-    imp.add_argument("kind", choices=["items", "stock", "suppliers"])
+    imp = sub.add_parser(
+        "import", help="import items, opening stock, suppliers or BOMs (.csv/.xlsx)"
+    )
+    imp.add_argument("kind", choices=["items", "stock", "suppliers", "boms"])
     imp.add_argument("file")
     imp.add_argument(
         "--create-warehouses",
@@ -410,8 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=cmd_import)
 
-    exp = sub.add_parser("export", help="export balances, the ledger or the item master")
-    exp.add_argument("what", choices=["balances", "ledger", "items"])
+    exp = sub.add_parser("export", help="export balances, the ledger, the item master or BOMs")
+    exp.add_argument("what", choices=["balances", "ledger", "items", "boms"])
     exp.add_argument("--format", choices=["csv", "xlsx"])
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(func=cmd_export)

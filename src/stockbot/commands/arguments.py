@@ -23,6 +23,7 @@ from stockbot.commands.models import (
     ApproveCmd,
     AsUserCmd,
     BindCmd,
+    BomCmd,
     CancelCmd,
     Command,
     ConfirmCmd,
@@ -45,6 +46,7 @@ from stockbot.commands.models import (
     RoleCmd,
     ShortagesCmd,
     StockCmd,
+    SuggestCmd,
     SummaryCmd,
     TransferCmd,
     UndoCmd,
@@ -103,10 +105,32 @@ def _p_return(args: str) -> Command:
     return ReturnCmd(item=r.item, qty=r.qty.value, unit=r.qty.unit, note=note)
 
 
+_WO_NO = re.compile(r"WO[-#]?\d{1,9}", re.IGNORECASE)
+_COMPLETE_WORDS = frozenset(["complete", "completed", "done", "完工", "完成", "入库", "入庫"])
+
+
 def _p_wo(args: str) -> Command:
+    toks = tokens(args)
+    if not toks:
+        return WorkOrderCmd()
+    if _WO_NO.fullmatch(toks[0].text):
+        if len(toks) == 1:
+            return WorkOrderCmd(doc=toks[0].text, action="show")
+        if toks[1].text.lower() not in _COMPLETE_WORDS or len(toks) != 3:
+            raise Fail("parse.unexpected_text", text=slice_text(args, toks[1:]) or "")
+        try:
+            qty = parse_quantity(toks[2].text)
+        except QuantityError as exc:
+            raise Fail(exc.key, **exc.params) from None
+        return WorkOrderCmd(doc=toks[0].text, action="complete", qty=qty.value, unit=qty.unit)
     r = item_qty(args, KEYWORDS["wo"])
     note = join_text(r.between, r.options.get("_tail"), r.options.get("note"))
-    return WorkOrderCmd(product=r.item, qty=r.qty.value, unit=r.qty.unit, note=note)
+    due = parse_date(r.options["due"]) if "due" in r.options else None
+    return WorkOrderCmd(product=r.item, qty=r.qty.value, unit=r.qty.unit, due=due, note=note)
+
+
+def _p_bom(args: str) -> Command:
+    return BomCmd(product=_required(args, "parse.missing_item"))
 
 
 _ARROW_RE = re.compile(r"(.+?)(?:->|→|=>|＞|>)(.+)")
@@ -159,7 +183,7 @@ def _p_history(args: str) -> Command:
 
 
 def _p_no_args(
-    cls: type[ShortagesCmd] | type[SummaryCmd] | type[PendingCmd],
+    cls: type[ShortagesCmd] | type[SummaryCmd] | type[PendingCmd] | type[SuggestCmd],
 ) -> Callable[[str], Command]:
     def parse_no_args(args: str) -> Command:
         if args:
@@ -403,6 +427,8 @@ PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "return": _p_return,
     "count": _p_count,
     "wo": _p_wo,
+    "bom": _p_bom,
+    "suggest": _p_no_args(SuggestCmd),
     "shortages": _p_no_args(ShortagesCmd),
     "summary": _p_no_args(SummaryCmd),
     "report": _p_report,

@@ -60,7 +60,7 @@ KEYWORDS: Final[Mapping[str, Mapping[str, _Keyword]]] = {
     },
     "purchase": {**_kw("supplier", "from supplier 供应商 供應商", rest=True), **_NOTE_KW},
     "return": dict(_NOTE_KW),
-    "wo": dict(_NOTE_KW),
+    "wo": {**_kw("due", "due 交期 交货期 交貨期 完工日"), **_NOTE_KW},
     "transfer": {**_kw("from_loc", "from 从 從 自"), **_kw("to_loc", "to 到 至")},
 }
 _KEY_SEPARATORS = ":：="

@@ -96,13 +96,30 @@ class CountCmd(_Cmd):
 
 
 class WorkOrderCmd(_Cmd):
-    """``wo <product> <qty> [note…]``."""
+    """``wo <product> <qty> [due <date>] [note…]`` creates one; ``wo`` alone lists the open
+    ones; ``wo <WO>`` shows one, ``wo <WO> complete <qty>`` completes part of it."""
 
     name: Literal["wo"] = "wo"
-    product: str = Field(min_length=1)
-    qty: Decimal = Field(gt=0)
+    product: str | None = Field(default=None, min_length=1)
+    qty: Decimal | None = Field(default=None, gt=0)
     unit: str | None = None
+    due: date | None = None
     note: str | None = None
+    doc: str | None = None
+    action: Literal["show", "complete"] | None = None
+
+
+class BomCmd(_Cmd):
+    """``bom <product>``: the product's BOM as a tree."""
+
+    name: Literal["bom"] = "bom"
+    product: str = Field(min_length=1)
+
+
+class SuggestCmd(_Cmd):
+    """``suggest``: what to buy now (建议采购)."""
+
+    name: Literal["suggest"] = "suggest"
 
 
 class ShortagesCmd(_Cmd):
@@ -242,8 +259,9 @@ class AsUserCmd(_Cmd):
 
 Command = Annotated[
     StockCmd | RequestCmd | ReceiveCmd | PurchaseCmd | TransferCmd | ReturnCmd | CountCmd
-    | WorkOrderCmd | ShortagesCmd | SummaryCmd | ReportCmd | PolicyCmd | UndoCmd | HistoryCmd
-    | HelpCmd | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
+    | WorkOrderCmd | BomCmd | SuggestCmd | ShortagesCmd | SummaryCmd | ReportCmd | PolicyCmd
+    | UndoCmd | HistoryCmd | HelpCmd
+    | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
     | CancelCmd | PendingCmd | LinkCmd | AsUserCmd,
     Field(discriminator="name"),
 ]  # fmt: skip

@@ -11,7 +11,8 @@ MAX_TEXT_LENGTH: Final = 2000
 #: Commands every platform accepts, in help order.
 COMMAND_NAMES: Final[tuple[str, ...]] = (
     "stock", "request", "receive", "purchase", "transfer", "return", "count", "wo",
-    "shortages", "summary", "report", "undo", "history", "help", "role", "bind", "lang",
+    "bom", "suggest", "shortages", "summary", "report", "undo", "history", "help", "role",
+    "bind", "lang",
     "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link", "policy",
 )  # fmt: skip
 #: Commands only the console accepts (``parse(..., console=True)``).
@@ -33,6 +34,8 @@ ALIASES: Final[Mapping[str, str]] = {
     "退料": "return",
     "盘点": "count", "盤點": "count",
     "工单": "wo", "工單": "wo", "workorder": "wo",
+    "物料清单": "bom", "物料清單": "bom", "bom表": "bom",
+    "建议采购": "suggest", "建議採購": "suggest", "采购建议": "suggest", "採購建議": "suggest",
     "缺料": "shortages",
     "日报": "summary", "日報": "summary",
     "报表": "report", "報表": "report",

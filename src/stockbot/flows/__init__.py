@@ -15,6 +15,8 @@ FLOW_MODULES = (
     "stock",
     "requests",
     "purchases",
+    "workorders",
+    "planning",
     "receipts",
     "moves",
     "returns",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -141,8 +141,16 @@ def warehouse_for(ctx: Ctx, session: Session) -> Warehouse:
 def lock_item(session: Session, item_id: int) -> None:
     """Serialise availability decisions per item. PostgreSQL: a row lock on the item; SQLite's
     write transactions are already serial (BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Item.id).where(Item.id == item_id).with_for_update())
+    lock_items(session, [item_id])
+
+
+def lock_items(session: Session, item_ids: Iterable[int]) -> None:
+    """`lock_item` for many items in one statement, locked in id order (PostgreSQL locks the
+    rows as the sorted scan returns them), so two work orders sharing components cannot
+    deadlock."""
+    ids = sorted(set(item_ids))
+    if ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Item.id).where(Item.id.in_(ids)).order_by(Item.id).with_for_update())
 
 
 # --- what ----------------------------------------------------------------------------------------

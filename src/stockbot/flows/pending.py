@@ -5,6 +5,7 @@
 - for admins, documents *nobody* can act on, with why and the fix (a role, a higher limit);
 - requests to issue, receipts waiting for QC, issues not confirmed within a day (keepers);
 - open shortage incidents, with the purchase request that should resolve them (purchasers);
+- work orders that cannot be kitted or are due within 3 days (keepers, purchasers);
 - their own open requests, each with who can act on it now.
 Every waiting line names who can act, from the same rule the buttons obey (`flows.workflow`).
 """
@@ -25,6 +26,8 @@ from stockbot.flows.common import button, display_name, doc_number, fq
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import money
 from stockbot.flows.workflow import Workflow
+from stockbot.flows.workorders import WF as WO_WF
+from stockbot.flows.workorders import open_orders
 from stockbot.i18n import CATALOG, t, tm
 from stockbot.replies import Button, Buttons, Reply, Text, md_escape
 from stockbot.store.models import (
@@ -36,7 +39,7 @@ from stockbot.store.models import (
     User,
 )
 from stockbot.text import BUTTON_CELLS, clip
-from stockbot.timeutil import as_utc, utcnow
+from stockbot.timeutil import as_utc, local_date, utcnow
 
 SECTION_ROWS = 15
 MAX_BUTTONS = 10
@@ -290,6 +293,30 @@ def _keeper(ctx: Ctx, s: Session, box: _Inbox) -> None:
     )
 
 
+def work_orders_at_risk(s: Session, today: Any, lang: str) -> list[str]:
+    """Open work orders that cannot be kitted now, or are due within 3 days: one line each
+    (`/pending` and the morning summary)."""
+    lines = []
+    for wo, kit in open_orders(s):
+        short = [r.item.code for r in kit if r.short > 0]
+        due_soon = wo.due_on is not None and wo.due_on <= today + timedelta(days=3)
+        if not short and not due_soon:
+            continue
+        product = s.get_one(Item, wo.product_id)
+        parts = [WO_WF.number(wo.id), product.code, fq(wo.qty, product.unit, lang)]
+        if short:
+            parts.append("−" + ", ".join(short[:5]))
+        if wo.due_on is not None:
+            parts.append(wo.due_on.isoformat())
+        lines.append(" · ".join(parts))
+    return lines
+
+
+def _work_orders(ctx: Ctx, s: Session, box: _Inbox) -> None:
+    today = local_date(utcnow(), ctx.tz)  # "due within 3 days" on the factory's calendar
+    box.section("pending.wo", work_orders_at_risk(s, today, ctx.lang))
+
+
 def _mine(ctx: Ctx, s: Session, me: int, box: _Inbox) -> None:
     lang = ctx.lang
     waiting = {(w.wf.doc_type, w.doc.id): w for w in _waiting(ctx, s, requester=me)}
@@ -348,6 +375,8 @@ def pending(ctx: Ctx, cmd: PendingCmd | None = None) -> Reply:
             _keeper(ctx, s, box)
         if ctx.actor.has("purchaser"):
             _shortages(ctx, s, box)
+        if ctx.actor.has("keeper", "purchaser"):
+            _work_orders(ctx, s, box)
         if me is not None:
             _mine(ctx, s, me, box)
     who = ctx.actor.display_name

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stockbot.flows.notices import Grid, ItemLabel, L, Q
-from stockbot.store.models import Balance, Batch, Item, Location, Warehouse
-from stockbot.store.posting import Line
+from stockbot.store.models import Balance, Batch, Item, Location, MovementKind, Warehouse
+from stockbot.store.posting import InsufficientStock, Line
 
 ZERO = Decimal(0)
 
@@ -73,19 +74,46 @@ def take(picks: list[Pick], qty: Decimal) -> tuple[list[Pick], Decimal]:
     return out, max(need, ZERO)
 
 
+def issue_lines(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[Line]:
+    """Issue lines for `qty` of `item` in pick order; a shortfall is refused in words first
+    (the ledger would refuse it too)."""
+    picks, missing = take(in_pick_order(s, item.id, warehouse_id), qty)
+    if missing > 0:
+        raise InsufficientStock(item.id, item.code, "", qty - missing, qty)
+    return [Line(item.id, p.location_id, -p.qty, MovementKind.ISSUE, p.batch_id) for p in picks]
+
+
 def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
     """Where the keeper walks, in the order the lines were picked: `item · WH/LOC · batch ·
     qty` (a batch's expiry date beside it, so FEFO is visible on the slip; the item's name in
     the reader's script, its code as it is)."""
-    what = ItemLabel(item.code, item.name)
+    headers = (L("pick.h.item"), L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
+    return Grid(tuple(_rows(s, {item.id: item}, lines)), headers)
+
+
+def kit_pick_list(s: Session, items: dict[int, Item], lines: list[Line]) -> Grid:
+    """The pick list of a kit (many items), sorted by where the keeper walks."""
+    rows = sorted(_rows(s, items, lines), key=lambda r: r[1])  # by place; stable per item
+    headers = (L("pick.h.item"), L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
+    return Grid(tuple(rows), headers)
+
+
+def _rows(s: Session, items: dict[int, Item], lines: list[Line]) -> list[tuple[Any, ...]]:
     rows = []
     for line in lines:
+        item = items[line.item_id]
         loc = s.get_one(Location, line.location_id)
         wh = s.get_one(Warehouse, loc.warehouse_id)
         batch = s.get(Batch, line.batch_id) if line.batch_id is not None else None
         lot = "-" if batch is None else batch.lot
         if batch is not None and batch.expiry is not None:
             lot = f"{lot} · {batch.expiry.isoformat()}"
-        rows.append((what, f"{wh.code}/{loc.code}", lot, Q(abs(line.qty), item.unit)))
-    headers = (L("pick.h.item"), L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
-    return Grid(tuple(rows), headers)
+        rows.append(
+            (
+                ItemLabel(item.code, item.name),
+                f"{wh.code}/{loc.code}",
+                lot,
+                Q(abs(line.qty), item.unit),
+            )
+        )
+    return rows

@@ -216,7 +216,8 @@ def policy(ctx: Ctx, cmd: Any) -> Reply:
                                          actor, now)))  # fmt: skip
             text = tm("pol.pinned_done", ctx.lang, item=label,
                       field=t(f"pol.field.{ask.field}", ctx.lang),
-                      qty=fq(ask.qty, item.unit, ctx.lang), old=fq(old, item.unit, ctx.lang))  # fmt: skip
+                      qty=fq(ask.qty, item.unit, ctx.lang),
+                      old=fq(old, item.unit, ctx.lang))  # fmt: skip
             return Reply.of(Text(text=text, key="pol.pinned_done"))
         old_mode = pol.mode
         pol.mode = DYNAMIC if ask.action == "dynamic" else FIXED

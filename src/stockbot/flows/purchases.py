@@ -198,60 +198,97 @@ def purchase(
         item = s.get(Item, item_id)
         assert item is not None
         supplier = _find_supplier(ctx, s, cmd.supplier, item)
-        amount = (qty * item.unit_cost).quantize(CENT)
-        if qty > MAX_AMOUNT or amount > MAX_AMOUNT:
-            raise refuse(
-                "pr.too_large",
-                ctx.lang,
-                qty=fq(qty, item.unit, ctx.lang),
-                item=item.code,
-                amount=amount,
-            )
-        two = amount > ctx.settings.purchase_second_level_over
-        pr = PurchaseRequest(
-            number=_placeholder(),
-            item_id=item.id,
-            qty=qty,
-            supplier_id=supplier.id if supplier else None,
-            amount=amount,
-            state="pending",
-            requested_by=actor_id(ctx, s),
-            levels_required=2 if two else 1,
-            levels_done=0,
-            note=cmd.note,
-            **ctx.origin.columns(),
-            updated_at=utcnow(),
-        )
-        s.add(pr)
-        s.flush()
-        pr.number = WF.number(pr.id)
-        s.flush()
-        if token is not None:  # the shortage button makes one request, however often pressed
-            claim = (
-                update(ActionToken)
-                .where(ActionToken.token == token, ActionToken.action == "purchase")
-                .values(action="purchased", payload={"pr": pr.id})
-                .execution_options(synchronize_session=False)
-            )
-            claimed = cast(CursorResult[Any], s.execute(claim)).rowcount
+
+        def claim(pr: PurchaseRequest) -> None:
+            if token is None:
+                return
+            # the shortage button makes one request, however often pressed
+            claimed = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(ActionToken)
+                    .where(ActionToken.token == token, ActionToken.action == "purchase")
+                    .values(action="purchased", payload={"pr": pr.id})
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
             if claimed != 1:
                 raise _shortage_done(ctx, s, token)
             shortage.link_purchase(s, incident, pr.id)
-        decide(ctx, s, DOC, pr.id, "request", qty=qty)
-        card = _card(s, pr, item, level=1)
-        created = Notice(
-            "pr.created",
-            {
-                "no": pr.number,
-                "qty": typed_qty(cmd, qty, item.unit),
-                "item": item.code,
-                "supplier": _supplier(s, pr.supplier_id),
-                "amount": Money(amount),
-                "levels": L("pr.two_levels") if two else "",
-            },
-            card.buttons,
+
+        _, told = open_request(
+            ctx,
+            s,
+            item,
+            qty,
+            supplier,
+            cmd.note,
+            before_decision=claim,
+            typed=typed_qty(cmd, qty, item.unit),
         )
-        return _route_card(ctx, s, pr, card, created).render(ctx.lang, ctx.tz)
+        return told.render(ctx.lang, ctx.tz)
+
+
+def open_request(
+    ctx: Ctx,
+    s: Session,
+    item: Item,
+    qty: Decimal,
+    supplier: Supplier | None,
+    note: str | None = None,
+    *,
+    before_decision: Any = None,
+    typed: Any = None,
+) -> tuple[PurchaseRequest, Notice]:
+    """One purchase request in the caller's unit of work, its approval card routed to who may
+    approve (`/purchase`, a shortage card, a work order's shortages, `/suggest`); returns the
+    request and the requester's notice, with whom the card reached (`typed`: the quantity as
+    the person typed it, `common.typed_qty`)."""
+    amount = (qty * item.unit_cost).quantize(CENT)
+    if qty > MAX_AMOUNT or amount > MAX_AMOUNT:
+        raise refuse(
+            "pr.too_large",
+            ctx.lang,
+            qty=fq(qty, item.unit, ctx.lang),
+            item=item.code,
+            amount=amount,
+        )
+    two = amount > ctx.settings.purchase_second_level_over
+    pr = PurchaseRequest(
+        number=_placeholder(),
+        item_id=item.id,
+        qty=qty,
+        supplier_id=supplier.id if supplier else None,
+        amount=amount,
+        state="pending",
+        requested_by=actor_id(ctx, s),
+        levels_required=2 if two else 1,
+        levels_done=0,
+        note=note,
+        **ctx.origin.columns(),
+        updated_at=utcnow(),
+    )
+    s.add(pr)
+    s.flush()
+    pr.number = WF.number(pr.id)
+    s.flush()
+    if before_decision is not None:
+        before_decision(pr)
+    decide(ctx, s, DOC, pr.id, "request", qty=qty)
+    card = _card(s, pr, item, level=1)
+    created = Notice(
+        "pr.created",
+        {
+            "no": pr.number,
+            "qty": typed or Q(qty, item.unit),
+            "item": item.code,
+            "supplier": _supplier(s, pr.supplier_id),
+            "amount": Money(amount),
+            "levels": L("pr.two_levels") if two else "",
+        },
+        card.buttons,
+    )
+    return pr, _route_card(ctx, s, pr, card, created)
 
 
 def _card(s: Session, pr: PurchaseRequest, item: Item, level: int) -> Notice:

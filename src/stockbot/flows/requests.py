@@ -39,13 +39,14 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.kitting import bom_left, find_wo
 from stockbot.flows.notices import Act, At, L, Money, Notice, Q
-from stockbot.flows.picking import in_pick_order, pick_list, take
+from stockbot.flows.picking import issue_lines, pick_list
 from stockbot.flows.shortage import short_notice, shortage_reply
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
 from stockbot.store import ledger
-from stockbot.store.models import Item, MaterialRequest, MovementKind, Reservation, User
+from stockbot.store.models import Item, MaterialRequest, Reservation, User
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
 
@@ -54,8 +55,15 @@ WF = Workflow("mr", "MR", MaterialRequest, silent_actions=("request", "unreserve
 DOC = WF.doc_type
 
 
-def _needs_approval(ctx: Ctx, item: Item, amount: Decimal) -> bool:
-    return item.needs_approval or amount > ctx.settings.request_approval_over
+def _needs_approval(ctx: Ctx, item: Item, amount: Decimal, over_bom: bool = False) -> bool:
+    """Expensive, marked so, or beyond the BOM of the work order it is for (超领)."""
+    return over_bom or item.needs_approval or amount > ctx.settings.request_approval_over
+
+
+def _over_bom(s: Session, wo_text: str | None, item_id: int, qty: Decimal) -> bool:
+    """A request `for` an existing work order asking more than its BOM still allows."""
+    wo = find_wo(s, wo_text)
+    return wo is not None and qty > bom_left(s, wo, item_id)
 
 
 def _amount(ctx: Ctx, s: Session, mr: MaterialRequest) -> Decimal:
@@ -81,7 +89,7 @@ def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
         if qty > available:
             return shortage_reply(ctx, s, item, wh, qty, available, me, cmd.wo)
         amount = (qty * item.unit_cost).quantize(Decimal("0.01"))
-        pending = _needs_approval(ctx, item, amount)
+        pending = _needs_approval(ctx, item, amount, _over_bom(s, cmd.wo, item.id, qty))
         mr = MaterialRequest(
             requester_id=me,
             item_id=item.id,
@@ -275,7 +283,7 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
         qty_issued=new_issued,
         issued_at=utcnow(),
     )
-    lines = _pick(s, item, mr.warehouse_id, amount)
+    lines = issue_lines(s, item, mr.warehouse_id, amount)
     ledger.post(
         s.connection(),
         ledger.Meta(
@@ -297,17 +305,6 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     _tell_requester(s, mr, ready, f"{no}:ready:{issued_before}")
     params = {**common, "at": At(d.created_at), "rest": rest}
     return Notice("mr.issued", params, grid=pick_list(s, item, lines)).render(ctx.lang, ctx.tz)
-
-
-def _pick(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[ledger.Line]:
-    """Issue lines in pick order (see flows.picking); a shortfall is refused in words first
-    (the ledger would refuse it too)."""
-    picks, missing = take(in_pick_order(s, item.id, warehouse_id), qty)
-    if missing > 0:
-        raise ledger.InsufficientStock(item.id, item.code, "", qty - missing, qty)
-    return [
-        ledger.Line(item.id, p.location_id, -p.qty, MovementKind.ISSUE, p.batch_id) for p in picks
-    ]
 
 
 def _open_reservation(s: Session, mr_id: int) -> Reservation | None:

@@ -1,8 +1,9 @@
 """Returns (退料): unused material back to the place it was issued from, against its issue.
 
 ```
-/return <item> <qty> [MR-…] [note]
-   └─▶ the issue it refers to: the named MR, else the returner's latest issued MR of the item
+/return <item> <qty> [MR-… | WO-…] [note]
+   └─▶ the issue it refers to: the named MR or work order (its kit), else the returner's
+       latest issued MR of the item
          ├─ qty ≤ issued − already returned (or a keeper returns) ──▶ RETURN posted at once into
          │      the location (and batch) it was issued from, else the warehouse's default location
          └─ otherwise (nothing issued to them, or more than is out) ──▶ nothing posted; a card
@@ -43,6 +44,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.kitting import find_wo
 from stockbot.flows.notices import Act, L, Notice, Q
 from stockbot.i18n import tm
 from stockbot.replies import Reply
@@ -58,6 +60,8 @@ from stockbot.store.models import (
     MovementKind,
     Posting,
     Warehouse,
+    WorkOrder,
+    WorkOrderLine,
 )
 
 ZERO = Decimal(0)
@@ -75,6 +79,10 @@ def return_stock(ctx: Ctx, cmd: ReturnCmd) -> Reply:
             )
         item = s.get_one(Item, item_id)
         me = actor_id(ctx, s)
+        wo = find_wo(s, (cmd.note or "").split(" ", 1)[0]) if ref is None else None
+        if wo is not None:  # unused components back against a work order
+            note = (cmd.note or "").partition(" ")[2].strip()[:500] or None
+            return _against_wo(ctx, s, item, qty, wo, me, note, key)
         mr = _issue_of(ctx, s, item, me, ref)
         wh_id = mr.warehouse_id if mr is not None else warehouse_for(ctx, s).id
         loc_id, batch_id = _issued_from(s, item, wh_id, mr)
@@ -143,12 +151,54 @@ def _issue_of(
 
 
 def _returned(s: Session, mr: MaterialRequest) -> Decimal:
-    total = s.scalar(
+    return _returned_against(s, doc_number("mr", mr.id))
+
+
+def _returned_against(s: Session, no: str, item_id: int | None = None) -> Decimal:
+    stmt = (
         select(func.coalesce(func.sum(Movement.qty), 0))
         .join(Posting, Posting.id == Movement.posting_id)
-        .where(Posting.doc_type == RET, Posting.doc_id == doc_number("mr", mr.id))
+        .where(Posting.doc_type == RET, Posting.doc_id == no)
     )
-    return Decimal(total or 0)
+    if item_id is not None:
+        stmt = stmt.where(Movement.item_id == item_id)
+    return Decimal(s.scalar(stmt) or 0)
+
+
+def _against_wo(
+    ctx: Ctx,
+    s: Session,
+    item: Item,
+    qty: Decimal,
+    wo: WorkOrder,
+    me: int,
+    note: str | None,
+    key: str,
+) -> Reply:
+    """A return against a work order: into the location (and batch) its kit left from; up to
+    what the order drew of the item and has not returned — more waits for a keeper."""
+    no = f"WO-{wo.id:05d}"
+    line = s.scalar(
+        select(WorkOrderLine).where(
+            WorkOrderLine.work_order_id == wo.id, WorkOrderLine.component_id == item.id
+        )
+    )
+    drawn = line.qty_issued if line is not None else ZERO
+    out = drawn - _returned_against(s, no, item.id)
+    row = s.execute(
+        select(Movement.location_id, Movement.batch_id)
+        .join(Posting, Posting.id == Movement.posting_id)
+        .where(Posting.doc_type == "wo", Posting.doc_id == no, Movement.item_id == item.id,
+               Movement.qty < 0)
+        .order_by(Movement.id)
+        .limit(1)
+    ).first()  # fmt: skip
+    loc, batch = (row.location_id, row.batch_id) if row is not None else (
+        default_location(s, wo.warehouse_id).id, None)  # fmt: skip
+    plan = {"qty": str(qty), "user": me, "ref": no, "loc": loc, "batch": batch, "note": note}
+    if qty <= out or ctx.actor.has("keeper"):
+        return _post(ctx, s, item, plan, key, me)
+    return _ask_keeper(ctx, s, item, plan, out, wo.warehouse_id, key)
 
 
 def _issued_from(
@@ -184,7 +234,7 @@ def _where(s: Session, plan: dict[str, Any]) -> tuple[str, str]:
 def _post(ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], key: str, me: int) -> Reply:
     qty = Decimal(plan["qty"])
     returner = int(plan["user"])
-    mr_no = doc_number("mr", plan["mr"]) if plan.get("mr") else None
+    mr_no = _ref(plan)
     result = ledger.post(
         s.connection(),
         ledger.Meta(
@@ -246,7 +296,7 @@ def _ask_keeper(
     keyed by the inbound message, so a redelivered message is not carded twice."""
     qty = Decimal(plan["qty"])
     place, lot = _where(s, plan)
-    no = doc_number("mr", plan["mr"]) if plan.get("mr") else None
+    no = _ref(plan)
     why = (
         L("ret.why_more", no=no, out=Q(max(out, ZERO), item.unit))
         if no is not None
@@ -269,6 +319,13 @@ def _ask_keeper(
         skip=(plan["user"],), here=here,
     )  # fmt: skip
     return reach.tell(Notice("ret.waits", params)).render(ctx.lang, ctx.tz)
+
+
+def _ref(plan: dict[str, Any]) -> str | None:
+    """The document a planned return is against: a work order, or a material request."""
+    if plan.get("ref"):
+        return str(plan["ref"])
+    return doc_number("mr", plan["mr"]) if plan.get("mr") else None
 
 
 COMMANDS = {"return": return_stock}

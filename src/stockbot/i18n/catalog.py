@@ -220,8 +220,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`盘点 <库位或物料>`（或 `/count`）",
     },
     "usage.wo": {
-        "en": "Usage: `/wo <product> <qty>`",
-        "zh-Hans": "用法：`工单 <产品> <数量>`（或 `/wo`）",
+        "en": "Usage: `/wo <product> <qty> [due <YYYY-MM-DD>]`, `/wo` (list), `/wo <WO> complete <qty>`",  # noqa: E501
+        "zh-Hans": "用法：`工单 <产品> <数量> [交期 <年-月-日>]`、`工单`（列表）、`工单 <工单号> 完工 <数量>`（或 `/wo`）",  # noqa: E501
+    },
+    "usage.bom": {
+        "en": "Usage: `/bom <product>`",
+        "zh-Hans": "用法：`物料清单 <产品>`（或 `/bom`）",
+    },
+    "usage.suggest": {
+        "en": "Usage: `/suggest`",
+        "zh-Hans": "用法：`建议采购`（或 `/suggest`）",
     },
     "usage.shortages": {
         "en": "Usage: `/shortages`",

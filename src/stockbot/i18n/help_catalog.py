@@ -40,8 +40,12 @@ HELP: dict[str, dict[str, str]] = {
         "zh-Hans": "`盘点 <库位或物料>` 盘点（/count）",
     },
     "help.line.wo": {
-        "en": "`/wo <product> <qty>` work order: kit check, reserve, issue (工单)",
-        "zh-Hans": "`工单 <产品> <数量>` 工单：齐套检查、预留、发料（/wo）",
+        "en": "`/wo <product> <qty> [due <date>]` work order, kitting check; `/wo` lists (工单)",
+        "zh-Hans": "`工单 <产品> <数量> [交期 <日期>]` 工单与齐套检查；`工单` 列出工单（/wo）",
+    },
+    "help.line.bom": {
+        "en": "`/bom <product>` bill of materials (物料清单); `/suggest` what to buy (建议采购)",
+        "zh-Hans": "`物料清单 <产品>` 物料清单（/bom）；`建议采购` 建议采购清单（/suggest）",
     },
     "help.line.pending": {
         "en": "`/pending` what waits for you (待办)",
@@ -117,9 +121,24 @@ HELP: dict[str, dict[str, str]] = {
                    "更正已盘的行：`盘点 CNT-1 行 3 150`",
     },
     "help.wo": {
-        "en": "Creates a work order: checks the kit against the BOM, reserves and issues.\n"
-              "Example: `/wo chair 50`",
-        "zh-Hans": "创建工单：按物料清单检查齐套，预留，然后发料。\n例如：`工单 椅子 50`",
+        "en": "Creates a work order: explodes the BOM and shows the kitting check (required, "
+              "available, short, on order, arrival); then Release (reserve), Issue kit, "
+              "Complete, Cancel. `/wo` alone lists open work orders.\n"
+              "Example: `/wo chair 50 due 2026-12-24`",
+        "zh-Hans": "创建工单：展开物料清单并做齐套检查（需求、可用、缺料、在途、到货日），"
+                   "然后下达（预留）、发放套料、完工、取消。只输入 `工单` 列出未完工单。\n"
+                   "例如：`工单 椅子 50 交期 2026-12-24`",
+    },
+    "help.bom": {
+        "en": "Shows a product's bill of materials as a tree, per unit, scrap included.\n"
+              "Example: `/bom chair`",
+        "zh-Hans": "以树形显示产品的物料清单（每件用量，含损耗）。\n例如：`物料清单 椅子`",
+    },
+    "help.suggest": {
+        "en": "Suggested purchases: items projected below their reorder point or short for "
+              "work orders, with quantity and supplier, and one button to raise them all.",
+        "zh-Hans": "建议采购：预计低于再订货点或不够工单所需的物料，附建议量和供应商，"
+                   "一键全部提交采购申请。",
     },
     "help.shortages": {
         "en": "Items whose projected stock is below the reorder point.",
@@ -230,6 +249,7 @@ HELP_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("return",), "help.line.return"),
     (("count",), "help.line.count"),
     (("wo",), "help.line.wo"),
+    (("bom", "suggest"), "help.line.bom"),
     (("pending",), "help.line.pending"),
     (("issue", "approve", "reject", "qc", "confirm", "cancel"), "help.line.documents"),
     (("shortages", "summary", "report"), "help.line.reports"),

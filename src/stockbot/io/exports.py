@@ -1,4 +1,4 @@
-"""Give the factory its data back as a spreadsheet: balances (stock on hand) and the ledger.
+"""Give the factory its data back as a spreadsheet: balances (stock on hand), the ledger, BOMs.
 
 Why it looks like this:
 - **Streamed**: rows come from the database with `yield_per` and go straight into a CSV writer
@@ -34,6 +34,7 @@ from stockbot.store.db import Database
 from stockbot.store.models import (
     Balance,
     Batch,
+    BomLine,
     Item,
     ItemUnit,
     Location,
@@ -45,7 +46,7 @@ from stockbot.store.models import (
 )
 from stockbot.timeutil import as_utc
 
-__all__ = ["ExportCount", "export_balances", "export_items", "export_ledger"]
+__all__ = ["ExportCount", "export_balances", "export_boms", "export_items", "export_ledger"]
 
 Format = Literal["csv", "xlsx"]
 Progress = bool | Callable[[int], None]
@@ -74,6 +75,8 @@ ITEM_HEADERS = (
     "supplier", "decimals", "unit conversions",
 )  # fmt: skip
 """The items importer's own columns: an items export imported again changes nothing."""
+BOM_HEADERS = ("product", "component", "qty_per", "scrap_pct", "backflush", "substitute")
+"""The columns `stockbot import boms` reads: an export is a valid import file."""
 
 
 class ExportCount(int):
@@ -243,6 +246,39 @@ def export_ledger(
 
     n = _export(db, path, form, "ledger", LEDGER_HEADERS, stmt, count, shape, progress)
     return ExportCount(n, "ledger", path, time.perf_counter() - started)
+
+
+def export_boms(
+    db: Database, path: str | Path, fmt: str | None = None, *, progress: Progress = False
+) -> ExportCount:
+    """Every BOM line, by product and component code."""
+    started = time.perf_counter()
+    path = Path(path)
+    form = _format(path, fmt)
+    component, substitute = aliased(Item), aliased(Item)
+    stmt = (
+        select(
+            Item.code,
+            component.code,
+            BomLine.qty_per,
+            BomLine.scrap_pct,
+            BomLine.backflush,
+            substitute.code,
+        )
+        .select_from(BomLine)
+        .join(Item, Item.id == BomLine.product_id)
+        .join(component, component.id == BomLine.component_id)
+        .outerjoin(substitute, substitute.id == BomLine.substitute_id)
+        .order_by(Item.code, component.code)
+    )
+
+    def shape(r: Any) -> list[Any]:
+        product, comp, qty_per, scrap, backflush, sub = r
+        return [product, comp, qty_per, scrap, 1 if backflush else 0, sub]
+
+    count = select(func.count()).select_from(BomLine)
+    n = _export(db, path, form, "boms", BOM_HEADERS, stmt, count, shape, progress)
+    return ExportCount(n, "boms", path, time.perf_counter() - started)
 
 
 # --- writers ------------------------------------------------------------------------------------

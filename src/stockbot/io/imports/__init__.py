@@ -1,4 +1,4 @@
-"""Bring a factory's Excel into stockbot: item master, opening stock, suppliers.
+"""Bring a factory's Excel into stockbot: item master, opening stock, suppliers, BOMs.
 
 The contract, because people import a spreadsheet they have kept for years and it is never clean:
 - every row is validated into a typed row (pydantic) and **all** problems are collected with
@@ -21,13 +21,16 @@ field of an existing item untouched.
 
 from __future__ import annotations
 
+from stockbot.io.imports.boms import import_boms
 from stockbot.io.imports.items import import_items
 from stockbot.io.imports.report import ImportReport, RowError
 from stockbot.io.imports.rows import (
+    BOM_COLUMNS,
     ITEM_COLUMNS,
     MAX_INTEGER_DIGITS,
     STOCK_COLUMNS,
     SUPPLIER_COLUMNS,
+    BomRow,
     ItemRow,
     StockRow,
     SupplierRow,
@@ -38,15 +41,18 @@ from stockbot.io.imports.stock import import_stock, stock_idempotency_key
 from stockbot.io.imports.suppliers import import_suppliers
 
 __all__ = [
+    "BOM_COLUMNS",
     "ITEM_COLUMNS",
     "MAX_INTEGER_DIGITS",
     "STOCK_COLUMNS",
     "SUPPLIER_COLUMNS",
+    "BomRow",
     "ImportReport",
     "ItemRow",
     "RowError",
     "StockRow",
     "SupplierRow",
+    "import_boms",
     "import_items",
     "import_stock",
     "import_suppliers",

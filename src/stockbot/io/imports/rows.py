@@ -349,3 +349,28 @@ SUPPLIER_COLUMNS = Vocabulary(
         ),
     },
 )  # fmt: skip
+
+
+class BomRow(Row):
+    """One BOM line: `product` needs `qty_per` of `component` (+ `scrap_pct` %)."""
+
+    product: Annotated[str, _text(_CODE, required=True)]
+    component: Annotated[str, _text(_CODE, required=True)]
+    qty_per: Annotated[Decimal, _number(positive=True)]
+    scrap_pct: Annotated[Decimal, _number()] = Decimal(0)
+    backflush: Annotated[bool, _flag()] = False
+    substitute: Annotated[str | None, _text(_CODE, default=None)] = None
+
+
+BOM_COLUMNS = Vocabulary(
+    (*BomRow.model_fields,),
+    required=("product", "component", "qty_per"),
+    overrides={
+        "product": ("product", "product code", "parent", "产品", "产品编码", "成品", "父件"),
+        "component": ("component", "component code", "child", "组件", "子件", "物料", "材料"),
+        "qty_per": ("qty per", "quantity per", "usage", "用量", "单位用量", "单耗"),
+        "scrap_pct": ("scrap", "scrap %", "scrap pct", "损耗率", "损耗", "损耗%"),
+        "backflush": ("backflush", "倒冲", "倒扣"),
+        "substitute": ("substitute", "alternative", "替代料", "替代", "替代物料"),
+    },
+)  # fmt: skip

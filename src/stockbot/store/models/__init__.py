@@ -40,6 +40,7 @@ from stockbot.store.models.master import (
 )
 from stockbot.store.models.policy import DYNAMIC, FIXED, ItemPolicy, PolicyChange
 from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
+from stockbot.store.models.production import WorkOrder, WorkOrderLine
 from stockbot.store.models.supply import (
     PurchaseOrder,
     PurchaseOrderLine,
@@ -102,4 +103,6 @@ __all__ = [
     "UserIdentity",
     "UserRole",
     "Warehouse",
+    "WorkOrder",
+    "WorkOrderLine",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stockbot.store.models.base import Base, BigId, ts
@@ -159,12 +160,19 @@ class ItemSubstitute(Base):
 
 
 class BomLine(Base):
-    """One component of a product's bill of materials (物料清单)."""
+    """One component of a product's bill of materials (物料清单). A component that has BOM
+    lines of its own is a sub-assembly: explosion goes through it (`flows.bom`)."""
 
     __tablename__ = "bom_lines"
     product_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     component_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     qty_per: Mapped[Decimal] = mapped_column(Qty)
+    scrap_pct: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0), server_default="0")
+    """Extra consumed at this level, in percent of `qty_per` (2.5 = 2.5 %)."""
+    backflush: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    """Consumed when finished goods are completed, not issued with the kit (倒冲)."""
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    """An item the floor may use instead (替代料); shown on the kitting check."""
 
 
 class Batch(Base):

@@ -1,0 +1,129 @@
+"""Benchmark of work orders (issue 11): the kitting check of a 3-level BOM with 200 distinct
+components, and release + issue kit of its 200 lines, on the generated factory.
+
+Not a test (timings depend on the machine); run it by hand:
+
+    .venv/bin/python bench/bench_wo.py [--items 50000] [--movements 1000000] [--runs 200]
+
+The factory is `bench/bench.py`'s (`bench/generate.py`, reused from `bench/out/`); this adds a
+product with 4 sub-assemblies × 5 sub-sub-assemblies × 10 leaves = 200 stocked components.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from bench import pct, prepare
+from stockbot.commands.inbound import Inbound
+from stockbot.config import Settings
+from stockbot.flows.kitting import kit_rows, requirement
+from stockbot.runtime import Runtime
+from stockbot.store.catalog import ensure_user, grant_role, upsert_item
+from stockbot.store.db import Database
+from stockbot.store.migrate import upgrade
+from stockbot.store.models import Balance, BomLine, Item, Role, WorkOrder
+
+
+def build_bom(db: Database) -> int:
+    """The 3-level product (built once per database); returns its id."""
+    with db.write() as s:
+        have = s.scalar(select(Item.id).where(Item.code == "BENCH-PRODUCT"))
+        if have is not None:
+            return have
+        leaves = s.scalars(
+            select(Balance.item_id).where(Balance.qty >= 500).order_by(Balance.item_id).limit(200)
+        ).all()
+        assert len(leaves) == 200, "the factory has too few stocked items"
+        product = upsert_item(s, "BENCH-PRODUCT", name="bench product")
+        n = 0
+        for a in range(4):
+            sub = upsert_item(s, f"BENCH-S{a}", name=f"sub-assembly {a}")
+            s.add(BomLine(product_id=product.id, component_id=sub.id, qty_per=Decimal(1),
+                          scrap_pct=Decimal(2)))  # fmt: skip
+            for b in range(5):
+                subsub = upsert_item(s, f"BENCH-S{a}-{b}", name=f"part {a}.{b}")
+                s.add(BomLine(product_id=sub.id, component_id=subsub.id, qty_per=Decimal(2)))
+                for _ in range(10):
+                    s.add(BomLine(product_id=subsub.id, component_id=leaves[n],
+                                  qty_per=Decimal("0.5"), scrap_pct=Decimal(5)))  # fmt: skip
+                    n += 1
+        return product.id
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--items", type=int, default=50_000)
+    ap.add_argument("--movements", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--orders", type=int, default=20)
+    ap.add_argument("--url")
+    args = ap.parse_args()
+    db = prepare(args.url, args.items, args.movements)
+    upgrade(str(db.engine.url.render_as_string(hide_password=False)))
+    product = build_bom(db)
+    with db.write() as s:
+        keeper = ensure_user(s, "console", "kim", "Kim")
+        grant_role(s, keeper, Role.ADMIN)
+    runtime = Runtime(db, Settings(_env_file=None, admins=""))  # type: ignore[call-arg]
+    n = 0
+
+    def say(text: str) -> object:
+        nonlocal n
+        n += 1
+        return runtime.handle(Inbound(platform="console", user_id="kim", chat_id="bench",
+                                      message_id=f"m{n}", text=text))  # fmt: skip
+
+    say("/wo BENCH-PRODUCT 1")
+    with db.read() as s:
+        wo = s.scalars(select(WorkOrder).order_by(WorkOrder.id.desc()).limit(1)).one()
+        rows = kit_rows(s, wo)
+    assert len(rows) == 200, len(rows)
+
+    check = []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        with db.read() as s:
+            requirement(s, product, Decimal(1))
+            kit_rows(s, wo)
+        check.append((time.perf_counter() - t) * 1000)
+    create = []
+    for _ in range(args.orders):
+        t = time.perf_counter()
+        say("/wo BENCH-PRODUCT 1")
+        create.append((time.perf_counter() - t) * 1000)
+    with db.read() as s:
+        ids = s.scalars(
+            select(WorkOrder.id).where(WorkOrder.state == "open").order_by(WorkOrder.id)
+        ).all()
+    wf = runtime.workflows["wo"]
+    ctx = runtime._context(Inbound(platform="console", user_id="kim", chat_id="bench",
+                                   message_id="x", text=""))  # fmt: skip
+    release, issue = [], []
+    for wo_id in ids[: args.orders]:
+        t = time.perf_counter()
+        wf.act(ctx, wo_id, "release")
+        t2 = time.perf_counter()
+        wf.act(ctx, wo_id, "issue")
+        t3 = time.perf_counter()
+        release.append((t2 - t) * 1000)
+        issue.append((t3 - t2) * 1000)
+    both = [a + b for a, b in zip(release, issue, strict=True)]
+    print(
+        f"kitting check (explode 3 levels + 200-component check), {args.runs} runs: "
+        f"p50 {pct(check, 50):.1f} ms, p99 {pct(check, 99):.1f} ms"
+    )
+    print(
+        f"/wo create through the runtime (explode, 200 lines, card), {args.orders} runs: "
+        f"p50 {pct(create, 50):.1f} ms, p99 {pct(create, 99):.1f} ms"
+    )
+    print(f"release of 200 lines: p50 {pct(release, 50):.1f} ms, max {max(release):.1f} ms")
+    print(f"issue kit of 200 lines: p50 {pct(issue, 50):.1f} ms, max {max(issue):.1f} ms")
+    print(f"release + issue kit: p50 {pct(both, 50):.1f} ms, max {max(both):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""What a product needs and whether the warehouse has it: BOMs from the store, the kitting
+check (齐套检查), and the questions other flows ask about work orders.
+
+The arithmetic is `flows.bom` (pure); here are the few grouped queries around it, so a
+kitting check of 200 components costs the same handful of statements as one of 2:
+- the BOM graph is loaded level by level (one `IN` query per level, not one per product);
+- quantities for every component come from `store.quantities` in one call;
+- the earliest expected arrival per component is one grouped query over open order lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stockbot.flows.bom import Edge, Need, decimals_for, explode
+from stockbot.store.models import (
+    BomLine,
+    Item,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseRequest,
+    Reservation,
+    WorkOrder,
+    WorkOrderLine,
+)
+from stockbot.store.quantities import quantities
+
+ZERO = Decimal(0)
+WO = "wo"
+OPEN_STATES = ("open", "released", "kitted")
+"""Work orders still to be made: they appear in `/wo`, the summary and `/pending`."""
+MAX_LEVELS = 50
+"""Deeper than any real BOM; a safety stop for a cycle stored before cycles were refused."""
+
+
+def load_graph(s: Session, product_id: int) -> dict[int, list[Edge[int]]]:
+    """The BOM under `product_id`, every level, as `flows.bom` reads it."""
+    graph: dict[int, list[Edge[int]]] = {}
+    frontier = {product_id}
+    for _ in range(MAX_LEVELS):
+        if not frontier:
+            break
+        rows = s.execute(
+            select(
+                BomLine.product_id,
+                BomLine.component_id,
+                BomLine.qty_per,
+                BomLine.scrap_pct,
+                BomLine.backflush,
+                BomLine.substitute_id,
+            )
+            .where(BomLine.product_id.in_(frontier))
+            .order_by(BomLine.product_id, BomLine.component_id)
+        ).all()
+        for p, c, qty_per, scrap, backflush, sub in rows:
+            graph.setdefault(p, []).append(Edge(c, qty_per, scrap or ZERO, bool(backflush), sub))
+        frontier = {r[1] for r in rows} - set(graph)
+    return graph
+
+
+def items_by_id(s: Session, ids: set[int]) -> dict[int, Item]:
+    return {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(ids)))} if ids else {}
+
+
+def requirement(
+    s: Session, product_id: int, qty: Decimal
+) -> tuple[dict[int, Need[int]], dict[int, Item]]:
+    """The leaf components `qty` of the product consumes, and those items (and the
+    sub-assemblies') by id. Raises `flows.bom.BomCycle`."""
+    graph = load_graph(s, product_id)
+    ids = {e.component for edges in graph.values() for e in edges} | set(graph)
+    ids |= {e.substitute for edges in graph.values() for e in edges if e.substitute}
+    items = items_by_id(s, ids)
+    return explode(graph, product_id, qty, lambda i: decimals_for(items[i])), items
+
+
+def arrivals(s: Session, item_ids: list[int]) -> dict[int, date]:
+    """The earliest expected date of an open purchase order line, per item."""
+    if not item_ids:
+        return {}
+    rows = s.execute(
+        select(PurchaseOrderLine.item_id, func.min(PurchaseOrder.expected_on))
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+        .where(PurchaseOrderLine.item_id.in_(item_ids), PurchaseOrderLine.state == "open")
+        .group_by(PurchaseOrderLine.item_id)
+    ).all()
+    return {i: d for i, d in rows if d is not None}
+
+
+def requested(s: Session, item_ids: list[int]) -> dict[int, Decimal]:
+    """Purchase requests not yet ordered (waiting for approval or approved), per item."""
+    if not item_ids:
+        return {}
+    rows = s.execute(
+        select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
+        .where(
+            PurchaseRequest.item_id.in_(item_ids),
+            PurchaseRequest.state.in_(("pending", "approved")),
+        )
+        .group_by(PurchaseRequest.item_id)
+    ).all()
+    return {i: q or ZERO for i, q in rows}
+
+
+@dataclass(slots=True)
+class KitRow:
+    """One component on the kitting check. `available` already counts back what this work
+    order reserved itself, so a released order does not look short of its own stock."""
+
+    line: WorkOrderLine
+    item: Item
+    required: Decimal
+    available: Decimal
+    on_order: Decimal
+    arrives: date | None
+    substitute: Item | None = None
+    substitute_available: Decimal = ZERO
+
+    @property
+    def still_needed(self) -> Decimal:
+        return self.required - self.line.qty_issued
+
+    @property
+    def short(self) -> Decimal:
+        return max(ZERO, self.still_needed - max(self.available, ZERO))
+
+
+def kit_rows(s: Session, wo: WorkOrder, lines: list[WorkOrderLine] | None = None) -> list[KitRow]:
+    """The kitting check of a work order: per component required, available, short, on
+    order and when the first order arrives."""
+    lines = lines if lines is not None else wo_lines(s, wo.id)
+    ids = [ln.component_id for ln in lines]
+    subs = {ln.substitute_id for ln in lines if ln.substitute_id is not None}
+    items = items_by_id(s, set(ids) | subs)
+    q = quantities(s, list(set(ids) | subs), wo.warehouse_id)
+    mine = own_reserved(s, wo.id)
+    when = arrivals(s, ids)
+    rows = []
+    for ln in lines:
+        qi = q[ln.component_id]
+        sub = items.get(ln.substitute_id) if ln.substitute_id is not None else None
+        rows.append(
+            KitRow(
+                ln,
+                items[ln.component_id],
+                ln.qty_required,
+                qi.available + mine.get(ln.component_id, ZERO),
+                qi.on_order,
+                when.get(ln.component_id),
+                sub,
+                q[sub.id].available if sub is not None else ZERO,
+            )
+        )
+    return rows
+
+
+def wo_lines(s: Session, wo_id: int) -> list[WorkOrderLine]:
+    return list(
+        s.scalars(
+            select(WorkOrderLine)
+            .where(WorkOrderLine.work_order_id == wo_id)
+            .order_by(WorkOrderLine.id)
+        )
+    )
+
+
+def own_reserved(s: Session, wo_id: int) -> dict[int, Decimal]:
+    """What this work order holds reserved, per component."""
+    return {
+        i: q or ZERO
+        for i, q in s.execute(
+            select(Reservation.item_id, func.sum(Reservation.qty))
+            .where(
+                Reservation.doc_type == WO,
+                Reservation.doc_id == str(wo_id),
+                Reservation.state == "open",
+            )
+            .group_by(Reservation.item_id)
+        )
+    }
+
+
+def find_wo(s: Session, text: str | None) -> WorkOrder | None:
+    """The work order a free-text reference names (`WO-00012`, `wo12`), if it exists."""
+    m = re.fullmatch(r"\s*WO[-#]?0*(\d{1,9})\s*", text or "", re.IGNORECASE)
+    return s.get(WorkOrder, int(m.group(1))) if m else None
+
+
+def bom_left(s: Session, wo: WorkOrder, item_id: int) -> Decimal:
+    """How much of `item_id` the work order's BOM still allows: required − issued (0 for an
+    item not on it). A material request beyond this is over-issue (超领) and needs approval."""
+    line = s.scalar(
+        select(WorkOrderLine).where(
+            WorkOrderLine.work_order_id == wo.id, WorkOrderLine.component_id == item_id
+        )
+    )
+    return ZERO if line is None else max(ZERO, line.qty_required - line.qty_issued)
