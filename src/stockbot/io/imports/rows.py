@@ -126,15 +126,20 @@ def parse_decimal(v: Cell) -> Decimal:
     return d + 0  # drops a negative zero's sign
 
 
-def _number(*, required: bool = False, default: Decimal | None = Decimal(0)) -> BeforeValidator:
-    """A number, 0 or more; *required*: a cell left empty is an error, not *default*."""
+def _number(
+    *, required: bool = False, positive: bool = False, default: Decimal | None = Decimal(0)
+) -> BeforeValidator:
+    """A number, 0 or more; *required*: a cell left empty is an error, not *default*;
+    *positive*: required and more than 0 (a BOM's quantity per unit)."""
 
     def check(v: Cell) -> Decimal | None:
         if v is None:
-            if required:
+            if required or positive:
                 raise ValueError("is empty; a quantity is required")
             return default
         d = parse_decimal(v)
+        if positive and d <= 0:
+            raise ValueError(f"must be more than 0, not {_as_text(v)}")
         if d < 0:
             raise ValueError(f"cannot be negative ({_as_text(v)})")
         return d
