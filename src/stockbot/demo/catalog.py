@@ -39,17 +39,24 @@ from stockbot.lookup.index import SearchDoc
 __all__ = ["catalog_size", "generate_catalog"]
 
 
+FEATURED = ("BRG-6204-2RS", "BRG-6204-ZZ")
+"""Codes the README's walk types (`查库存 轴承6204`, `/stock 6204`)."""
+
+
 def generate_catalog(n: int, seed: int = 0) -> list[SearchDoc]:
     """`n` distinct items (ids 1..n), the most common parts first; same inputs, same output."""
     protos = _universe()
     if n < 0 or n > len(protos):
         raise ValueError(f"n must be between 0 and {len(protos)}, got {n}")
     rng = random.Random(seed)
-    chosen: list[int] = []
+    codes = {p[1]: i for i, p in enumerate(protos)}
+    # the parts the README's examples name are in every catalog, however small
+    chosen: list[int] = [codes[c] for c in FEATURED if c in codes][:n]
+    featured = set(chosen)
     for tier in _by_tier():
         if len(chosen) >= n:
             break
-        picks = list(tier)
+        picks = [i for i in tier if i not in featured]
         rng.shuffle(picks)
         chosen.extend(picks[: n - len(chosen)])
     rng.shuffle(chosen)
