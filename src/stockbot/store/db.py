@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -134,6 +134,11 @@ def make_engine(
     options = (
         f"-c statement_timeout={pool.statement_timeout_ms} -c lock_timeout={pool.lock_timeout_ms}"
     )
+    # connect_args win over the URL's own query: keep an `options` the URL carries (an
+    # operator's `-c default_transaction_read_only=on`, a search_path) and add ours after it
+    given = make_url(url).query.get("options")
+    if given:
+        options = f"{given if isinstance(given, str) else ' '.join(given)} {options}"
     return create_engine(
         url,
         echo=echo,
