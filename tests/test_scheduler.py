@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -32,8 +33,8 @@ from transcript import Floor
 from transcript import settings as base_settings
 
 
-def settings() -> Settings:
-    return base_settings(reminder_every_minutes=1)
+def settings(**overrides: str) -> Settings:
+    return base_settings(reminder_every_minutes=1, **overrides)
 
 
 class Clock:
@@ -68,12 +69,14 @@ def chat_id(db: Database) -> int:
         return s.scalars(select(Chat.id).where(Chat.platform_chat_id == "group")).one()
 
 
-def seed(db: Database, job_id: str, next_run_time: datetime) -> None:
+def seed(
+    db: Database, job_id: str, next_run_time: datetime, config: Settings | None = None
+) -> None:
     """Store the schedule with one job due at `next_run_time` — as a process that was down
     left it."""
     sched = new_scheduler(db)
     sched.start(paused=True)
-    for spec in job_specs(db, settings()):
+    for spec in job_specs(db, config or settings()):
         if spec.id == job_id:
             spec.add_to(sched, next_run_time=next_run_time)
         else:
@@ -96,8 +99,10 @@ def wait_for(predicate: Any, timeout: float = 15.0) -> bool:
     return bool(predicate())
 
 
-def runner(db: Database, name: str, clock: Clock | None = None) -> SchedulerRunner:
-    return SchedulerRunner(db, settings(), clock=clock, holder=name, background=False)
+def runner(
+    db: Database, name: str, clock: Clock | None = None, config: Settings | None = None
+) -> SchedulerRunner:
+    return SchedulerRunner(db, config or settings(), clock=clock, holder=name, background=False)
 
 
 def test_one_lease_holder_at_a_time_and_a_takeover_when_it_expires(db, second_db):
@@ -190,14 +195,18 @@ def test_a_missed_run_runs_once_on_start_not_once_per_missed_slot(factory, db):
 
 def test_a_summary_missed_by_more_than_its_grace_is_skipped_not_sent_late(factory, db):
     job = f"summary:{chat_id(db)}"
-    seed(db, job, datetime.now(UTC) - timedelta(hours=3))  # down from 07:00 to 10:00
-    r = runner(db, "a")
+    # The summary was due three hours ago and the process was down since: its time is set to
+    # then (the chat's clock), so no later run falls inside the grace whatever the wall clock.
+    due = datetime.now(UTC) - timedelta(hours=3)
+    config = settings(summary_time=due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M"))
+    seed(db, job, due, config)
+    r = runner(db, "a", config=config)
     try:
         r.start()
         assert wait_for(lambda: job in r.missed)
         assert job not in r.executed and summaries(db) == 0
         stored = dict(r.jobs())
-        assert stored[job] > datetime.now(UTC)  # tomorrow's 08:00
+        assert stored[job] > datetime.now(UTC) + timedelta(hours=20)  # tomorrow's run
     finally:
         r.stop()
 
