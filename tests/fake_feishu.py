@@ -19,6 +19,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
 APP_ID, APP_SECRET, TOKEN = "cli_test", "secret", "vtoken"
 BOT = "ou_b0t"
@@ -81,6 +82,8 @@ class FakeFeishu:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.ws: web.WebSocketResponse | None = None
+        self.ws_answers: dict[str, dict[str, Any]] = {}
         self.events_url = ""
 
     async def start(self) -> str:
@@ -95,6 +98,8 @@ class FakeFeishu:
         return self.url
 
     async def stop(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -225,8 +230,58 @@ class FakeFeishu:
 
     # --- the API ------------------------------------------------------------------------------
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
+    # --- the long connection -------------------------------------------------------------------
+
+    async def _endpoint(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.calls.append(Call("ws.endpoint", body))
+        if body.get("AppSecret") != APP_SECRET:
+            return web.json_response({"code": 514, "msg": "auth failed"})
+        url = self.url.replace("http://", "ws://") + "/ws?device_id=d1&service_id=7"
+        config = {
+            "PingInterval": 120,
+            "ReconnectCount": 1,
+            "ReconnectInterval": 1,
+            "ReconnectNonce": 0,
+        }
+        return web.json_response({"code": 0, "data": {"URL": url, "ClientConfig": config}})
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.ws = ws
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.BINARY:
+                frame = Frame()
+                frame.ParseFromString(msg.data)
+                headers = {h.key: h.value for h in frame.headers}
+                if frame.method == 1:  # a data frame back: the answer to one we pushed
+                    self.ws_answers[headers["message_id"]] = json.loads(frame.payload)
+        return ws
+
+    async def push(self, event: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+        """Send *event* down the long connection; the client's answer (code, data)."""
+        await self.wait_for(lambda: self.ws is not None, timeout)
+        mid = f"m{next(self._ids)}"
+        frame = Frame(SeqID=0, LogID=0, service=7, method=1, payload=json.dumps(event).encode())
+        for key, value in (
+            ("type", "event"),
+            ("message_id", mid),
+            ("sum", "1"),
+            ("seq", "0"),
+            ("trace_id", "t"),
+        ):
+            header = frame.headers.add()
+            header.key, header.value = key, value
+        await self.ws.send_bytes(frame.SerializeToString())  # type: ignore[union-attr]
+        return await self.wait_for(lambda: self.ws_answers.get(mid), timeout)
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path, verb = request.path, request.method
+        if path == "/callback/ws/endpoint":
+            return await self._endpoint(request)
+        if path == "/ws":
+            return await self._websocket(request)
         if path == "/open-apis/auth/v3/tenant_access_token/internal":
             return web.json_response({"code": 0, "tenant_access_token": "t-1", "expire": 7200})
         if request.headers.get("Authorization") != "Bearer t-1":

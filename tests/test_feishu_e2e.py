@@ -9,6 +9,7 @@ share the group ``oc_line1``; personal cards reach them as private messages (``p
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import json
@@ -250,6 +251,25 @@ def test_a_chart_is_uploaded_and_sent_as_an_image_after_its_card(db):
         assert "&lt;last 30 days&gt;" in fake.in_chat(GROUP)[0].text()
 
     play(db, scenario)
+
+
+def test_the_long_connection_carries_messages_and_presses_without_a_public_url(db):
+    crew(db)
+    Floor(db).item("MOTOR", stock=10, unit_cost=Decimal(800))
+
+    async def scenario(sc: Scene) -> None:
+        fake = sc.fake
+        assert (await sc.fake.post({"type": "url_verification", "token": TOKEN}))[0] == 404
+        asked = fake.message_event(BOB, GROUP, "/request MOTOR 2")
+        assert (await fake.push(asked))["code"] == 200
+        card = await sc.answer_to(asked)
+        answer = await fake.push(fake.press_event(DAVE, card, "Approve"))
+        body = json.loads(base64.b64decode(answer["data"]))
+        assert "approved by Dave" in json.dumps(body["card"], ensure_ascii=False)
+        [endpoint] = fake.sent("ws.endpoint")
+        assert endpoint.params["AppID"] == APP_ID
+
+    play(db, scenario, feishu_long_connection=True)
 
 
 def test_user_text_cannot_become_lark_md_markup_or_an_at_all():

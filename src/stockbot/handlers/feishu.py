@@ -86,6 +86,8 @@ class FeishuAdapter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._ws: tuple[asyncio.AbstractEventLoop, Any] | None = None
+        self._ws_thread: threading.Thread | None = None
         self.client = (
             lark.Client.builder()
             .app_id(settings.feishu_app_id)
@@ -111,12 +113,24 @@ class FeishuAdapter:
         self._loop = asyncio.get_running_loop()
         await self._whoami()
         if self.mode == "long-connection":
-            threading.Thread(target=self._long_connection, name="feishu-ws", daemon=True).start()
+            self._ws_thread = threading.Thread(
+                target=self._long_connection, name="feishu-ws", daemon=True
+            )
+            self._ws_thread.start()
         self._ready = True
         log.info("feishu: bot %s ready (%s)", self.bot_open_id or "?", self.mode)
 
     async def stop(self) -> None:
         self._ready = False
+        if self._ws is not None:
+            ws_loop, client = self._ws
+            client._auto_reconnect = False
+            with contextlib.suppress(Exception):
+                done = asyncio.run_coroutine_threadsafe(client._disconnect(), ws_loop)
+                await asyncio.wrap_future(done)
+            ws_loop.call_soon_threadsafe(ws_loop.stop)
+            if self._ws_thread is not None:
+                await asyncio.to_thread(self._ws_thread.join, 5)
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 5)
@@ -165,10 +179,14 @@ class FeishuAdapter:
             domain=self.settings.feishu_api_url.rstrip("/"),
             log_level=lark.LogLevel.WARNING,
         )
+        self._ws = (loop, client)
         try:
             client.start()
-        except Exception:
-            log.exception("feishu: long connection ended")
+        except Exception as exc:
+            if self._ready:
+                log.exception("feishu: long connection ended")
+            else:
+                log.info("feishu: long connection closed (%s)", type(exc).__name__)
 
     # --- HTTP callbacks ----------------------------------------------------------------------
 
