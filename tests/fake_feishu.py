@@ -84,6 +84,8 @@ class FakeFeishu:
         self.url = ""
         self.ws: web.WebSocketResponse | None = None
         self.ws_answers: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, str] = {}
+        """open_id → display name, as the contact API tells them."""
         self.events_url = ""
 
     async def start(self) -> str:
@@ -155,12 +157,18 @@ class FakeFeishu:
         group: bool = True,
         mention_bot: bool = True,
         token: str = TOKEN,
+        at: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """*at*: ``{"@carol": open_id}`` — those words in *text* become Feishu mentions."""
         mid = f"om_u{next(self._ids)}"
         mentions = []
         if mention_bot:
             text = f"@_user_1 {text}"
             mentions.append({"key": "@_user_1", "id": {"open_id": BOT}, "name": "stockbot"})
+        for n, (word, open_id) in enumerate((at or {}).items(), start=2):
+            text = text.replace(word, f"@_user_{n}")
+            name = self.names.get(open_id, word.lstrip("@"))
+            mentions.append({"key": f"@_user_{n}", "id": {"open_id": open_id}, "name": name})
         self.messages[mid] = Message(mid, chat_id, "text", {"text": text})
         return {
             "schema": "2.0",
@@ -289,6 +297,8 @@ class FakeFeishu:
         parts = path.removeprefix("/open-apis/").split("/")
         if path == "/open-apis/bot/v3/info":
             method = "bot.info"
+        elif parts[:3] == ["contact", "v3", "users"]:
+            method = "user.get"
         elif parts[:3] == ["im", "v1", "images"]:
             method = "image.create"
         elif parts[:3] == ["im", "v1", "messages"] and len(parts) == 3:
@@ -320,6 +330,9 @@ class FakeFeishu:
     def _do(self, method: str, parts: list[str], p: dict[str, Any]) -> dict[str, Any]:
         if method == "bot.info":
             return {"bot": {"open_id": BOT, "app_name": "stockbot"}}
+        if method == "user.get":
+            name = self.names.get(parts[3])
+            return {"data": {"user": {"open_id": parts[3], "name": name}}}
         if method == "image.create":
             key = f"img_{next(self._ids)}"
             self.images[key] = p["image"]

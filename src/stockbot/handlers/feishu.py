@@ -304,7 +304,7 @@ class FeishuAdapter:
         """Messages of one chat in arrival order; different chats concurrently."""
         lock = self._chat_locks.setdefault(inbound.chat_id, asyncio.Lock())
         async with lock:
-            reply = await self.service.handle(inbound)
+            reply = await self.service.handle(await self._named(inbound))
             await self.out.reply_all(inbound.chat_id, message_id or None, reply)
 
     def _on_card(self, data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
@@ -345,13 +345,20 @@ class FeishuAdapter:
     async def _press(self, inbound: Inbound, card: str | None) -> dict[str, Any]:
         """The callback's answer: a toast for a refusal, the card's new content for a
         decision; later messages of the reply go to the chat as new messages."""
-        task = asyncio.ensure_future(self.service.handle(inbound))
+        task = asyncio.ensure_future(self._handle_named(inbound))
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
         except TimeoutError:
             self._spawn(self._late(task, inbound, card))
             return {}
         return await self._decided(reply, inbound, card)
+
+    async def _named(self, inbound: Inbound) -> Inbound:
+        name = await self.out.name_of(inbound.user_id)
+        return inbound.model_copy(update={"user_name": name}) if name else inbound
+
+    async def _handle_named(self, inbound: Inbound) -> Reply:
+        return await self.service.handle(await self._named(inbound))
 
     async def _decided(self, reply: Reply, inbound: Inbound, card: str | None) -> dict[str, Any]:
         if not reply.blocks:

@@ -15,9 +15,11 @@ import asyncio
 import io
 import json
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import lark_oapi as lark
+from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateImageRequest,
     CreateImageRequestBody,
@@ -46,6 +48,10 @@ PERMANENT_CODES = frozenset({230001, 230002, 230006, 230013, 230017, 230034, 999
 user, no permission to reach them, the open_id is not of this app."""
 
 
+_NAMES_KEEP = 5000
+"""Display names remembered (one API call per person per process otherwise)."""
+
+
 class FeishuError(Exception):
     def __init__(self, status: int, code: int, msg: str, retry_after: float | None) -> None:
         super().__init__(f"feishu {status}/{code}: {msg}")
@@ -67,6 +73,26 @@ class FeishuOutbound:
     def __init__(self, client: lark.Client, contact: Contact) -> None:
         self.client = client
         self.contact = contact
+        self._names: OrderedDict[str, str | None] = OrderedDict()
+
+    async def name_of(self, open_id: str) -> str | None:
+        """The person's display name (``contact/v3/users``), remembered; None when the app may
+        not read contacts — cards then show the open_id, and nothing else changes."""
+        if open_id in self._names:
+            self._names.move_to_end(open_id)
+            return self._names[open_id]
+        request = GetUserRequest.builder().user_id(open_id).user_id_type("open_id").build()
+        try:
+            response = await self._call(self.client.contact.v3.user.get, request)
+            user = response.data.user if response.data is not None else None
+            name = (user.name or None) if user is not None else None
+        except (FeishuError, DeliveryError) as exc:
+            log.info("feishu: no name for %s (%s)", open_id, exc)
+            return None  # not remembered: the permission may be granted later
+        self._names[open_id] = name
+        while len(self._names) > _NAMES_KEEP:
+            self._names.popitem(last=False)
+        return name
 
     async def _call(self, fn: Any, request: Any) -> Any:
         try:
