@@ -27,6 +27,7 @@ from stockbot.flows.routing import enqueue
 from stockbot.handlers.feishu import FeishuAdapter, signature
 from stockbot.handlers.feishu_render import render
 from stockbot.replies import Button, Buttons, Image, Reply, Text
+from stockbot.ops.startup import StartupError, check_platforms
 from stockbot.service import Service
 from stockbot.store.catalog import ensure_user, grant_role
 from stockbot.store.check import check_balances
@@ -302,6 +303,19 @@ def test_the_long_connection_carries_messages_and_presses_without_a_public_url(d
         assert endpoint.params["AppID"] == APP_ID
 
     play(db, scenario, feishu_long_connection=True)
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"feishu_app_id": APP_ID}, "FEISHU_APP_SECRET"),
+        ({"feishu_app_id": APP_ID, "feishu_app_secret": "s"}, "FEISHU_VERIFICATION_TOKEN"),
+    ],
+)
+def test_a_feishu_app_that_could_never_receive_an_event_refuses_to_start(given, missing):
+    with pytest.raises(StartupError, match=missing):
+        check_platforms(settings(**given))
+    check_platforms(settings(**{**given, "feishu_app_secret": "s"}, feishu_long_connection=True))
 
 
 def test_user_text_cannot_become_lark_md_markup_or_an_at_all():
