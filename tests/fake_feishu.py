@@ -21,6 +21,8 @@ import aiohttp
 from aiohttp import web
 from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
+from loopback import serve
+
 APP_ID, APP_SECRET, TOKEN = "cli_test", "secret", "vtoken"
 BOT = "ou_b0t"
 
@@ -91,11 +93,7 @@ class FakeFeishu:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, 0)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 

@@ -22,12 +22,13 @@ from lark_oapi.core.utils.decryptor import AESCipher
 from sqlalchemy import func, select
 
 from fake_feishu import APP_ID, APP_SECRET, TOKEN, FakeFeishu
+from loopback import CHART_PNG, chart_reply
 from stockbot.app import build_service
 from stockbot.flows.routing import enqueue
 from stockbot.handlers.feishu import FeishuAdapter, signature
 from stockbot.handlers.feishu_render import render
-from stockbot.replies import Button, Buttons, Image, Reply, Text
 from stockbot.ops.startup import StartupError, check_platforms
+from stockbot.replies import Reply, Text
 from stockbot.service import Service
 from stockbot.store.catalog import ensure_user, grant_role
 from stockbot.store.check import check_balances
@@ -263,12 +264,7 @@ def test_a_429_in_the_outbox_is_retried_after_the_reset_and_delivered_once(db):
 
 
 def test_a_chart_is_uploaded_and_sent_as_an_image_after_its_card(db):
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    chart = Reply.of(
-        Text(text="*Usage* of BOLT-M8"),
-        Image(png=png, caption="BOLT-M8 <last 30 days>"),
-        Buttons(buttons=[Button(label="Details", action_id="a:details")]),
-    )
+    png, chart = CHART_PNG, chart_reply("BOLT-M8 <last 30 days>")
 
     async def scenario(sc: Scene) -> None:
         with sc.db.write() as s:
