@@ -216,6 +216,17 @@ def test_a_forged_callback_is_refused_403_and_writes_nothing(db, forgery):
     play(db, scenario)
 
 
+def test_an_event_we_do_not_handle_is_acknowledged_so_feishu_does_not_retry_it(db):
+    async def scenario(sc: Scene) -> None:
+        before = row_counts(sc.db)
+        event = sc.fake.message_event(BOB, GROUP, "hi")
+        event["header"]["event_type"] = "im.chat.member.bot.added_v1"
+        assert await sc.fake.post(event) == (200, {"msg": "ignored"})
+        assert row_counts(sc.db) == before
+
+    play(db, scenario)
+
+
 def test_url_verification_is_answered_with_the_challenge_only_with_the_right_token(db):
     async def scenario(sc: Scene) -> None:
         ok = {"type": "url_verification", "token": TOKEN, "challenge": "c-123"}

@@ -234,6 +234,10 @@ class FeishuAdapter:
         finally:
             _CAUGHT.reset(token)
         content = answer.content or b"{}"
+        if answer.status_code == 500 and b"processor not found" in content:
+            # an event the app is subscribed to but we do not handle (the bot added to a
+            # chat…): acknowledged, so Feishu does not redeliver it for hours
+            return web.json_response({"msg": "ignored"})
         for kind, item in caught:
             if kind == "message":
                 self._spawn(self._answer(*item))
