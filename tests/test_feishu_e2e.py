@@ -25,6 +25,7 @@ from fake_feishu import APP_ID, APP_SECRET, TOKEN, FakeFeishu
 from loopback import CHART_PNG, chart_reply
 from stockbot.app import build_service
 from stockbot.flows.routing import enqueue
+from stockbot.handlers import feishu
 from stockbot.handlers.feishu import FeishuAdapter, signature
 from stockbot.handlers.feishu_render import render
 from stockbot.ops.startup import StartupError, check_platforms
@@ -180,6 +181,20 @@ def test_feishu_identities_work_with_admins_role_by_mention_and_by_open_id(db):
         assert refused.text()  # bob was told no; he is no admin
 
     play(db, scenario, admins=f"feishu:{ALICE}")
+
+
+def test_a_decision_slower_than_the_callback_window_updates_the_card_afterwards(db, monkeypatch):
+    crew(db)
+    Floor(db).item("MOTOR", stock=10, unit_cost=Decimal(800))
+    monkeypatch.setattr(feishu, "ANSWER_WITHIN", 0.0)  # every press is "too slow"
+
+    async def scenario(sc: Scene) -> None:
+        card = await sc.answer_to(await sc.say(BOB, "/request MOTOR 2"))
+        assert await sc.press(DAVE, card, "Approve") == (200, {})
+        await sc.fake.wait_for(lambda: sc.fake.sent("message.patch"))
+        assert "approved by Dave" in card.text() and not card.buttons()
+
+    play(db, scenario)
 
 
 def test_a_chinese_alias_in_a_private_chat_needs_no_mention(db):
