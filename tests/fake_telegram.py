@@ -29,6 +29,8 @@ from typing import Any
 
 from aiohttp import web
 
+from loopback import serve
+
 JSON_PARAMS = {
     "reply_markup",
     "allowed_updates",
@@ -157,11 +159,7 @@ class FakeTelegram:
         play an API that comes back after an outage."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, port)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 

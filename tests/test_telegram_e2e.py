@@ -21,6 +21,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from loopback import CHART_PNG, chart_reply
 from stockbot.app import build_service
 from stockbot.flows.routing import enqueue
 from stockbot.handlers.telegram import TelegramAdapter, webhook_secret
@@ -430,12 +431,7 @@ def test_a_429_in_the_outbox_is_retried_after_retry_after_and_delivered_once(db)
 
 
 def test_a_chart_goes_out_as_a_photo_with_an_escaped_caption_and_the_keyboard(db):
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    chart = Reply.of(
-        Text(text="*Usage* of BOLT-M8"),
-        Image(png=png, caption="BOLT-M8 <last 30 days> & trend"),
-        Buttons(buttons=[Button(label="Details", action_id="a:details")]),
-    )
+    png, chart = CHART_PNG, chart_reply("BOLT-M8 <last 30 days> & trend")
 
     async def scenario(sc: Scene) -> None:
         with sc.db.write() as s:

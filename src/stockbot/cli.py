@@ -264,8 +264,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not _interactive():
             raise StartupError(NO_PLATFORM)
         print(
-            "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN is set: starting the local demo instead "
-            f"(console chat against the SQLite file {DEMO_DB})."
+            "No SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN or FEISHU_APP_ID is set: starting the local "
+            f"demo instead (console chat against the SQLite file {DEMO_DB})."
         )
         args.db, args.reset, args.no_chat, args.as_user = None, False, False, None
         return cmd_demo(args)

@@ -122,6 +122,28 @@ class Settings(EnvSettings):
     """Public URL Telegram should POST updates to (…/telegram/webhook); unset: long polling."""
     telegram_webhook_secret: str | None = None
     """`secret_token` for the webhook; derived from the bot token when unset."""
+    feishu_app_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("FEISHU_APP_ID", "STOCKBOT_FEISHU_APP_ID")
+    )
+    feishu_app_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FEISHU_APP_SECRET", "STOCKBOT_FEISHU_APP_SECRET"),
+    )
+    feishu_verification_token: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "FEISHU_VERIFICATION_TOKEN", "STOCKBOT_FEISHU_VERIFICATION_TOKEN"
+        ),
+    )
+    feishu_encrypt_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FEISHU_ENCRYPT_KEY", "STOCKBOT_FEISHU_ENCRYPT_KEY"),
+    )
+    feishu_api_url: str = "https://open.feishu.cn"
+    """Feishu Open API root; `https://open.larksuite.com` for Lark (global)."""
+    feishu_long_connection: bool = False
+    """Receive events over the SDK's long connection (no public URL) instead of
+    `POST /feishu/events`."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 
@@ -216,7 +238,7 @@ class Settings(EnvSettings):
 
     @property
     def has_chat_tokens(self) -> bool:
-        return bool(self.slack_bot_token or self.telegram_bot_token)
+        return bool(self.slack_bot_token or self.telegram_bot_token or self.feishu_app_id)
 
 
 @lru_cache(maxsize=1)

@@ -230,6 +230,7 @@ _AT_MENTION_RE = re.compile(r"[@＠](\S+)")
 _IDENTITY_RE: Final[Mapping[str, re.Pattern[str]]] = {
     "telegram": re.compile(r"[1-9]\d{0,19}"),  # Telegram user ids: positive integers
     "slack": re.compile(r"[UW][A-Z0-9]{1,31}"),  # Slack user ids: U…/W…, upper case
+    "feishu": re.compile(r"ou_[0-9a-z]{1,61}"),  # Feishu open_id: ou_ and lower-case hex
     "console": re.compile(r"[^\W][\w.-]{0,63}"),  # the console's user ids are names
 }
 MAX_IDENTITY = 64

@@ -165,7 +165,7 @@ class HelpCmd(_Cmd):
     topic: str | None = None
 
 
-Platform = Literal["slack", "telegram", "console"]
+Platform = Literal["slack", "telegram", "feishu", "console"]
 
 
 class RoleCmd(_Cmd):

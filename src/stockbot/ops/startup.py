@@ -27,7 +27,8 @@ EX_CONFIG = 78
 NO_PLATFORM = (
     "no chat platform is configured and this is not an interactive terminal, so no demo: "
     "set TELEGRAM_BOT_TOKEN, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN "
-    "for Socket Mode); `stockbot demo` runs the local demo"
+    "for Socket Mode), or FEISHU_APP_ID with FEISHU_APP_SECRET; `stockbot demo` runs the local "
+    "demo"
 )
 
 
@@ -50,11 +51,23 @@ def settings_problems(exc: ValidationError) -> list[str]:
 
 
 def check_platforms(settings: Settings) -> None:
-    """A Slack bot token without a way to receive events would refuse every request."""
+    """A platform configured so that it could never receive an event (a Slack bot token with
+    no signing secret or app token; a Feishu app with no verification token for callbacks)."""
     if settings.slack_bot_token and not (settings.slack_signing_secret or settings.slack_app_token):
         raise StartupError(
             "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP events) nor "
             "SLACK_APP_TOKEN (Socket Mode): Slack could not reach stockbot"
+        )
+    if settings.feishu_app_id and not settings.feishu_app_secret:
+        raise StartupError("FEISHU_APP_ID is set without FEISHU_APP_SECRET")
+    if (
+        settings.feishu_app_id
+        and not settings.feishu_long_connection
+        and not settings.feishu_verification_token
+    ):
+        raise StartupError(
+            "FEISHU_APP_ID is set without FEISHU_VERIFICATION_TOKEN: every callback to "
+            "/feishu/events would be refused (or set STOCKBOT_FEISHU_LONG_CONNECTION=true)"
         )
 
 
