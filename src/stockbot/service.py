@@ -162,6 +162,7 @@ class Service:
         from stockbot.lookup.service import ItemSearch
 
         ItemSearch.of(self.db).warm(self.db, follow=SEARCH_FOLLOW_S)
+        self.board.warm()
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
         host = host or self.settings.http_host

@@ -11,7 +11,7 @@ total is the summary's exact one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,14 +20,23 @@ from sqlalchemy.orm import Session
 
 from stockbot.reports.activity import _cents, suppliers
 from stockbot.reports.inventory import Args
-from stockbot.reports.levels import Raw
-from stockbot.reports.morning import ItemRef, Summary, item_refs, summary
+from stockbot.reports.levels import Raw, inventory_value, load_levels
+from stockbot.reports.morning import (
+    ItemRef,
+    Summary,
+    daily_values,
+    item_refs,
+    purchase_orders_due,
+    shortfalls,
+    waiting_documents,
+)
 from stockbot.reports.periods import parse_period
 from stockbot.reports.rules import ZERO
 from stockbot.store.models import Balance, Item, Posting, ShortageIncident, Warehouse
 
 SUPPLIER_DAYS = 90
 SHORTAGE_ROWS = 50
+TREND_DAYS = 30
 
 
 @dataclass(slots=True)
@@ -113,13 +122,27 @@ def open_shortages(session: Session, limit: int = SHORTAGE_ROWS) -> tuple[list[O
     return out, total
 
 
-def board(session: Session, today: date, timezone: str, *, stale_days: int = 180) -> Board:
-    """Everything the board shows, for the factory's business day `today`."""
-    b = Board(
-        today=today,
-        version=version(session),
-        summary=summary(session, today, stale_days=stale_days),
-    )
+Trend = list[tuple[date, float, float]]
+
+
+def trend(session: Session, today: date, days: int = TREND_DAYS) -> Trend:
+    """Value in and out per day over the `days` before today — the morning summary's trend.
+    It does not change during the day, so the board computes it once a day."""
+    return daily_values(session, today - timedelta(days=days), today - timedelta(days=1))
+
+
+def board(session: Session, today: date, timezone: str, *, daily: Trend | None = None) -> Board:
+    """Everything the board shows, for the factory's business day `today`: the morning
+    summary's parts that a board shows (not its stale list, top consumers or yesterday's
+    totals), by the same functions. `daily`: the day's `trend`, when already known."""
+    s = Summary(today=today, yesterday=today - timedelta(days=1))
+    levels = load_levels(session, supply=False)
+    s.stockouts, s.below_safety = shortfalls(session, levels)
+    s.pending_approvals, s.open_requests, s.qc_pending = waiting_documents(session)
+    s.po_due_today, s.po_overdue = purchase_orders_due(session, today)
+    s.inventory_value = inventory_value(levels)
+    s.trend = daily if daily is not None else trend(session, today)
+    b = Board(today=today, version=version(session), summary=s)
     b.by_category = _shares(session, Item.category)
     b.by_warehouse = _shares(
         session, Warehouse.code, (Warehouse, Warehouse.id == Balance.warehouse_id)

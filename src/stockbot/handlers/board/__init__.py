@@ -19,6 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
+import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +33,14 @@ from stockbot.flows.board import Viewer, pulse_of, viewer_for
 from stockbot.handlers.base import Host
 from stockbot.handlers.board.view import context
 from stockbot.i18n import LANGS, normalize_lang, t
-from stockbot.reports.board import board, version
+from stockbot.reports.board import Board, Trend, board, trend, version
 from stockbot.timeutil import local_date, utcnow
 
 HERE = Path(__file__).parent
 POLL_S = 1.0
 """How often the version is read for postings other replicas made."""
 HEARTBEAT_S = 15.0
+CACHE_S = 10.0
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -57,6 +61,9 @@ class BoardSite:
         self._wake: asyncio.Event | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._stop_listening: Any = None
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple[int, date], float, Board] | None = None
+        self._trend: tuple[date, Trend] | None = None
 
     def routes(self) -> list[web.AbstractRouteDef]:
         return [
@@ -87,10 +94,42 @@ class BoardSite:
 
     # --- the page ----------------------------------------------------------------------------
 
+    def _numbers(self) -> Board:
+        """The board's numbers, shared by every viewer: computed once per version (and at most
+        CACHE_S old, for what changes without a posting — a request waiting for approval); the
+        30-day trend once a day. One thread computes while the others wait for its result."""
+        tz = self.settings.timezone
+        today = local_date(utcnow(), tz)
+        with self._lock:
+            with self.host.db.read() as s:
+                v = version(s)
+                hit = self._cached
+                if hit and hit[0] == (v, today) and time.monotonic() - hit[1] < CACHE_S:
+                    return hit[2]
+                if self._trend is None or self._trend[0] != today:
+                    self._trend = (today, trend(s, today))
+                data = board(s, today, tz, daily=self._trend[1])
+            self._cached = ((data.version, today), time.monotonic(), data)
+            return data
+
+    def warm(self) -> threading.Thread:
+        """Compute the day's trend in the background at start (like the search index), so the
+        first person to open the board does not wait for it."""
+
+        def run() -> None:
+            tz = self.settings.timezone
+            today = local_date(utcnow(), tz)
+            with contextlib.suppress(Exception), self._lock, self.host.db.read() as s:
+                if self._trend is None or self._trend[0] != today:
+                    self._trend = (today, trend(s, today))
+
+        thread = threading.Thread(target=run, name="board-warm", daemon=True)
+        thread.start()
+        return thread
+
     def _render(self, viewer: Viewer, lang: str, partial: bool) -> str:
         tz = self.settings.timezone
-        with self.host.db.read() as s:
-            data = board(s, local_date(utcnow(), tz), tz)
+        data = self._numbers()
         ctx = context(data, viewer, lang, tz, self.settings.currency)
         ctx["charts_json"] = json.dumps(ctx["charts"], ensure_ascii=False).replace("</", "<\\/")
         name = "main.html" if partial else "board.html"

@@ -77,7 +77,11 @@
     if (!window.EventSource) return poll();
     var es = new EventSource(url("/board/events"));
     var failures = 0;
-    es.addEventListener("version", function (e) { failures = 0; changed(e.data); });
+    es.addEventListener("version", function (e) {
+      failures = 0;
+      document.documentElement.setAttribute("data-live", "1");
+      changed(e.data);
+    });
     es.onerror = function () {
       var live = document.getElementById("live");
       if (live) live.classList.add("stale");
