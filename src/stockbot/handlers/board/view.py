@@ -23,6 +23,11 @@ def _qty(q: Decimal) -> str:
     return f"{q.normalize():,f}"
 
 
+def _name(code: str, name: str) -> str:
+    """The name beside the code, unless it only repeats it."""
+    return "" if name == code else name
+
+
 def _pct(v: Any) -> str:
     return "–" if v is None else f"{Decimal(v) * 100:.0f}%"
 
@@ -42,9 +47,12 @@ def context(b: Board, viewer: Viewer, lang: str, timezone: str, currency: str) -
     def cut(rows: list[Any]) -> tuple[list[Any], int]:
         return rows[:LIST_ROWS], max(0, len(rows) - LIST_ROWS)
 
-    out_rows, out_more = cut([(r.code, r.name) for r in s.stockouts])
+    out_rows, out_more = cut([(r.code, _name(r.code, r.name)) for r in s.stockouts])
     below_rows, below_more = cut(
-        [(r.item.code, r.item.name, _qty(r.available), _qty(r.safety)) for r in s.below_safety]
+        [
+            (r.item.code, _name(r.item.code, r.item.name), _qty(r.available), _qty(r.safety))
+            for r in s.below_safety
+        ]
     )
     waiting_rows, waiting_more = cut(
         [
