@@ -23,12 +23,13 @@ from stockbot.store.models import BoardLink
 from stockbot.timeutil import utcnow
 from test_ops import serve, until
 
-from transcript import Floor
+from transcript import Floor, row_counts
 
 
 def factory(db: Database) -> Floor:
     """Two warehouses; bolts worth 10 × 2.50 + 4 × 2.50, nuts 100 × 0.10, a washer out of
-    stock, a spring below its safety stock, and bob's request waiting for approval."""
+    stock, a spring below its safety stock, bob's request waiting for approval, and bea's
+    request for more springs than there are (an open shortage incident)."""
     floor = Floor(db).people()
     floor.item("M8-BOLT", 10, category="fasteners", unit_cost=Decimal("2.50"))
     floor.item("M8-BOLT", 4, warehouse="EAST")
@@ -37,6 +38,7 @@ def factory(db: Database) -> Floor:
     floor.item("SPRING", 3, category="springs", unit_cost=Decimal("1.00"), safety_stock=20)
     floor.item("MOTOR", 5, category="motors", unit_cost=Decimal("400"), needs_approval=True)
     floor.say("bob", "/request MOTOR 1")
+    assert "shortage.title" in floor.say("bea", "/request SPRING 10").keys()
     return floor
 
 
@@ -85,6 +87,8 @@ def test_an_admin_sees_the_factorys_total_value_by_category_warehouse_and_its_pr
     assert kpi(html, "stockouts-n") == "1" and "WASHER" in html
     assert kpi(html, "below-n") == "1" and "SPRING" in html
     assert kpi(html, "waiting-n") == "1" and "MOTOR" in html
+    assert kpi(html, "shortages-n") == "1"
+    assert re.search(r'<section id="shortages">.*SPRING.*</section>', html, re.S)
     assert re.search(r"<td>fasteners</td><td class=\"n\">45.00</td><td class=\"n\">2</td>", html)
     assert re.search(r"<td>EAST</td><td class=\"n\">10.00</td><td class=\"n\">1</td>", html)
     assert t("board.total_value", "en") in html
@@ -128,6 +132,14 @@ def test_a_tampered_expired_or_revoked_link_is_refused_with_403(db):
     got = pages(floor, tampered, expired, revoked, "/board", "/board/version?k=x.y", good)
     assert [status for status, _ in got] == [403, 403, 403, 403, 403, 200]
     assert 'data-key="board.denied"' in got[0][1]
+
+
+def test_board_with_a_word_it_does_not_know_answers_the_usage_and_writes_nothing(db):
+    floor = factory(db)
+    before = row_counts(db)
+    for text in ("/board please", "看板 '; DROP TABLE board_links; --", "/board revoke all"):
+        assert "parse.board_word" in floor.say("erin", text).keys()
+    assert row_counts(db) == before
 
 
 def test_board_revoke_writes_nothing_for_someone_without_links_and_says_so(db):

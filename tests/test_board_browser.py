@@ -95,9 +95,11 @@ async def chromium(profile: Path) -> tuple[asyncio.subprocess.Process, str]:
         if "DevTools listening on " in line:
             browser_ws = line.split("DevTools listening on ", 1)[1].strip()
     port = browser_ws.split(":")[2].split("/")[0]
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/json/list") as r:
-            tabs = [x for x in await r.json() if x.get("type") == "page"]
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/json/list") as r,
+    ):
+        tabs = [x for x in await r.json() if x.get("type") == "page"]
     return proc, tabs[0]["webSocketDebuggerUrl"]
 
 
@@ -119,13 +121,11 @@ def browse(floor: Any, scenario: Callable[[Page, str], Awaitable[Any]], profile:
     return serve(svc, run)
 
 
-TOTAL = "document.querySelector('#total-value b') && document.querySelector('#total-value b').textContent"
+TOTAL = "(document.querySelector('#total-value b') || {}).textContent"
 CHARTS = "typeof Chart === 'undefined' ? -1 : Object.keys(Chart.instances).length"
 
 
-def test_the_board_renders_switches_language_and_follows_a_posting_within_two_seconds(
-    db, tmp_path
-):
+def test_the_board_renders_switches_language_and_follows_a_posting_within_two_seconds(db, tmp_path):
     floor = factory(db)
     path = link(floor, "alice")
     shots = tmp_path / "artifacts"
@@ -141,7 +141,8 @@ def test_the_board_renders_switches_language_and_follows_a_posting_within_two_se
             "en": await page.screenshot(shots / "board-en-phone.png"),
         }
         await page.js("document.getElementById('lang-zh-Hans').click()")
-        await page.until("document.querySelector('header h1').textContent", t("board.title", "zh-Hans"), 5)
+        title = "document.querySelector('header h1').textContent"
+        await page.until(title, t("board.title", "zh-Hans"), 5)
         await page.until(
             "document.querySelector('#total-value span').textContent",
             t("board.total_value", "zh-Hans"),

@@ -203,7 +203,7 @@ def _p_board(args: str) -> Command:
         return BoardCmd()
     if word in BOARD_REVOKE:
         return BoardCmd(action="revoke")
-    raise Fail("parse.no_arguments")
+    raise Fail("parse.board_word")
 
 
 def _p_report(args: str) -> Command:

@@ -19,6 +19,10 @@ MESSAGES = {
         "en": "`/board` the live stock board in the browser (看板)",
         "zh-Hans": "`看板` 浏览器里的实时库存看板（/board）",
     },
+    "parse.board_word": {
+        "en": "`/board` takes nothing after it, or `revoke`.",
+        "zh-Hans": "`看板` 后面不加内容，或只加 `撤销`。",
+    },
     "board.link": {
         "en": "📺 Your stock board (valid {hours} h, only for you — do not forward): {url}",
         "zh-Hans": "📺 你的库存看板（{hours} 小时内有效，仅供本人使用，请勿转发）：{url}",
