@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -203,3 +204,23 @@ def test_the_version_endpoint_follows_postings_made_elsewhere(db):
 
     before, after = serve(svc, scenario)
     assert after > before
+
+
+def test_an_open_board_does_not_hold_up_the_service_when_it_stops(db):
+    floor = factory(db)
+    path = link(floor, "carol").replace("/board", "/board/events")
+    svc = service(floor)
+
+    async def main() -> float:
+        await svc.start(host="127.0.0.1", port=0)
+        async with aiohttp.ClientSession() as http:
+            r = await http.get(f"http://127.0.0.1:{svc.port}{path}")
+            async for line in r.content:  # the stream is open: its first event came
+                if line.startswith(b"data:"):
+                    break
+            start = time.monotonic()
+            await asyncio.wait_for(svc.stop(), 10)
+            r.close()
+            return time.monotonic() - start
+
+    assert asyncio.run(main()) < 5

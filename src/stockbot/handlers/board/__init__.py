@@ -62,6 +62,7 @@ class BoardSite:
         self._watcher: asyncio.Task[None] | None = None
         self._stop_listening: Any = None
         self._lock = threading.Lock()
+        self._closing = False
         self._cached: tuple[tuple[int, date], float, Board] | None = None
         self._trend: tuple[date, Trend] | None = None
 
@@ -196,6 +197,11 @@ class BoardSite:
                 self._stop_listening()
 
     async def stop(self) -> None:
+        """End the event streams (browsers reconnect to another replica, or after the restart)
+        so that a board left open does not hold the shutdown, then the watcher."""
+        self._closing = True
+        if self._changed is not None:
+            self._changed.set()
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -216,11 +222,13 @@ class BoardSite:
         sent = await self._read_version()
         await resp.write(f"retry: 3000\nevent: version\ndata: {sent}\n\n".encode())
         try:
-            while True:
+            while not self._closing:
                 assert self._changed is not None
                 changed = self._changed
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(changed.wait(), HEARTBEAT_S)
+                if self._closing:
+                    break
                 if self._version != sent and self._version >= 0:
                     sent = self._version
                     await resp.write(f"event: version\ndata: {sent}\n\n".encode())
