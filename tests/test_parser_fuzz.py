@@ -40,7 +40,14 @@ INJECTION = [
     "../../etc/passwd",
     "\\x00\\u202e",
 ]
-WORDS = sorted({f"/{w}" for w in ALIASES} | set(ALIASES) | {"／領料", "／ｒｅｑｕｅｓｔ"})
+# `/board` alone is a whole command that writes (a link for the speaker), so junk that strips to
+# nothing after it would be no junk at all; test_board.py proves `/board <junk>` writes nothing.
+WRITES_BARE = {w for w, name in ALIASES.items() if name == "board"}
+WORDS = sorted(
+    {f"/{w}" for w in ALIASES if w not in WRITES_BARE}
+    | {w for w in ALIASES if w not in WRITES_BARE}
+    | {"／領料", "／ｒｅｑｕｅｓｔ"}
+)
 FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
 
 junk_char = st.one_of(

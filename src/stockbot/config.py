@@ -146,6 +146,14 @@ class Settings(EnvSettings):
     `POST /feishu/events`."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    public_url: str | None = None
+    """The address people reach this service at (`https://stock.example.com`), for the board's
+    links; unset: `http://<http_host>:<http_port>`."""
+    board_secret: str | None = None
+    """Signs the board's links (HMAC-SHA256). Unset: derived from the database URL and the chat
+    secrets, so replicas agree; set it to invalidate every link at once."""
+    board_link_hours: int = 12
+    """How long a board link opens the board."""
 
     # --- the proactive half: alerts, summaries, reminders, the scheduler -------------------
 

@@ -40,6 +40,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
 from stockbot.handlers.base import Adapter, PermanentDeliveryError, handle_once
+from stockbot.handlers.board import BoardSite
 from stockbot.i18n import register, t
 from stockbot.ops.health import readiness, store_report
 from stockbot.ops.logs import log_command
@@ -102,8 +103,10 @@ class Service:
     _recent: RecentlySent = field(default_factory=RecentlySent)
     metrics: Metrics = field(init=False)
     _unready: str = ""
+    board: BoardSite = field(init=False)
 
     def __post_init__(self) -> None:
+        self.board = BoardSite(self, self.settings)
         self.metrics = Metrics(
             self.db,
             is_leader=lambda: bool(getattr(self.scheduler, "is_leader", False)),
@@ -149,6 +152,7 @@ class Service:
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/healthz", self._readyz)  # the old name; the same answer
         app.router.add_get("/metrics", self._metrics)
+        app.add_routes(self.board.routes())
         for adapter in self.adapters:
             app.add_routes(adapter.routes())
         return app
@@ -158,6 +162,7 @@ class Service:
         from stockbot.lookup.service import ItemSearch
 
         ItemSearch.of(self.db).warm(self.db, follow=SEARCH_FOLLOW_S)
+        self.board.warm()
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
         host = host or self.settings.http_host
@@ -194,6 +199,7 @@ class Service:
             if self._in_flight == 0:
                 break
             await asyncio.sleep(0.05)
+        await self.board.stop()
         for task in self._tasks:
             task.cancel()
         with contextlib.suppress(Exception):

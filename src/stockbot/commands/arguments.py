@@ -23,6 +23,7 @@ from stockbot.commands.models import (
     ApproveCmd,
     AsUserCmd,
     BindCmd,
+    BoardCmd,
     BomCmd,
     CancelCmd,
     Command,
@@ -191,6 +192,18 @@ def _p_no_args(
         return cls()
 
     return parse_no_args
+
+
+BOARD_REVOKE = frozenset({"revoke", "撤销", "撤銷", "作废", "作廢"})
+
+
+def _p_board(args: str) -> Command:
+    word = args.strip().lower()
+    if not word:
+        return BoardCmd()
+    if word in BOARD_REVOKE:
+        return BoardCmd(action="revoke")
+    raise Fail("parse.board_word")
 
 
 def _p_report(args: str) -> Command:
@@ -433,6 +446,7 @@ PARSERS: Final[Mapping[str, Callable[[str], Command]]] = {
     "shortages": _p_no_args(ShortagesCmd),
     "summary": _p_no_args(SummaryCmd),
     "report": _p_report,
+    "board": _p_board,
     "policy": _p_policy,
     "undo": _p_undo,
     "history": _p_history,

@@ -130,6 +130,13 @@ class SummaryCmd(_Cmd):
     name: Literal["summary"] = "summary"
 
 
+class BoardCmd(_Cmd):
+    """``board [revoke]``: a private link to the live stock board, or revoke one's links."""
+
+    name: Literal["board"] = "board"
+    action: Literal["", "revoke"] = ""
+
+
 class ReportCmd(_Cmd):
     """``report [<name> [args…]]``; the flow validates the report name (none: the list)."""
 
@@ -260,6 +267,7 @@ class AsUserCmd(_Cmd):
 Command = Annotated[
     StockCmd | RequestCmd | ReceiveCmd | PurchaseCmd | TransferCmd | ReturnCmd | CountCmd
     | WorkOrderCmd | BomCmd | SuggestCmd | ShortagesCmd | SummaryCmd | ReportCmd | PolicyCmd
+    | BoardCmd
     | UndoCmd | HistoryCmd | HelpCmd
     | RoleCmd | BindCmd | LangCmd | IssueCmd | ApproveCmd | RejectCmd | QcCmd | ConfirmCmd
     | CancelCmd | PendingCmd | LinkCmd | AsUserCmd,

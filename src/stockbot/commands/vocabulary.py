@@ -13,7 +13,7 @@ COMMAND_NAMES: Final[tuple[str, ...]] = (
     "stock", "request", "receive", "purchase", "transfer", "return", "count", "wo",
     "bom", "suggest", "shortages", "summary", "report", "undo", "history", "help", "role",
     "bind", "lang",
-    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link", "policy",
+    "issue", "approve", "reject", "qc", "confirm", "cancel", "pending", "link", "policy", "board",
 )  # fmt: skip
 #: Commands only the console accepts (``parse(..., console=True)``).
 CONSOLE_COMMANDS: Final[tuple[str, ...]] = ("as",)
@@ -39,6 +39,7 @@ ALIASES: Final[Mapping[str, str]] = {
     "缺料": "shortages",
     "日报": "summary", "日報": "summary",
     "报表": "report", "報表": "report",
+    "看板": "board", "库存看板": "board", "庫存看板": "board",
     "补货策略": "policy", "補貨策略": "policy", "安全库存": "policy", "安全庫存": "policy",
     "冲销": "undo", "沖銷": "undo", "衝銷": "undo",
     "历史": "history", "歷史": "history", "记录": "history", "記錄": "history",

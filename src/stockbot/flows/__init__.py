@@ -29,4 +29,5 @@ FLOW_MODULES = (
     "summary",
     "reports",
     "policy",
+    "board",
 )

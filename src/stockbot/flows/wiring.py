@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from stockbot.config import Settings
-from stockbot.flows import alerts, shortage
+from stockbot.flows import alerts, board, shortage
 from stockbot.store.db import Database
 from stockbot.store.events import StockPosted
 
@@ -21,4 +21,5 @@ def subscribe(db: Database, settings: Settings) -> Database:
         StockPosted, partial(alerts.on_stock_posted, settings=settings), phase="commit"
     )
     db.events.subscribe(StockPosted, shortage.on_stock_posted, phase="commit")
+    db.events.subscribe(StockPosted, partial(board.on_stock_posted, db=db), phase="after")
     return db

@@ -254,6 +254,7 @@ HELP_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("issue", "approve", "reject", "qc", "confirm", "cancel"), "help.line.documents"),
     (("shortages", "summary", "report"), "help.line.reports"),
     (("policy",), "help.line.policy"),
+    (("board",), "help.line.board"),
     (("undo",), "help.line.undo"),
     (("history",), "help.line.history"),
     (("role", "bind", "lang"), "help.line.settings"),

@@ -243,13 +243,9 @@ def purchase_orders_due(session: Session, today: date) -> tuple[list[DuePO], lis
     return due, late
 
 
-def summary(
-    session: Session, today: date, *, stale_days: int = 180, trend_days: int = 30
-) -> Summary:
-    """Everything the morning summary says, for the factory's business day `today`."""
-    yesterday = today - timedelta(days=1)
-    out = Summary(today=today, yesterday=yesterday)
-    levels = load_levels(session, supply=False)
+def shortfalls(session: Session, levels: Levels) -> tuple[list[ItemRef], list[BelowSafety]]:
+    """Items with a safety stock or reorder point that are out of stock (available ≤ 0, by
+    code), and those below their safety stock (the emptiest first)."""
     raw = levels.raw
     stockouts: list[int] = []
     below: list[tuple[Any, int]] = []
@@ -263,8 +259,7 @@ def summary(
             below.append((avail / safety if safety else 0, i))
     below.sort()
     refs = item_refs(session, set(stockouts) | {i for _, i in below})
-    out.stockouts = sorted((refs[i] for i in stockouts), key=lambda r: r.code)
-    out.below_safety = [
+    return sorted((refs[i] for i in stockouts), key=lambda r: r.code), [
         BelowSafety(
             refs[i],
             raw.qty(levels.available(i)),
@@ -273,6 +268,16 @@ def summary(
         )
         for _, i in below
     ]
+
+
+def summary(
+    session: Session, today: date, *, stale_days: int = 180, trend_days: int = 30
+) -> Summary:
+    """Everything the morning summary says, for the factory's business day `today`."""
+    yesterday = today - timedelta(days=1)
+    out = Summary(today=today, yesterday=yesterday)
+    levels = load_levels(session, supply=False)
+    out.stockouts, out.below_safety = shortfalls(session, levels)
     out.pending_approvals, out.open_requests, out.qc_pending = waiting_documents(session)
     out.po_due_today, out.po_overdue = purchase_orders_due(session, today)
     n_in, v_in, n_out, v_out = day_totals(session, yesterday)

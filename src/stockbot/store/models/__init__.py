@@ -49,6 +49,7 @@ from stockbot.store.models.supply import (
 )
 from stockbot.store.models.system import (
     Alert,
+    BoardLink,
     ConsoleButton,
     Lease,
     OutboxMessage,
@@ -68,6 +69,7 @@ __all__ = [
     "Base",
     "Batch",
     "BigId",
+    "BoardLink",
     "BomLine",
     "Chat",
     "ConsoleButton",

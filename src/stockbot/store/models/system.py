@@ -141,3 +141,16 @@ class SchedulerJob(Base):
     id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BoardLink(Base):
+    """A signed link to the live board (`/board` in chat): who it was made for and until when.
+    The link carries the id and an HMAC of it; this row is what makes it revocable — a link
+    whose row is revoked or expired opens nothing, however good its signature."""
+
+    __tablename__ = "board_links"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = ts()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
