@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockbot.flows.bom import Edge, Need, decimals_for, explode
@@ -30,6 +30,7 @@ from stockbot.store.models import (
     WorkOrderLine,
 )
 from stockbot.store.quantities import quantities
+from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
 WO = "wo"
@@ -201,3 +202,64 @@ def bom_left(s: Session, wo: WorkOrder, item_id: int) -> Decimal:
         )
     )
     return ZERO if line is None else max(ZERO, line.qty_required - line.qty_issued)
+
+
+# --- reservations held by a work order --------------------------------------------------------
+
+
+def reserve(s: Session, wo: WorkOrder, qty: dict[int, Decimal]) -> None:
+    """Reserve `qty` per component for the work order: one multi-row insert (the caller holds
+    the item locks, `flows.common.lock_items`)."""
+    rows = [
+        {"item_id": i, "warehouse_id": wo.warehouse_id, "qty": q, "doc_type": WO,
+         "doc_id": str(wo.id), "state": "open", "created_at": utcnow()}
+        for i, q in qty.items()
+        if q > 0
+    ]  # fmt: skip
+    if rows:
+        s.execute(insert(Reservation), rows)
+
+
+def consume(s: Session, wo_id: int, qty: dict[int, Decimal]) -> None:
+    """Close `qty` per component of the work order's open reservations, oldest first: those
+    used up in one grouped update; a reservation used in part keeps the rest open."""
+    left = {i: q for i, q in qty.items() if q > 0}
+    if not left:
+        return
+    used, partly = [], []
+    for res_id, item_id, res_qty in s.execute(
+        select(Reservation.id, Reservation.item_id, Reservation.qty)
+        .where(Reservation.doc_type == WO, Reservation.doc_id == str(wo_id),
+               Reservation.item_id.in_(list(left)), Reservation.state == "open")
+        .order_by(Reservation.id)
+    ):  # fmt: skip
+        need = left.get(item_id, ZERO)
+        if need <= 0:
+            continue
+        if res_qty <= need:
+            used.append(res_id)
+            left[item_id] = need - res_qty
+        else:
+            partly.append({"id": res_id, "qty": res_qty - need})
+            left[item_id] = ZERO
+    for k in range(0, len(used), 500):
+        s.execute(
+            update(Reservation)
+            .where(Reservation.id.in_(used[k : k + 500]))
+            .values(state="consumed", closed_at=utcnow())
+        )
+    if partly:
+        s.execute(update(Reservation), partly)  # ORM bulk update by primary key
+
+
+def release_all(s: Session, wo_id: int) -> None:
+    """Release every open reservation of the work order (cancel, final completion)."""
+    s.execute(
+        update(Reservation)
+        .where(Reservation.doc_type == WO, Reservation.doc_id == str(wo_id),
+               Reservation.state == "open")
+        .values(state="released", closed_at=utcnow())
+    )  # fmt: skip
+    s.execute(
+        update(WorkOrderLine).where(WorkOrderLine.work_order_id == wo_id).values(qty_reserved=ZERO)
+    )
