@@ -29,7 +29,7 @@ class Pick:
     lot: str | None
 
 
-def _pick_query(warehouse_id: int) -> Select[Any]:
+def _pick_query(warehouse_id: int) -> Select[*tuple[Any, ...]]:
     return (
         select(Balance.item_id, Balance.location_id, Balance.batch_id, Balance.qty, Batch.lot,
                Batch.expiry, Batch.received_on, Location.code)
