@@ -90,7 +90,7 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
     with ctx.db.write() as s:
         product = s.get_one(Item, product_id)
         try:
-            need, _ = requirement(s, product.id, qty)
+            need, items = requirement(s, product.id, qty)
         except BomCycle as cycle:
             codes = items_by_id(s, set(cycle.path))
             text = " → ".join(codes[i].code for i in cycle.path)
@@ -128,7 +128,7 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
         s.flush()
         decide(ctx, s, WO, wo.id, "create", qty=qty)
         head = Notice("wo.created", {**_head(wo, product), "who": ctx.actor.display_name})
-        return card(s, wo, head, lines).render(ctx.lang, ctx.tz)
+        return card(s, wo, head, kit_rows(s, wo, lines, items)).render(ctx.lang, ctx.tz)
 
 
 def _head(wo: WorkOrder, product: Item) -> dict[str, Any]:
@@ -141,16 +141,12 @@ def _head(wo: WorkOrder, product: Item) -> dict[str, Any]:
 
 
 def card(
-    s: Session,
-    wo: WorkOrder,
-    head: Notice | None = None,
-    lines: list[WorkOrderLine] | None = None,
-    rows: list[KitRow] | None = None,
+    s: Session, wo: WorkOrder, head: Notice | None = None, rows: list[KitRow] | None = None
 ) -> Notice:
     """The kitting check and the buttons that fit the work order's state now (`rows`: a check
     the caller already made and kept current)."""
     product = s.get_one(Item, wo.product_id)
-    rows = rows if rows is not None else kit_rows(s, wo, lines)
+    rows = rows if rows is not None else kit_rows(s, wo)
     params = {**_head(wo, product), "state": WF.state_label(wo.state)}
     grid = Grid(
         tuple(_grid_row(r) for r in rows),
@@ -292,7 +288,7 @@ def _reserve(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input, partial: bool) -> 
     reach = routing.to_warehouse(s, ctx.settings, wo.warehouse_id, issue_card,
                                  f"{no}:issue:{wo.rev}", "keeper")  # fmt: skip
     # The check still holds: what this order reserved counts back into its own `available`.
-    return reach.tell(card(s, wo, done, rows=rows)).render(ctx.lang, ctx.tz)
+    return reach.tell(card(s, wo, done, rows)).render(ctx.lang, ctx.tz)
 
 
 @WF.step("release", source=("open", "released"), roles=KEEPERS, requester="or_roles")
@@ -338,7 +334,7 @@ def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
             told = told.then(k, **p)
     s.refresh(wo)
     params = {**told.params, "prs": ", ".join(numbers)}
-    return Notice(told.key, params, card(s, wo).buttons, more=told.more).render(ctx.lang, ctx.tz)
+    return Notice(told.key, params, _buttons(s, wo, rows), more=told.more).render(ctx.lang, ctx.tz)
 
 
 @WF.step("issue", source=("released",), roles=KEEPERS)
@@ -424,7 +420,7 @@ def complete(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
               "done": Q(done_total, product.unit), "total": Q(wo.qty, product.unit),
               "flushed": L("wo.flushed", n=flushed) if flushed else ""}  # fmt: skip
     s.refresh(wo)
-    return Notice("wo.completed", params, card(s, wo).buttons).render(ctx.lang, ctx.tz)
+    return Notice("wo.completed", params, _buttons(s, wo, None)).render(ctx.lang, ctx.tz)
 
 
 @WF.step("cancel", source=OPEN_STATES, roles=KEEPERS, requester="or_roles")
