@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import func, select
 
+from stockbot.store import ledger
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     BomLine,
@@ -18,6 +20,7 @@ from stockbot.store.models import (
     WorkOrder,
     WorkOrderLine,
 )
+from stockbot.timeutil import utcnow
 
 from transcript import Floor, row_counts
 
@@ -242,3 +245,16 @@ def test_pending_shows_work_orders_that_cannot_be_kitted(floor):
     floor.say("bob", "/wo CHAIR 50")
     reply = floor.say("carol", "/pending")
     assert "pending.wo" in reply.keys() and "WO-00001" in reply.plain()
+
+
+def test_the_morning_summary_lists_work_orders_short_or_due_within_three_days(floor):
+    chair_factory(floor)
+    today = ledger.business_day(utcnow(), floor.runtime.settings.timezone)
+    floor.say("bob", "/wo CHAIR 50")  # WO-1: short of bolts, no due date
+    floor.say("bob", f"/wo CHAIR 1 due {(today + timedelta(days=3)).isoformat()}")  # WO-2
+    floor.say("bob", f"/wo CHAIR 1 due {(today + timedelta(days=4)).isoformat()}")  # WO-3
+    floor.say("bob", "/wo CHAIR 1")  # WO-4: ready, no due date
+    reply = floor.say("dave", "/summary")
+    assert "sum.work_orders" in reply.keys()
+    listed = [line.split(" · ")[0] for line in reply.plain().splitlines() if " · CHAIR · " in line]
+    assert [no.lstrip("• ") for no in listed] == ["WO-00001", "WO-00002"]

@@ -12,7 +12,8 @@ Every waiting line names who can act, from the same rule the buttons obey (`flow
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -46,6 +47,8 @@ MAX_BUTTONS = 10
 MAX_WAITING = 200
 """Waiting documents looked at per kind (who can act is worked out for each)."""
 UNCONFIRMED_AFTER = timedelta(days=1)
+DUE_SOON_DAYS = 3
+"""A work order due within this many days is listed even when it can be kitted."""
 PR_CLOSED = ("rejected", "cancelled", "ordered", "closed", "received", "done")
 
 
@@ -293,28 +296,47 @@ def _keeper(ctx: Ctx, s: Session, box: _Inbox) -> None:
     )
 
 
-def work_orders_at_risk(s: Session, today: Any, lang: str) -> list[str]:
-    """Open work orders that cannot be kitted now, or are due within 3 days: one line each
-    (`/pending` and the morning summary)."""
-    lines = []
+@dataclass(frozen=True, slots=True)
+class WoAtRisk:
+    """A work order the floor should look at today: `short` names the components it cannot be
+    kitted for now; `due` is set when that is within 3 days (or past)."""
+
+    no: str
+    product: str
+    qty: Decimal
+    unit: str
+    short: tuple[str, ...]
+    due: date | None
+
+
+def work_orders_at_risk(s: Session, today: date) -> list[WoAtRisk]:
+    """Open work orders that cannot be kitted now, or are due within 3 days of `today` (the
+    factory's calendar day): `/pending` and the morning summary list the same ones."""
+    out = []
     for wo, kit in open_orders(s):
-        short = [r.item.code for r in kit if r.short > 0]
-        due_soon = wo.due_on is not None and wo.due_on <= today + timedelta(days=3)
+        short = tuple(r.item.code for r in kit if r.short > 0)
+        due_soon = wo.due_on is not None and wo.due_on <= today + timedelta(days=DUE_SOON_DAYS)
         if not short and not due_soon:
             continue
         product = s.get_one(Item, wo.product_id)
-        parts = [WO_WF.number(wo.id), product.code, fq(wo.qty, product.unit, lang)]
-        if short:
-            parts.append("−" + ", ".join(short[:5]))
-        if wo.due_on is not None:
-            parts.append(wo.due_on.isoformat())
-        lines.append(" · ".join(parts))
-    return lines
+        out.append(WoAtRisk(WO_WF.number(wo.id), product.code, wo.qty, product.unit, short,
+                            wo.due_on))  # fmt: skip
+    return out
+
+
+def wo_risk_line(r: WoAtRisk, lang: str) -> str:
+    """`WO-00001 · CHAIR · 10 pcs · −BOLT, STEEL · 2026-03-04` (the first 5 short parts)."""
+    parts = [r.no, r.product, fq(r.qty, r.unit, lang)]
+    if r.short:
+        parts.append("−" + ", ".join(r.short[:5]))
+    if r.due is not None:
+        parts.append(r.due.isoformat())
+    return " · ".join(parts)
 
 
 def _work_orders(ctx: Ctx, s: Session, box: _Inbox) -> None:
     today = local_date(utcnow(), ctx.tz)  # "due within 3 days" on the factory's calendar
-    box.section("pending.wo", work_orders_at_risk(s, today, ctx.lang))
+    box.section("pending.wo", [wo_risk_line(r, ctx.lang) for r in work_orders_at_risk(s, today)])
 
 
 def _mine(ctx: Ctx, s: Session, me: int, box: _Inbox) -> None:

@@ -17,7 +17,7 @@ ledger); the chart from `stockbot.reports.chart`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,6 +35,7 @@ from stockbot.flows import routing
 from stockbot.flows.common import fq
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import money
+from stockbot.flows.pending import WoAtRisk, wo_risk_line, work_orders_at_risk
 from stockbot.i18n import normalize_lang, t, tm
 from stockbot.replies import Fields, Image, Reply, Table, Text, md_escape
 from stockbot.store import ledger
@@ -81,9 +82,15 @@ class Chart:
 
 
 def render(
-    data: reports.Summary, lang: str, now: datetime, stale_days: int, currency: str = "CNY"
+    data: reports.Summary,
+    lang: str,
+    now: datetime,
+    stale_days: int,
+    currency: str = "CNY",
+    work_orders: Sequence[WoAtRisk] = (),
 ) -> Reply:
-    """The summary as a Reply: title, stock fields, yesterday, waiting documents, chart."""
+    """The summary as a Reply: title, stock fields, yesterday, waiting documents, work orders
+    at risk, chart."""
     none = t("sum.none", lang)
     blocks: list[Any] = [Text(text=tm("sum.title", lang, date=data.today.isoformat()))]
 
@@ -167,6 +174,18 @@ def render(
         blocks.append(Text(text=t("sum.pos", lang) + "\n" + "\n".join(parts)))
     if data.qc_pending:
         blocks.append(Text(text=t("sum.qc", lang, n=data.qc_pending)))
+    if work_orders:
+        lines = [f"• {wo_risk_line(r, lang)}" for r in work_orders[:8]]
+        if len(work_orders) > 8:
+            lines.append(f"… (+{len(work_orders) - 8})")
+        blocks.append(
+            Text(
+                text=t("sum.work_orders", lang, n=len(work_orders))
+                + "\n"
+                + _escape("\n".join(lines)),
+                key="sum.work_orders",
+            )
+        )
     if data.top_consumed:
         lines = [
             f"{n}. {_label(ref)} — {fq(qty, ref.unit, lang)}"
@@ -263,11 +282,19 @@ def summary_data(db: Any, settings: Settings, now: datetime) -> reports.Summary:
         )
 
 
+def work_orders_due(db: Any, today: date) -> list[WoAtRisk]:
+    """Work orders that cannot be kitted or are due within 3 days of `today` (the factory's
+    calendar day the summary is for), as `/pending` lists them."""
+    with db.read() as s:
+        return work_orders_at_risk(s, today)
+
+
 def summary(ctx: Ctx, cmd: Any = None) -> Reply:
     """`/summary`: the morning summary, now, in the asker's language."""
     now = utcnow()
     data = summary_data(ctx.db, ctx.settings, now)
-    return render(data, ctx.lang, now, ctx.settings.stale_days, ctx.settings.currency)
+    wos = work_orders_due(ctx.db, data.today)
+    return render(data, ctx.lang, now, ctx.settings.stale_days, ctx.settings.currency, wos)
 
 
 def _chat_date(chat: Chat, settings: Settings, now: datetime) -> date:
@@ -331,6 +358,7 @@ def send_summaries(
     if not chats:
         return 0
     data = summary_data(db, settings, now)
+    wos = work_orders_due(db, data.today)
     rendered: dict[str, Reply] = {}
     sent = 0
     with db.write() as s:
@@ -339,7 +367,9 @@ def send_summaries(
                 continue
             lang = normalize_lang(c.language) or settings.default_language
             if lang not in rendered:
-                rendered[lang] = render(data, lang, now, settings.stale_days, settings.currency)
+                rendered[lang] = render(
+                    data, lang, now, settings.stale_days, settings.currency, wos
+                )
             routing.enqueue(s, c.platform, c.platform_chat_id, rendered[lang])
             sent += 1
     return sent

@@ -22,7 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.workorders  # noqa: F401  (registers the catalogue)
@@ -47,14 +47,17 @@ from stockbot.flows.kitting import (
     OPEN_STATES,
     WO,
     KitRow,
+    consume,
     items_by_id,
     kit_rows,
+    release_all,
     requested,
     requirement,
+    reserve,
     wo_lines,
 )
 from stockbot.flows.notices import Act, At, Day, Grid, L, Notice, Q
-from stockbot.flows.picking import issue_lines, kit_pick_list
+from stockbot.flows.picking import issue_lines, kit_issue_lines, kit_pick_list
 from stockbot.flows.purchases import open_request
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
@@ -64,11 +67,9 @@ from stockbot.store.models import (
     Decision,
     Item,
     MovementKind,
-    Reservation,
     WorkOrder,
     WorkOrderLine,
 )
-from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
 WF = Workflow(WO, "WO", WorkOrder, silent_actions=("create",))
@@ -89,7 +90,7 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
     with ctx.db.write() as s:
         product = s.get_one(Item, product_id)
         try:
-            need, _ = requirement(s, product.id, qty)
+            need, items = requirement(s, product.id, qty)
         except BomCycle as cycle:
             codes = items_by_id(s, set(cycle.path))
             text = " → ".join(codes[i].code for i in cycle.path)
@@ -127,7 +128,7 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
         s.flush()
         decide(ctx, s, WO, wo.id, "create", qty=qty)
         head = Notice("wo.created", {**_head(wo, product), "who": ctx.actor.display_name})
-        return card(s, wo, head, lines).render(ctx.lang, ctx.tz)
+        return card(s, wo, head, kit_rows(s, wo, lines, items)).render(ctx.lang, ctx.tz)
 
 
 def _head(wo: WorkOrder, product: Item) -> dict[str, Any]:
@@ -140,11 +141,12 @@ def _head(wo: WorkOrder, product: Item) -> dict[str, Any]:
 
 
 def card(
-    s: Session, wo: WorkOrder, head: Notice | None = None, lines: list[WorkOrderLine] | None = None
+    s: Session, wo: WorkOrder, head: Notice | None = None, rows: list[KitRow] | None = None
 ) -> Notice:
-    """The kitting check and the buttons that fit the work order's state now."""
+    """The kitting check and the buttons that fit the work order's state now (`rows`: a check
+    the caller already made and kept current)."""
     product = s.get_one(Item, wo.product_id)
-    rows = kit_rows(s, wo, lines)
+    rows = rows if rows is not None else kit_rows(s, wo)
     params = {**_head(wo, product), "state": WF.state_label(wo.state)}
     grid = Grid(
         tuple(_grid_row(r) for r in rows),
@@ -186,7 +188,11 @@ def _act(s: Session, wo: WorkOrder, action: str, style: str = "default", **p: An
     return Act(f"wo.btn.{action}", token_for(s, WO, wo.id, action, payload), label, style)
 
 
-def _buttons(s: Session, wo: WorkOrder, rows: list[KitRow]) -> tuple[Act, ...]:
+def _buttons(s: Session, wo: WorkOrder, rows: list[KitRow] | None) -> tuple[Act, ...]:
+    """`rows`: the kitting check, when the caller has it (None: built only if the state needs
+    it, so a kitted order's card costs no second check)."""
+    if rows is None:
+        rows = kit_rows(s, wo) if wo.state in ("open", "released") else []
     short = any(r.short > 0 for r in rows)
     unreserved = any(_to_reserve(r) > 0 for r in rows)
     out: list[Act] = []
@@ -264,12 +270,9 @@ def _reserve(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input, partial: bool) -> 
         raise refuse("wo.nothing_to_reserve", ctx.lang, no=no)
     action = "release_partial" if partial else "release"
     d = _fresh(ctx, s, wo, inp, action, "released", partial=bool(short))
+    reserve(s, wo, {r.item.id: take[r.line.id] for r in rows})
     for r in rows:
-        q = take[r.line.id]
-        if q > 0:
-            s.add(Reservation(item_id=r.item.id, warehouse_id=wo.warehouse_id, qty=q,
-                              doc_type=WO, doc_id=str(wo.id)))  # fmt: skip
-            r.line.qty_reserved += q
+        r.line.qty_reserved += take[r.line.id]
     n = sum(1 for q in take.values() if q > 0)
     key = "wo.released_partly" if short else "wo.released"
     done = Notice(key, {"no": no, "who": ctx.actor.display_name, "at": At(d.created_at),
@@ -284,12 +287,8 @@ def _reserve(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input, partial: bool) -> 
     )  # fmt: skip
     reach = routing.to_warehouse(s, ctx.settings, wo.warehouse_id, issue_card,
                                  f"{no}:issue:{wo.rev}", "keeper")  # fmt: skip
-    return reach.tell(_with_card(s, wo, done)).render(ctx.lang, ctx.tz)
-
-
-def _with_card(s: Session, wo: WorkOrder, done: Notice) -> Notice:
-    s.refresh(wo)
-    return card(s, wo, done)
+    # The check still holds: what this order reserved counts back into its own `available`.
+    return reach.tell(card(s, wo, done, rows)).render(ctx.lang, ctx.tz)
 
 
 @WF.step("release", source=("open", "released"), roles=KEEPERS, requester="or_roles")
@@ -335,12 +334,13 @@ def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
             told = told.then(k, **p)
     s.refresh(wo)
     params = {**told.params, "prs": ", ".join(numbers)}
-    return Notice(told.key, params, card(s, wo).buttons, more=told.more).render(ctx.lang, ctx.tz)
+    return Notice(told.key, params, _buttons(s, wo, rows), more=told.more).render(ctx.lang, ctx.tz)
 
 
 @WF.step("issue", source=("released",), roles=KEEPERS)
 def issue(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
-    """Issue every reserved component that is not backflushed, FEFO/FIFO, in one posting."""
+    """Issue every reserved component that is not backflushed, FEFO/FIFO, in one posting: the
+    picks, the reservations and the lines are each one grouped statement, not one per part."""
     lines = [ln for ln in wo_lines(s, wo.id) if ln.qty_reserved > 0 and not ln.backflush]
     no = WF.number(wo.id)
     if not lines:
@@ -349,19 +349,18 @@ def issue(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
     rev = wo.rev
     d = _fresh(ctx, s, wo, inp, "issue", "kitted")
     items = items_by_id(s, {ln.component_id for ln in lines})
-    posting: list[ledger.Line] = []
+    qty = {ln.component_id: ln.qty_reserved for ln in lines}
+    posting = kit_issue_lines(s, items, wo.warehouse_id, qty)
+    consume(s, wo.id, qty)
     for ln in lines:
-        posting += issue_lines(s, items[ln.component_id], wo.warehouse_id, ln.qty_reserved)
-        _consume(s, wo.id, ln.component_id, ln.qty_reserved)
         ln.qty_issued += ln.qty_reserved
         ln.qty_reserved = ZERO
     _post(ctx, s, wo, f"wo:{wo.id}:issue:{rev}", "issue", posting)
     params = {"no": no, "who": ctx.actor.display_name, "at": At(d.created_at), "n": len(lines)}
-    done = Notice("wo.issued", params, grid=kit_pick_list(s, items, posting))
     s.refresh(wo)
-    return Notice(done.key, done.params, card(s, wo).buttons, grid=done.grid).render(
-        ctx.lang, ctx.tz
-    )
+    return Notice(
+        "wo.issued", params, _buttons(s, wo, None), grid=kit_pick_list(s, items, posting)
+    ).render(ctx.lang, ctx.tz)
 
 
 def _post(ctx: Ctx, s: Session, wo: WorkOrder, key: str, kind: str, lines: list[Any]) -> None:
@@ -371,36 +370,6 @@ def _post(ctx: Ctx, s: Session, wo: WorkOrder, key: str, kind: str, lines: list[
                     doc_id=WF.number(wo.id), **ctx.origin.columns()),
         lines,
     )  # fmt: skip
-
-
-def _consume(s: Session, wo_id: int, item_id: int, qty: Decimal) -> None:
-    """Close `qty` of the work order's open reservations of an item, oldest first."""
-    left = qty
-    for res in s.scalars(
-        select(Reservation)
-        .where(Reservation.doc_type == WO, Reservation.doc_id == str(wo_id),
-               Reservation.item_id == item_id, Reservation.state == "open")
-        .order_by(Reservation.id)
-    ):  # fmt: skip
-        if left <= 0:
-            break
-        if res.qty <= left:
-            left -= res.qty
-            res.state, res.closed_at = "consumed", utcnow()
-        else:
-            res.qty, left = res.qty - left, ZERO
-
-
-def _release_all(s: Session, wo_id: int) -> None:
-    s.execute(
-        update(Reservation)
-        .where(Reservation.doc_type == WO, Reservation.doc_id == str(wo_id),
-               Reservation.state == "open")
-        .values(state="released", closed_at=utcnow())
-    )  # fmt: skip
-    s.execute(
-        update(WorkOrderLine).where(WorkOrderLine.work_order_id == wo_id).values(qty_reserved=ZERO)
-    )
 
 
 @WF.step("complete", source=("kitted",), roles=KEEPERS, requester="or_roles")
@@ -439,25 +408,25 @@ def complete(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
         if amount <= 0:
             continue
         posting += issue_lines(s, item, wo.warehouse_id, amount)
-        _consume(s, wo.id, ln.component_id, amount)
+        consume(s, wo.id, {ln.component_id: amount})
         ln.qty_reserved = max(ZERO, ln.qty_reserved - amount)
         ln.qty_issued += amount
         flushed += 1
     _post(ctx, s, wo, f"wo:{wo.id}:complete:{rev}", "receipt", posting)
     if final:
-        _release_all(s, wo.id)
+        release_all(s, wo.id)
     params = {"no": no, "qty": Q(qty, product.unit), "product": product.code,
               "who": ctx.actor.display_name, "at": At(d.created_at),
               "done": Q(done_total, product.unit), "total": Q(wo.qty, product.unit),
               "flushed": L("wo.flushed", n=flushed) if flushed else ""}  # fmt: skip
     s.refresh(wo)
-    return Notice("wo.completed", params, card(s, wo).buttons).render(ctx.lang, ctx.tz)
+    return Notice("wo.completed", params, _buttons(s, wo, None)).render(ctx.lang, ctx.tz)
 
 
 @WF.step("cancel", source=OPEN_STATES, roles=KEEPERS, requester="or_roles")
 def cancel(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
     _fresh(ctx, s, wo, inp, "cancel", "cancelled")
-    _release_all(s, wo.id)
+    release_all(s, wo.id)
     no = WF.number(wo.id)
     return Notice("wo.cancelled", {"no": no, "who": ctx.actor.display_name}).render(
         ctx.lang, ctx.tz

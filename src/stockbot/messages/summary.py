@@ -36,6 +36,11 @@ MESSAGES = {
         "en": "*QC pending:* {n} receipt(s)",
         "zh-Hans": "*待质检：*{n} 张入库单",
     },
+    "sum.work_orders": {
+        "en": "*Work orders short of material or due within 3 days ({n})*",
+        "zh-Hans": "*缺料或 3 天内到期的工单（{n}）*",
+        "zh-Hant": "*缺料或 3 天內到期的工單（{n}）*",
+    },
     "sum.top": {"en": "*Most used, last 7 days*", "zh-Hans": "*近 7 天用量最多*"},
     "sum.chart": {
         "en": "Below safety stock; value in/out per day (30 days)",

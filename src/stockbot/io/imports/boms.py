@@ -65,7 +65,8 @@ def import_boms(db: Database, path: str | Path, *, progress: bool = False) -> Im
             graph[ids[r.product]].append(ids[r.component])
         cycle = find_cycle(graph, sorted(products))
         if cycle is not None:
-            codes = dict(conn.execute(select(Item.id, Item.code).where(Item.id.in_(set(cycle)))))
+            rows_ = conn.execute(select(Item.id, Item.code).where(Item.id.in_(set(cycle))))
+            codes = {i: c for i, c in rows_}  # not dict(result): a Result has .keys()
             path_text = " → ".join(codes[i] for i in cycle)
             report.errors.append(RowError(None, None, f"the BOMs contain a cycle: {path_text}"))
             return finish(report, started)
