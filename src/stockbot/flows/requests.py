@@ -303,7 +303,8 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     common = {"no": no, "qty": Q(amount, item.unit), "item": item.code, "who": who}
     ready = Notice("mr.ready", common, (_act(s, mr, "btn.confirm", "confirm", "primary"),))
     _tell_requester(s, mr, ready, f"{no}:ready:{issued_before}")
-    params = {**common, "at": At(d.created_at), "rest": rest}
+    params = {**common, "qty": typed_qty(cmd, amount, item.unit), "at": At(d.created_at)}
+    params["rest"] = rest
     return Notice("mr.issued", params, grid=pick_list(s, item, lines)).render(ctx.lang, ctx.tz)
 
 
