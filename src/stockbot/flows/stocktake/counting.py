@@ -31,7 +31,7 @@ from stockbot.flows.common import (
     token_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, L, Notice, Q
+from stockbot.flows.notices import Act, L, Name, Notice, Q
 from stockbot.flows.stocktake import review
 from stockbot.flows.stocktake.document import (
     DOC,
@@ -66,7 +66,7 @@ def _question(s: Session, ln: CountLine, of: int) -> Notice:
             "pos": ln.line_no,
             "total": of,
             "item": item.code,
-            "name": item.name,
+            "name": Name(item.name),
             "place": place_label(s, ln.location_id),
             "batch": L("cnt.batch", lot=batch) if batch else "",
         },
