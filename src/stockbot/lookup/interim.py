@@ -56,6 +56,12 @@ def _flat(code: str) -> str:
     return _NOT_CODE.sub("", code.lower())
 
 
+def _similar(q: str, name: str) -> float:
+    """Covers the query (any word order), and among those that do, the shortest name first:
+    `hex bolt m12x50` before `hex bolt m12x50 stainless`."""
+    return 0.7 * fuzz.token_set_ratio(q, name) + 0.3 * fuzz.token_sort_ratio(q, name)
+
+
 def _rank(
     words: list[str], flat: str, rows: Iterable[tuple[int, str, Sequence[str]]], limit: int
 ) -> list[Hit]:
@@ -67,7 +73,7 @@ def _rank(
         if _flat(code) == flat:
             hits.append(Hit(item_id=item_id, score=100.0, exact=True))
             continue
-        best = max((fuzz.token_set_ratio(q, normalize(n)) for n in names), default=0.0)
+        best = max((_similar(q, normalize(n)) for n in names), default=0.0)
         hits.append(Hit(item_id=item_id, score=round(best * 0.9, 1), exact=False))
     hits.sort(key=lambda h: (not h.exact, -h.score, h.item_id))
     return hits[:limit]

@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -63,6 +64,12 @@ def snapshot_path(url: str) -> Path | None:
     )
     return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
 
+
+_QUICK_SWITCH = 0.0005
+"""GIL switch interval (s) while the index unpickles, so a question is not kept waiting 5 ms
+(the default) every time it needs the GIL back."""
+_SETTLE_S = 0.5
+"""How long a question waits for the snapshot's first part (it loads in milliseconds)."""
 
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
@@ -131,6 +138,10 @@ class ItemSearch:
         self._loading = threading.Event()
         self._db: Database | None = None
         self._haystack: interim.Haystack | None = None
+        self._settled = threading.Event()
+        """Set once a load has published the snapshot's `Haystack` (or found none): the few
+        milliseconds a question waits for it rather than scanning the table."""
+        self._settled.set()
         """Set while `warm` loads (or builds) the first index: questions meanwhile are answered
         by `interim.search` instead of waiting for it."""
 
@@ -154,8 +165,10 @@ class ItemSearch:
         """Adopt the saved index if it is from this database's past (and, catching up a
         running process, newer than what it has); catch it up."""
         if self._snapshot is None or not self._snapshot.exists():
+            self._settled.set()
             return False
         # millions of small objects: collections during the load triple its time
+        switching = sys.getswitchinterval()
         try:
             with _no_gc(), self._snapshot.open("rb") as f:
                 version, rev, haystack = pickle.load(f)
@@ -163,10 +176,16 @@ class ItemSearch:
                     return False
                 # questions meanwhile are answered from this (milliseconds to load)
                 self._haystack = haystack if isinstance(haystack, interim.Haystack) else None
+                self._settled.set()
+                # and get the GIL back sooner from this thread's long unpickling
+                sys.setswitchinterval(_QUICK_SWITCH)
                 index = pickle.load(f)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
+        finally:
+            sys.setswitchinterval(switching)
+            self._settled.set()
         if not isinstance(index, ItemIndex):
             return False
         self._index, self._rev = index, rev
@@ -224,10 +243,14 @@ class ItemSearch:
                 self._haystack = None  # a stand-in for the index while it loads, no longer
         return True
 
+    def _begin_loading(self) -> None:
+        self._settled.clear()
+        self._loading.set()
+
     def _catch_up_later(self, db: Database) -> None:
         if self._loading.is_set():
             return
-        self._loading.set()
+        self._begin_loading()
 
         def catch_up() -> None:
             try:
@@ -254,7 +277,7 @@ class ItemSearch:
         changed = select(*_COLUMNS).where(Item.search_rev >= self._rev)
         bulk = self._bulk_behind(session)
         if bulk:
-            self._loading.set()  # questions meanwhile go to `interim`, not to this lock
+            self._begin_loading()  # questions meanwhile go to `interim`, not to this lock
         try:
             if bulk and self._adopt_newer(session, latest):
                 return
@@ -298,10 +321,10 @@ class ItemSearch:
 
     def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
-        query does not pay for it; a query arriving meanwhile is answered from the database
-        (`interim`) rather than waiting for it. With
-        `follow`, keep catching up every `follow` seconds, so that after another process's
-        bulk change the catch-up happens here rather than in someone's question."""
+        query does not pay for it; a query arriving meanwhile is answered by `interim` (the
+        snapshot's first part, else the database) rather than waiting for it. With `follow`,
+        keep catching up every `follow` seconds, so that after another process's bulk change
+        the catch-up happens here rather than in someone's question."""
 
         def build() -> None:
             built = False
@@ -321,7 +344,7 @@ class ItemSearch:
 
         self._db = db
         if self._index is None:
-            self._loading.set()
+            self._begin_loading()
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()
         return thread
@@ -350,6 +373,7 @@ class ItemSearch:
             return [Hit(item_id=exact, score=100.0, exact=True)]
         # never wait for a load (the first, or the adoption of a bulk change's snapshot)
         if self._loading.is_set() or not self.refresh(session, asking=True):
+            self._settled.wait(_SETTLE_S)
             haystack = self._haystack
             if haystack is not None:
                 return haystack.search(query, limit)
