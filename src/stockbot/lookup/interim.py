@@ -83,7 +83,8 @@ def _rank(
 
 
 class Haystack:
-    """Every item as one normalized line — `flatcode code name | alias | spec` — in one string."""
+    """Every item as one normalized line — `flatcode code name | alias | spec` — in one
+    string of bytes, with each line's item id and start beside it."""
 
     __slots__ = ("_ids", "_starts", "_text")
 
@@ -91,12 +92,13 @@ class Haystack:
         ids, starts, lines, at = array("i"), array("i"), [], 0
         for d in docs:
             names = " | ".join(normalize(n) for n in (d.name, *d.aliases))
-            line = f"{_flat(d.code)} {d.code}\t{names}\t{normalize(d.spec)}\n"
+            line = f"{_flat(d.code)} {d.code}\t{names}\t{normalize(d.spec)}\n".encode()
             ids.append(d.item_id)
             starts.append(at)
             lines.append(line)
             at += len(line)
-        self._ids, self._starts, self._text = ids, starts, "".join(lines)
+        # UTF-8 bytes, not str: unpickled without decoding (a copy), searched as bytes
+        self._ids, self._starts, self._text = ids, starts, b"".join(lines)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -105,17 +107,18 @@ class Haystack:
         words = _words(query)
         if not words:
             return []
-        text, starts, rest = self._text, self._starts, words[1:]
+        text, starts = self._text, self._starts
+        first, rest = words[0].encode(), [w.encode() for w in words[1:]]
         rows: list[tuple[int, str, Sequence[str]]] = []
-        pos, scanned = text.find(words[0]), 0
+        pos, scanned = text.find(first), 0
         while pos != -1 and len(rows) < _ROWS and scanned < _SCAN:
             n = bisect_right(starts, pos) - 1
             end = starts[n + 1] if n + 1 < len(starts) else len(text)
             line, scanned = text[starts[n] : end], scanned + 1
             if all(w in line for w in rest):
-                code_part, names, _spec = line.split("\t")
+                code_part, names, _spec = line.decode().split("\t")
                 rows.append((self._ids[n], code_part.split(" ", 1)[1], names.split(" | ")))
-            pos = text.find(words[0], end)  # on to the next line
+            pos = text.find(first, end)  # on to the next line
         return _rank(words, _flat(query), rows, limit)
 
 

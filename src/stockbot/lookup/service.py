@@ -76,12 +76,18 @@ BULK = 1000
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def _no_gc(freeze: bool = False) -> Iterator[None]:
+    """The cyclic collector off meanwhile. `freeze`: what was allocated (a loaded index:
+    millions of long-lived objects) goes to the permanent generation before it is back on —
+    else the first young collection afterwards walks all of them, a pause of most of a second
+    in whichever thread allocates next (a question)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
@@ -170,7 +176,7 @@ class ItemSearch:
         # millions of small objects: collections during the load triple its time
         switching = sys.getswitchinterval()
         try:
-            with _no_gc(), self._snapshot.open("rb") as f:
+            with _no_gc(freeze=True), self._snapshot.open("rb") as f:
                 version, rev, haystack = pickle.load(f)
                 if version != SNAPSHOT_VERSION or rev > latest or rev <= newer_than:
                     return False
