@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
 
 import pytest
 
+from stockbot.lookup.entries import Hit, SearchDoc
 from stockbot.lookup.service import ItemSearch, snapshot_path
 from stockbot.store.catalog import upsert_item
 
@@ -74,3 +77,73 @@ def test_a_snapshot_that_does_not_match_the_database_is_rebuilt(db, cache_dir):
     with db.read() as s:
         assert again.search(s, "PART-00007")
     assert not again.loaded_from_snapshot
+
+
+# --- questions while the index loads (issue 10) --------------------------------------------------
+
+
+@pytest.fixture
+def slow_load(db):  # type: ignore[no-untyped-def]
+    """A process whose index is still loading: `warm` has started and its load is held up
+    (another thread holds the index lock for as long as the test needs)."""
+    search = ItemSearch.of(db)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with search._lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    warming = search.warm(db)
+    yield search
+    release.set()
+    holder.join(30)
+    warming.join(30)
+
+
+def test_a_question_asked_while_the_index_loads_is_answered_from_the_database(db, slow_load):
+    bolt, _ = make_item(db, "BOLT-HEX-M12X50", name="Hex bolt M12x50", aliases=["六角螺栓 M12x50"])
+    make_item(db, "NUT-M12", name="Hex nut M12", aliases=["六角螺母 M12"])
+    with db.read() as s:
+        for typed in ("m12x50 hex bolt", "六角螺栓", "bolthexm12x50", "Ｍ１２Ｘ５０"):
+            hits = slow_load.search(s, typed)
+            assert [h.item_id for h in hits] == [bolt], typed
+        assert slow_load.search(s, "washer") == []
+    assert len(slow_load) == 0  # answered without the index, which is still loading
+
+
+def test_the_snapshots_first_part_answers_codes_names_and_traditional_aliases():
+    from stockbot.lookup.interim import Haystack
+
+    docs = [
+        SearchDoc(1, "BOLT-HEX-M12X50", "Hex bolt M12x50", ("六角螺栓 M12x50",), "8.8级 镀锌"),
+        SearchDoc(2, "BOLT-HEX-M12X60", "Hex bolt M12x60", ("六角螺栓 M12x60",), "8.8级 镀锌"),
+        SearchDoc(3, "NUT-M12", "Hex nut M12", ("六角螺母",)),
+    ]
+    haystack = pickle.loads(pickle.dumps(Haystack(docs)))
+    assert haystack.search("bolthexm12x60")[0] == Hit(item_id=2, score=100.0, exact=True)
+    assert [h.item_id for h in haystack.search("m12x50 bolt")] == [1]
+    assert [h.item_id for h in haystack.search("六角螺母")] == [3]
+    assert {h.item_id for h in haystack.search("六角螺栓")} == {1, 2}
+    assert [h.item_id for h in haystack.search("鍍鋅 m12x60")] == [2]  # 繁體 spec words
+    assert haystack.search("") == [] and haystack.search("washer") == []
+
+
+def test_a_snapshot_holds_the_stand_in_first_and_a_new_process_answers_from_its_index(
+    db, cache_dir
+):  # type: ignore[no-untyped-def]
+    many_items(db)
+    first = ItemSearch(db.url)
+    with db.read() as s:
+        first.refresh(s)
+    _wait_for(snapshot_path(db.url))
+    with snapshot_path(db.url).open("rb") as f:
+        version, _rev, haystack = pickle.load(f)
+    assert version == 2 and len(haystack) == 1001
+    later = ItemSearch(db.url)
+    with db.read() as s:
+        assert later.search(s, "hex bolt m7x21")
+    assert later.loaded_from_snapshot and later._haystack is None  # only while loading

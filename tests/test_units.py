@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from stockbot import units
 from stockbot.io.exports import export_items
 from stockbot.io.imports import import_items
-from stockbot.store.models import Item, ItemUnit, MaterialRequest
+from stockbot.store.models import CountLine, Item, ItemUnit, MaterialRequest
 
 from transcript import Floor, row_counts
 
@@ -216,3 +216,20 @@ def test_every_command_posts_base_units_and_says_what_was_typed(floor, who, text
     boxes = int(text.split()[2].removesuffix("箱"))
     assert f"{boxes}箱 = {boxes * 100}个" in reply.plain()
     assert floor.on_hand(nut) == on_hand
+
+
+def test_issuing_two_boxes_of_a_request_says_what_was_typed_and_issues_two_hundred(floor):
+    nut = floor.item("NUT", stock=1000, units={"箱": D(100)})
+    floor.say("bob", "/request NUT 300")
+    reply = floor.say("carol", "/issue MR-00001 2箱")
+    assert reply.keys()[0] == "mr.issued" and "2箱 = 200个" in reply.plain()
+    assert floor.on_hand(nut) == 800
+
+
+def test_a_count_answered_in_boxes_says_what_was_typed_and_records_the_base_quantity(floor):
+    floor.item("NUT", stock=1000, units={"箱": D(100)})
+    assert floor.say("carol", "/count NUT").keys()[0] == "cnt.opened"
+    reply = floor.say("carol", "9箱")
+    assert reply.keys()[0] == "cnt.recorded" and "9箱 = 900个" in reply.plain()
+    with floor.db.read() as s:
+        assert s.scalars(select(CountLine.counted_qty)).all() == [D(900)]

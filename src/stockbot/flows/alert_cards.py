@@ -36,7 +36,7 @@ from stockbot.flows.alert_rules import (
     why,
 )
 from stockbot.flows.common import token_for
-from stockbot.flows.notices import Act, Day, Grid, L, Notice, Q
+from stockbot.flows.notices import Act, Day, Each, Grid, L, Notice, Q
 from stockbot.store import ledger
 from stockbot.store.models import (
     Balance,
@@ -71,7 +71,7 @@ class ItemInfo:
     """The factory's calendar day the card was built on (days to expiry count from it)."""
 
     @property
-    def label(self) -> str:
+    def label(self) -> Any:
         return label(self.item.code, self.item.name)
 
 
@@ -172,7 +172,7 @@ def digest(
         if n_cards > len(cards):
             lines.append(("alert.digest.more", {"n": n_cards - len(cards)}))
     if n_back:
-        names: Any = ", ".join(i.label for i in back)
+        names: Any = Each([i.label for i in back])
         if n_back > len(back):
             names = L("alert.digest.back_more", items=names, n=n_back - len(back))
         lines.append(("alert.digest.back", {"items": names}))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from stockbot import reports
-from stockbot.flows.notices import L
+from stockbot.flows.notices import ItemLabel, L
 
 STOCK = ("stockout", "below_safety", "below_reorder")
 REASONS = (*STOCK, "cover", "expiring", "overdue_po")
@@ -105,5 +105,6 @@ def why(reasons: Iterable[str]) -> dict[str, Any]:
     return text
 
 
-def label(code: str, name: str | None) -> str:
-    return f"{code} {name}" if name and name != code else code
+def label(code: str, name: str | None, width: int | None = None) -> Any:
+    """An item as alerts show it: `notices.ItemLabel` (the name in the reader's script)."""
+    return ItemLabel(code, name, width)

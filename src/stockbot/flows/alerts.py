@@ -54,7 +54,7 @@ LEGACY = {"ack": "acknowledge"}
 ZERO = Decimal(0)
 
 
-def _item_label(s: Session, alert: Alert) -> str:
+def _item_label(s: Session, alert: Alert) -> Any:
     item = s.get(Item, alert.item_id)
     return label(item.code, item.name) if item else "?"
 
@@ -171,7 +171,7 @@ def _warnings(s: Session, limit: int) -> Notice | None:
         item, qi, group = items[item_id], q[item_id], by_item[item_id]
         rows.append(
             (
-                label(item.code, item.name)[:40],
+                label(item.code, item.name, 40),
                 why(a.reason for a in group),
                 Q(qi.available, item.unit),
                 Q(qi.projected, item.unit),
@@ -216,7 +216,7 @@ def _incidents(s: Session, limit: int) -> Notice | None:
         rows.append(
             (
                 shortage.number(inc.id),
-                label(item.code, item.name)[:40],
+                label(item.code, item.name, 40),
                 Q(short, item.unit),
                 who or "?",
                 inc.work_order or "-",

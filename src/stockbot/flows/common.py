@@ -293,8 +293,15 @@ def typed(cmd: Any) -> tuple[Decimal, str] | None:
 def typed_qty(cmd: Any, qty: Decimal, unit: str) -> dict[str, str]:
     """The `Q` a reply shows for a command's own quantity: with what was typed when it was
     converted (`2箱 = 200 pcs`), so the person sees what their words became."""
-    said = typed(cmd)
-    return Q(qty, unit, typed=said if said and not units.same_unit(said[1], unit) else None)
+    return said_qty(typed(cmd), qty, unit)
+
+
+def said_qty(said: tuple[Decimal, str | None] | None, qty: Decimal, unit: str) -> dict[str, str]:
+    """`typed_qty` for a quantity that came as text rather than a command (a count answer):
+    `said` is (number, unit word) as typed."""
+    if said is None or not said[1] or units.same_unit(said[1], unit):
+        return Q(qty, unit)
+    return Q(qty, unit, typed=(said[0], said[1]))
 
 
 DOC_PREFIX = {"mr": "MR", "pr": "PR", "po": "PO", "gr": "GR", "count": "CNT"}

@@ -79,12 +79,20 @@ def Name(text: str) -> dict[str, str]:
     return {"$n": text}
 
 
-def ItemLabel(code: str, name: str | None) -> Param:
+def ItemLabel(code: str, name: str | None, width: int | None = None) -> Param:
     """`CODE name`, the name in the reader's script and the code exactly as it is (just the
-    code when the name says nothing more)."""
+    code when the name says nothing more); `width` clips the name so that both fit (a table
+    cell)."""
     if not name or name == code:
         return code
+    if width is not None:
+        name = clip(name, max(8, width - len(code) - 1))
     return L("item.label", code=code, name=Name(name))
+
+
+def Each(params: list[Param]) -> dict[str, Any]:
+    """Several parameters shown as one list (`A, B, C`), each rendered for the reader."""
+    return {"$each": list(params)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +183,8 @@ def _value(v: Param, lang: str, tz: str, esc: Escape = md_escape) -> str:
             return money(Decimal(v["$m"]))
         if "$n" in v:
             return esc(item_text(str(v["$n"]), lang))
+        if "$each" in v:
+            return ", ".join(_value(x, lang, tz, esc) for x in v["$each"])
     return esc("" if v is None else str(v))
 
 

@@ -24,7 +24,7 @@ from stockbot.flows.bom import BomCycle, decimals_for, round_up, tree
 from stockbot.flows.common import Refusal, display_name, refuse, resolve_item, token_for
 from stockbot.flows.context import Ctx
 from stockbot.flows.kitting import OPEN_STATES, items_by_id, load_graph
-from stockbot.flows.notices import Act, At, Grid, L, Notice, Q
+from stockbot.flows.notices import Act, At, Grid, ItemLabel, L, Notice, Q
 from stockbot.flows.purchases import open_request
 from stockbot.replies import Reply
 from stockbot.reports.rules import suggested_qty
@@ -69,7 +69,7 @@ def bom(ctx: Ctx, cmd: BomCmd) -> Reply:
         notice = notice.then(
             "bom.line",
             indent="\u2003" * r.depth + "└ ",
-            item=f"{item.code} {item.name}" if item.name != item.code else item.code,
+            item=ItemLabel(item.code, item.name),
             qty=Q(r.qty, item.unit),
             extra=_joined(extra),
         )
@@ -145,9 +145,9 @@ def suggest(ctx: Ctx, cmd: Any = None) -> Reply:
         }
         grid = Grid(
             tuple(
-                (item.code, Q(projected, item.unit), Q(item.reorder_point, item.unit),
-                 Q(wo, item.unit) if wo else "-", Q(qty, item.unit),
-                 suppliers.get(item.default_supplier_id or 0, "-"))
+                (ItemLabel(item.code, item.name, 40), Q(projected, item.unit),
+                 Q(item.reorder_point, item.unit), Q(wo, item.unit) if wo else "-",
+                 Q(qty, item.unit), suppliers.get(item.default_supplier_id or 0, "-"))
                 for item, projected, wo, qty in rows
             ),
             tuple(L(f"suggest.h.{h}") for h in ("item", "projected", "rop", "wo", "qty",

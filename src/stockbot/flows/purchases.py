@@ -55,7 +55,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, At, Day, L, Money, Notice, Q
+from stockbot.flows.notices import Act, At, Day, ItemLabel, L, Money, Notice, Q
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.i18n import tm
 from stockbot.replies import Reply
@@ -281,7 +281,7 @@ def open_request(
         {
             "no": pr.number,
             "qty": typed or Q(qty, item.unit),
-            "item": item.code,
+            "item": ItemLabel(item.code, item.name),
             "supplier": _supplier(s, pr.supplier_id),
             "amount": Money(amount),
             "levels": L("pr.two_levels") if two else "",
@@ -298,7 +298,7 @@ def _card(s: Session, pr: PurchaseRequest, item: Item, level: int) -> Notice:
         "no": pr.number,
         "who": display_name(s, pr.requested_by),
         "qty": Q(pr.qty, item.unit),
-        "item": item.code,
+        "item": ItemLabel(item.code, item.name),
         "supplier": _supplier(s, pr.supplier_id),
         "amount": Money(pr.amount),
         "level": L("pr.card_level", level=level, of=of) if of > 1 else "",
@@ -469,7 +469,7 @@ def _order(ctx: Ctx, s: Session, pr: PurchaseRequest, d: Decision) -> Reply:
             "at": At(d.created_at),
             "po": po.number,
             "qty": Q(pr.qty, item.unit),
-            "item": item.code,
+            "item": ItemLabel(item.code, item.name),
             "supplier": _supplier(s, pr.supplier_id),
             "expected": Day(expected),
         },

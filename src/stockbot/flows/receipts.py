@@ -44,7 +44,7 @@ from stockbot.flows.common import (
     warehouse_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, At, L, Notice, Q
+from stockbot.flows.notices import Act, At, ItemLabel, L, Notice, Q
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
 from stockbot.store.models import (
@@ -114,11 +114,11 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
         params = {
             "no": no,
             "qty": typed_qty(cmd, qty, item.unit),
-            "item": item.code,
+            "item": ItemLabel(item.code, item.name),
             "place": lines.place(wh, loc),
             "batch": lines.batch_text(gr.lot, gr.expiry),
         }
-        told = {"no": no, "qty": Q(qty, item.unit), "item": item.code, "who": who}
+        told = {"no": no, "qty": Q(qty, item.unit), "item": params["item"], "who": who}
         if qc:
             po_text = L("gr.po_against", po=po.number) if po else ""
             card = _qc_card(s, gr, item, {**params, "po": po_text, "who": who})
@@ -265,7 +265,7 @@ def _decide(
         "no": no,
         "who": ctx.actor.display_name,
         "accepted": Q(accept, item.unit),
-        "item": item.code,
+        "item": ItemLabel(item.code, item.name),
         "rejected": rejected,
     }
     po = s.get(PurchaseOrder, line.order_id) if line is not None else None

@@ -40,7 +40,7 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.kitting import bom_left, find_wo
-from stockbot.flows.notices import Act, At, L, Money, Notice, Q
+from stockbot.flows.notices import Act, At, ItemLabel, L, Money, Notice, Q
 from stockbot.flows.picking import issue_lines, pick_list
 from stockbot.flows.shortage import short_notice, shortage_reply
 from stockbot.flows.workflow import Input, Workflow
@@ -108,7 +108,7 @@ def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
         params = {
             "no": WF.number(mr.id),
             "qty": typed_qty(cmd, qty, item.unit),
-            "item": item.code,
+            "item": ItemLabel(item.code, item.name),
             "who": who,
         }
         if pending:
@@ -133,7 +133,7 @@ def _approval_card(s: Session, mr: MaterialRequest, item: Item, who: str) -> Not
         "no": WF.number(mr.id),
         "who": who,
         "qty": Q(mr.qty, item.unit),
-        "item": item.code,
+        "item": ItemLabel(item.code, item.name),
         "wo": _wo(mr),
         "amount": Money(mr.amount),
     }
@@ -161,7 +161,13 @@ def _route_issue(
     no = WF.number(mr.id)
     card = Notice(
         "mr.issue_card",
-        {"no": no, "qty": Q(left, item.unit), "item": item.code, "wo": _wo(mr), "who": who},
+        {
+            "no": no,
+            "qty": Q(left, item.unit),
+            "item": ItemLabel(item.code, item.name),
+            "wo": _wo(mr),
+            "who": who,
+        },
         (_act(s, mr, "btn.issue_all", "issue", "primary", qty=Q(left, item.unit)),),
     )
     reach = routing.to_warehouse(
@@ -300,10 +306,12 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     _consume_reservation(s, mr.id, amount, full)
     rest = "" if full else L("mr.rest", qty=Q(mr.qty - new_issued, item.unit))
     who = ctx.actor.display_name
-    common = {"no": no, "qty": Q(amount, item.unit), "item": item.code, "who": who}
+    label = ItemLabel(item.code, item.name)
+    common = {"no": no, "qty": Q(amount, item.unit), "item": label, "who": who}
     ready = Notice("mr.ready", common, (_act(s, mr, "btn.confirm", "confirm", "primary"),))
     _tell_requester(s, mr, ready, f"{no}:ready:{issued_before}")
-    params = {**common, "at": At(d.created_at), "rest": rest}
+    params = {**common, "qty": typed_qty(cmd, amount, item.unit), "at": At(d.created_at)}
+    params["rest"] = rest
     return Notice("mr.issued", params, grid=pick_list(s, item, lines)).render(ctx.lang, ctx.tz)
 
 
@@ -423,7 +431,7 @@ def release_beyond_on_hand(
                 {
                     "no": no,
                     "qty": Q(cut, item.unit),
-                    "item": item.code,
+                    "item": ItemLabel(item.code, item.name),
                     "held": Q(held, item.unit),
                     "cause": cause,
                 },

@@ -45,7 +45,7 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx
 from stockbot.flows.kitting import find_wo
-from stockbot.flows.notices import Act, L, Notice, Q
+from stockbot.flows.notices import Act, ItemLabel, L, Notice, Q
 from stockbot.i18n import tm
 from stockbot.replies import Reply
 from stockbot.store import ledger
@@ -263,7 +263,7 @@ def _post(ctx: Ctx, s: Session, item: Item, plan: dict[str, Any], key: str, me: 
     params = {
         "who": who,
         "qty": Q(qty, item.unit),
-        "item": item.code,
+        "item": ItemLabel(item.code, item.name),
         "place": place,
         "batch": batch,
         "note": L("mv.note", note=plan["note"]) if plan.get("note") else "",
@@ -305,7 +305,7 @@ def _ask_keeper(
     params = {
         "who": ctx.actor.display_name,
         "qty": Q(qty, item.unit),
-        "item": item.code,
+        "item": ItemLabel(item.code, item.name),
         "place": place,
         "batch": L("mv.return_batch", lot=lot) if lot else "",
         "why": why,

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from stockbot.flows.common import button
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Notice, Q
-from stockbot.i18n import register, tm
+from stockbot.flows.notices import ItemLabel, Notice, Q
+from stockbot.i18n import item_text, register, tm
 from stockbot.replies import Block, Buttons, Fields, Reply
 from stockbot.store.events import StockPosted
 from stockbot.store.models import Item, ItemSubstitute, ShortageIncident, Warehouse
@@ -49,7 +49,7 @@ def short_notice(item: Item, requested: Decimal, available: Decimal) -> Notice:
     return Notice(
         "shortage.title",
         {
-            "item": f"{item.code} {item.name}",
+            "item": ItemLabel(item.code, item.name),
             "requested": Q(requested, item.unit),
             "available": Q(have, item.unit),
             "short": Q(requested - have, item.unit),
@@ -81,7 +81,8 @@ def shortage_reply(
     s.add(incident)
     s.flush()
     short = qty - max(available, ZERO)
-    blocks: list[Block] = list(short_notice(item, qty, available).render(ctx.lang, ctx.tz).blocks)
+    lang = ctx.lang
+    blocks: list[Block] = list(short_notice(item, qty, available).render(lang, ctx.tz).blocks)
     subs = s.scalars(
         select(Item)
         .join(ItemSubstitute, ItemSubstitute.substitute_id == Item.id)
@@ -94,7 +95,8 @@ def shortage_reply(
             Fields(
                 title=tm("shortage.substitutes", ctx.lang),
                 rows=[
-                    (f"{x.code} {x.name}", _q(sq[x.id].available, x.unit, ctx.lang)) for x in subs
+                    (f"{x.code} {item_text(x.name, lang)}", _q(sq[x.id].available, x.unit, lang))
+                    for x in subs
                 ],
             )
         )

@@ -56,7 +56,7 @@ from stockbot.flows.kitting import (
     reserve,
     wo_lines,
 )
-from stockbot.flows.notices import Act, At, Day, Grid, L, Notice, Q
+from stockbot.flows.notices import Act, At, Day, Grid, ItemLabel, L, Notice, Q
 from stockbot.flows.picking import issue_lines, kit_issue_lines, kit_pick_list
 from stockbot.flows.purchases import open_request
 from stockbot.flows.workflow import Input, Workflow
@@ -133,7 +133,8 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
 
 def _head(wo: WorkOrder, product: Item) -> dict[str, Any]:
     due = L("wo.due", day=Day(wo.due_on)) if wo.due_on else ""
-    return {"no": WF.number(wo.id), "qty": Q(wo.qty, product.unit), "product": product.code,
+    return {"no": WF.number(wo.id), "qty": Q(wo.qty, product.unit),
+            "product": ItemLabel(product.code, product.name),
             "due": due}  # fmt: skip
 
 
@@ -173,7 +174,7 @@ def card(
 def _grid_row(r: KitRow) -> tuple[Any, ...]:
     u = r.item.unit
     return (
-        r.item.code,
+        ItemLabel(r.item.code, r.item.name, 40),
         Q(r.required, u),
         Q(max(r.available, ZERO), u),
         Q(r.short, u) if r.short > 0 else "-",

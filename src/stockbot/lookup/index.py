@@ -102,6 +102,9 @@ class ItemIndex:
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._entries
 
+    def docs(self) -> list[SearchDoc]:
+        return [e.doc for e in self._entries.values()]
+
     # ------------------------------------------------------------------ writes
 
     def upsert(self, doc: SearchDoc) -> None:

@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stockbot.lookup import interim
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
 from stockbot.store.db import Database
 from stockbot.store.models import Item
@@ -47,7 +49,8 @@ _COLUMNS = (
 
 
 log = logging.getLogger(__name__)
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+"""2: the file holds two pickles — (version, rev, `interim.Haystack`), then the index."""
 
 
 def snapshot_path(url: str) -> Path | None:
@@ -62,17 +65,29 @@ def snapshot_path(url: str) -> Path | None:
     return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
 
 
+_QUICK_SWITCH = 0.0005
+"""GIL switch interval (s) while the index unpickles, so a question is not kept waiting 5 ms
+(the default) every time it needs the GIL back."""
+_SETTLE_S = 0.5
+"""How long a question waits for the snapshot's first part (it loads in milliseconds)."""
+
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def _no_gc(freeze: bool = False) -> Iterator[None]:
+    """The cyclic collector off meanwhile. `freeze`: what was allocated (a loaded index:
+    millions of long-lived objects) goes to the permanent generation before it is back on —
+    else the first young collection afterwards walks all of them, a pause of most of a second
+    in whichever thread allocates next (a question)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
@@ -82,8 +97,10 @@ def _write(path: Path, rev: int, index: ItemIndex) -> bool:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        haystack = interim.Haystack(index.docs())
         with tmp.open("wb") as f:
-            pickle.dump((SNAPSHOT_VERSION, rev, index), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((SNAPSHOT_VERSION, rev, haystack), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
     except OSError as exc:
@@ -124,6 +141,15 @@ class ItemSearch:
         self._snapshot = snapshot_path(url) if url else None
         self.loaded_from_snapshot = False
         self._stopped = threading.Event()
+        self._loading = threading.Event()
+        self._db: Database | None = None
+        self._haystack: interim.Haystack | None = None
+        self._settled = threading.Event()
+        """Set once a load has published the snapshot's `Haystack` (or found none): the few
+        milliseconds a question waits for it rather than scanning the table."""
+        self._settled.set()
+        """Set while `warm` loads (or builds) the first index: questions meanwhile are answered
+        by `interim.search` instead of waiting for it."""
 
     def stop(self) -> None:
         """End the background catch-up of `warm(follow=...)` (the process is shutting down)."""
@@ -145,17 +171,28 @@ class ItemSearch:
         """Adopt the saved index if it is from this database's past (and, catching up a
         running process, newer than what it has); catch it up."""
         if self._snapshot is None or not self._snapshot.exists():
+            self._settled.set()
             return False
         # millions of small objects: collections during the load triple its time
+        switching = sys.getswitchinterval()
         try:
-            with _no_gc(), self._snapshot.open("rb") as f:
-                version, rev, index = pickle.load(f)
+            with _no_gc(freeze=True), self._snapshot.open("rb") as f:
+                version, rev, haystack = pickle.load(f)
+                if version != SNAPSHOT_VERSION or rev > latest or rev <= newer_than:
+                    return False
+                # questions meanwhile are answered from this (milliseconds to load)
+                self._haystack = haystack if isinstance(haystack, interim.Haystack) else None
+                self._settled.set()
+                # and get the GIL back sooner from this thread's long unpickling
+                sys.setswitchinterval(_QUICK_SWITCH)
+                index = pickle.load(f)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
-        if version != SNAPSHOT_VERSION or not isinstance(index, ItemIndex) or rev > latest:
-            return False
-        if rev <= newer_than:
+        finally:
+            sys.setswitchinterval(switching)
+            self._settled.set()
+        if not isinstance(index, ItemIndex):
             return False
         self._index, self._rev = index, rev
         rows = session.execute(select(*_COLUMNS).where(Item.search_rev >= rev)).all()
@@ -195,31 +232,75 @@ class ItemSearch:
             assert self._index is not None
             return self._snapshot if _write(self._snapshot, self._rev, self._index) else None
 
-    def refresh(self, session: Session) -> None:
+    def refresh(self, session: Session, asking: bool = False) -> bool:
+        """Catch the index up with the items table. `asking` (a question waits on this): a bulk
+        catch-up in a warmed process is handed to the background instead, and False says the
+        question should be answered by `interim` meanwhile."""
         latest = session.execute(select(func.max(Item.search_rev))).scalar() or 0
         if self._index is not None and latest <= self._rev:
-            return
+            return True
+        if asking and self._db is not None and self._bulk_behind(session):
+            self._catch_up_later(self._db)
+            return False
         with self._lock:
-            if self._index is None:
-                if self._load_snapshot(session, latest):
-                    return
-                self._build(session, latest)
-                if len(self) >= BULK:  # small catalogues build faster than they load
-                    self._save_later()
+            try:
+                self._locked_refresh(session, latest)
+            finally:
+                self._haystack = None  # a stand-in for the index while it loads, no longer
+        return True
+
+    def _begin_loading(self) -> None:
+        self._settled.clear()
+        self._loading.set()
+
+    def _catch_up_later(self, db: Database) -> None:
+        if self._loading.is_set():
+            return
+        self._begin_loading()
+
+        def catch_up() -> None:
+            try:
+                with db.read() as session:
+                    self.refresh(session)
+            except Exception as exc:  # the database is away: the next question tries again
+                log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
+            finally:
+                self._loading.clear()
+
+        threading.Thread(target=catch_up, name="search-catch-up", daemon=True).start()
+
+    def _locked_refresh(self, session: Session, latest: int) -> None:
+        if self._index is None:
+            if self._load_snapshot(session, latest):
                 return
-            if latest <= self._rev:
-                return
-            # `>=` re-reads the boundary revision: two writers may have taken the same number.
-            changed = select(*_COLUMNS).where(Item.search_rev >= self._rev)
-            backlog = session.scalar(
-                select(func.count(Item.id)).where(Item.search_rev >= self._rev)
-            )
-            bulk = (backlog or 0) > max(BULK, len(self._index) // 4)
+            self._build(session, latest)
+            if len(self) >= BULK:  # small catalogues build faster than they load
+                self._save_later()
+            return
+        if latest <= self._rev:
+            return
+        # `>=` re-reads the boundary revision: two writers may have taken the same number.
+        changed = select(*_COLUMNS).where(Item.search_rev >= self._rev)
+        bulk = self._bulk_behind(session)
+        if bulk:
+            self._begin_loading()  # questions meanwhile go to `interim`, not to this lock
+        try:
             if bulk and self._adopt_newer(session, latest):
                 return
             with _no_gc():
                 self._apply(session.execute(changed).all())
             self._rev = latest
+        finally:
+            if bulk:
+                self._loading.clear()
+
+    def _bulk_behind(self, session: Session) -> bool:
+        """So many items changed since the index's revision (another process imported a
+        catalogue) that adopting that process's snapshot beats re-indexing them one by one."""
+        if self._index is None:
+            return False
+        backlog = session.scalar(select(func.count(Item.id)).where(Item.search_rev >= self._rev))
+        return (backlog or 0) > max(BULK, len(self._index) // 4)
 
     def _build(self, session: Session, latest: int) -> None:
         rows = session.execute(select(*_COLUMNS).where(Item.active.is_(True))).all()
@@ -246,9 +327,10 @@ class ItemSearch:
 
     def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
-        query does not pay for it; a query arriving meanwhile waits on the lock for it. With
-        `follow`, keep catching up every `follow` seconds, so that after another process's
-        bulk change the catch-up happens here rather than in someone's question."""
+        query does not pay for it; a query arriving meanwhile is answered by `interim` (the
+        snapshot's first part, else the database) rather than waiting for it. With `follow`,
+        keep catching up every `follow` seconds, so that after another process's bulk change
+        the catch-up happens here rather than in someone's question."""
 
         def build() -> None:
             built = False
@@ -261,9 +343,14 @@ class ItemSearch:
                         gc.freeze()  # the index is long-lived: keep the collector off it
                 except Exception as exc:  # the database is away: a later round or question
                     log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
+                finally:
+                    self._loading.clear()
                 if not follow or self._stopped.wait(follow):
                     return
 
+        self._db = db
+        if self._index is None:
+            self._begin_loading()
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()
         return thread
@@ -290,7 +377,13 @@ class ItemSearch:
         exact = self.exact(session, query)
         if exact is not None:
             return [Hit(item_id=exact, score=100.0, exact=True)]
-        self.refresh(session)
+        # never wait for a load (the first, or the adoption of a bulk change's snapshot)
+        if self._loading.is_set() or not self.refresh(session, asking=True):
+            self._settled.wait(_SETTLE_S)
+            haystack = self._haystack
+            if haystack is not None:
+                return haystack.search(query, limit)
+            return interim.search_db(session, query, limit)
         assert self._index is not None
         with self._lock:  # an incremental upsert must not change the index under a query
             return self._index.search(query, limit=limit)

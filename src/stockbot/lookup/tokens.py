@@ -195,6 +195,11 @@ def token_info(tok: str) -> tuple[int, tuple[str, ...], str | None, tuple[str, .
 
 
 @lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """Traditional -> Simplified Chinese, nothing else (`軸承` -> `轴承`)."""
+    return _T2S.convert(text)
+
+
 def normalize_cached(text: str) -> str:
     """For strings shared by many documents (categories)."""
     return normalize(text)

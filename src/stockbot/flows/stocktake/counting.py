@@ -27,10 +27,11 @@ from stockbot.flows.common import (
     decide,
     display_name,
     refuse,
+    said_qty,
     token_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, L, Notice, Q
+from stockbot.flows.notices import Act, L, Name, Notice, Q
 from stockbot.flows.stocktake import review
 from stockbot.flows.stocktake.document import (
     DOC,
@@ -65,7 +66,7 @@ def _question(s: Session, ln: CountLine, of: int) -> Notice:
             "pos": ln.line_no,
             "total": of,
             "item": item.code,
-            "name": item.name,
+            "name": Name(item.name),
             "place": place_label(s, ln.location_id),
             "batch": L("cnt.batch", lot=batch) if batch else "",
         },
@@ -111,19 +112,21 @@ def _count_qty(text: str) -> tuple[Decimal, str | None]:
     return q.value, q.unit
 
 
-def _counted_qty(ctx: Ctx, s: Session, ln: CountLine, text: str) -> tuple[Decimal, Any]:
-    """The answer in the item's base unit, or (0, why not) for "cnt.bad_answer"."""
+def _counted_qty(ctx: Ctx, s: Session, ln: CountLine, text: str) -> tuple[Any, Any]:
+    """The answer as the `Q` to show (`2箱 = 200个` when typed in a packaging unit) and its
+    quantity in the item's base unit, or (None, why not) for "cnt.bad_answer"."""
     try:
         value, unit = _count_qty(text)
     except QuantityError as exc:
         key = "cnt.negative" if exc.key == "qty.not_positive" else exc.key
-        return ZERO, L(key, **exc.params)
+        return None, L(key, **exc.params)
     item = s.get(Item, ln.item_id)
     assert item is not None
     try:
-        return base_qty(ctx, s, item, value, unit), None
+        qty = base_qty(ctx, s, item, value, unit)
     except Refusal as refusal:
-        return ZERO, refusal.reply.plain()
+        return None, refusal.reply.plain()
+    return (qty, said_qty((value, unit), qty, item.unit)), None
 
 
 def _unit(s: Session, ln: CountLine) -> str:
@@ -145,10 +148,11 @@ def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
             conversation.clear(ctx, s)
         raise refuse("button.stale", ctx.lang)
     with ctx.db.read() as s:
-        qty, error = _counted_qty(ctx, s, ln, text)
+        counted, error = _counted_qty(ctx, s, ln, text)
         if error is not None:  # say why and ask the same question again; nothing is written
             notice = ask(s, Notice("cnt.bad_answer", {"error": error}), ln, total(s, session_id))
             return notice.render(ctx.lang, ctx.tz, ephemeral=True)
+    qty, shown = counted
     with ctx.db.write() as s:
         session = lock(ctx, s, session_id)
         if session.state != "counting":  # the count moved on: the question is over, once
@@ -157,7 +161,7 @@ def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
         me = actor_id(ctx, s)
         ln = line(s, session_id, line_no)
         if payload.get("fix"):
-            said = _fix(ctx, s, ln, qty, me)
+            said = _fix(ctx, s, ln, qty, me, shown)
         else:
             stored = s.execute(
                 update(CountLine)
@@ -165,7 +169,7 @@ def answer(ctx: Ctx, conv: Conversation, text: str) -> Reply:
                 .values(counted_qty=qty, counted_by=me, counted_at=utcnow())
             )
             if cast(CursorResult[Any], stored).rowcount == 1:  # the line was still uncounted
-                said = Notice("cnt.recorded", {"pos": line_no, "qty": Q(qty, _unit(s, ln))})
+                said = Notice("cnt.recorded", {"pos": line_no, "qty": shown})
             else:
                 s.refresh(ln)
                 who = display_name(s, ln.counted_by)
@@ -195,7 +199,7 @@ def _go_on(
 # --- correcting ----------------------------------------------------------------------------------
 
 
-def _fix(ctx: Ctx, s: Session, ln: CountLine, qty: Decimal, me: int) -> Notice:
+def _fix(ctx: Ctx, s: Session, ln: CountLine, qty: Decimal, me: int, shown: Any) -> Notice:
     """Overwrite a counted line (before submitting), on the record as a `correct` decision."""
     was = ln.counted_qty
     ln.counted_qty, ln.counted_by, ln.counted_at = qty, me, utcnow()
@@ -203,9 +207,7 @@ def _fix(ctx: Ctx, s: Session, ln: CountLine, qty: Decimal, me: int) -> Notice:
     reason = f"line {ln.line_no}: {was} -> {qty}"
     decide(ctx, s, DOC, ln.session_id, "correct", qty=qty, reason=reason)
     s.flush()
-    return Notice(
-        "cnt.corrected", {"pos": ln.line_no, "was": Q(was or ZERO, unit), "qty": Q(qty, unit)}
-    )
+    return Notice("cnt.corrected", {"pos": ln.line_no, "was": Q(was or ZERO, unit), "qty": shown})
 
 
 def correct_typed(ctx: Ctx, doc_id: int, line_no: int, qty: str | None) -> Reply:
@@ -236,10 +238,10 @@ def correct(ctx: Ctx, s: Session, session: CountSession, inp: Input) -> Reply:
         raise WF.refusal(ctx, Notice("cnt.not_yours", {"pos": ln.line_no, "who": who}))
     typed = inp.payload.get("qty")
     if isinstance(typed, str):
-        qty, error = _counted_qty(ctx, s, ln, typed)
+        counted, error = _counted_qty(ctx, s, ln, typed)
         if error is not None:
             raise WF.refusal(ctx, Notice("cnt.bad_answer", {"error": error}))
-        return _fix(ctx, s, ln, qty, me).render(ctx.lang, ctx.tz)
+        return _fix(ctx, s, ln, counted[0], me, counted[1]).render(ctx.lang, ctx.tz)
     conversation.expect(ctx, s, KIND, session.id, {"line": ln.line_no, "fix": True})
     was = Notice("cnt.fix_ask", {"pos": ln.line_no, "qty": Q(ln.counted_qty, _unit(s, ln))})
     return ask(s, was, ln, of).render(ctx.lang, ctx.tz)

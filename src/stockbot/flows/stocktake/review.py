@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from stockbot.flows import requests, routing
 from stockbot.flows.common import actor_id, fq, lock_item, token_for, users_with_role
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, At, Money, Notice, Q, money
+from stockbot.flows.notices import Act, At, Money, Name, Notice, Q, money
 from stockbot.flows.stocktake.document import (
     DOC,
     WF,
@@ -31,7 +31,7 @@ from stockbot.flows.stocktake.document import (
     worth,
 )
 from stockbot.flows.workflow import Input
-from stockbot.i18n import t
+from stockbot.i18n import item_text, t
 from stockbot.replies import Reply, Table
 from stockbot.store import ledger
 from stockbot.store.models import CountSession, Decision, Location, User
@@ -63,7 +63,7 @@ def submit(ctx: Ctx, s: Session, session: CountSession) -> Reply:
         review = review.then(
             "cnt.variance",
             item=v.item,
-            name=v.name,
+            name=Name(v.name),
             place=v.place,
             book=Q(v.book, v.unit),
             counted=Q(v.counted, v.unit),
@@ -114,7 +114,7 @@ def _table(ctx: Ctx, found: list[Variance]) -> list[Table]:
             headers=[t(f"cnt.col.{c}", ctx.lang) for c in cols],
             rows=[
                 [
-                    f"{v.item} {v.name}",
+                    f"{v.item} {item_text(v.name, ctx.lang)}",
                     v.place,
                     fq(v.book, v.unit, ctx.lang),
                     fq(v.counted, v.unit, ctx.lang),
