@@ -71,6 +71,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
 _PROFILE_CACHE = 5000
+PROBE_FIRST = 1.0
+PROBE_MAX = 30.0
+"""Seconds between `auth.test` probes while the Web API is not answering (doubling from the
+first to the most): in HTTP mode nothing else calls it when idle, and a replica the proxy took
+out for being unready gets no traffic that could prove it well again."""
 
 
 class SlackAdapter:
@@ -150,7 +155,7 @@ class SlackAdapter:
         # because it needs the running loop.
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self.client.session = self._session
-        self._tasks.append(asyncio.create_task(self._check_auth(), name="slack-auth"))
+        self._tasks.append(asyncio.create_task(self._watch_api(), name="slack-auth"))
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -163,14 +168,32 @@ class SlackAdapter:
                 asyncio.create_task(self.socket_handler.connect_async(), name="slack-socket")
             )
 
+    async def _watch_api(self) -> None:
+        """`auth.test` at start, then again while the Web API is not answering (an unready
+        adapter), backing off to `PROBE_MAX`: readiness comes back by itself."""
+        wait = PROBE_FIRST
+        await self._check_auth()
+        while True:
+            await asyncio.sleep(wait)
+            if self._error is None and self.contact.reachable:
+                wait = PROBE_FIRST
+                continue
+            await self._check_auth()
+            wait = min(wait * 2, PROBE_MAX)
+
     async def _check_auth(self) -> None:
         try:
             auth = await self.client.auth_test()
-            self.bot_user_id = auth.get("user_id")
-            self._error = None
         except Exception as exc:  # health reports it; bolt retries auth on the next request
-            self._error = f"auth.test failed: {exc}"
-            log.warning("slack: %s", self._error)
+            error = f"auth.test failed: {exc}"
+            if error != self._error:
+                log.warning("slack: %s", error)
+            self._error = error
+            return
+        self.bot_user_id = auth.get("user_id")
+        if self._error is not None:
+            log.warning("slack: the Web API answers again")
+        self._error = None
 
     async def stop(self) -> None:
         if self.socket_handler is not None:
@@ -360,9 +383,7 @@ class SlackAdapter:
 
     # --- buttons ---------------------------------------------------------------------------
 
-    async def _on_button(
-        self, ack: Any, body: dict[str, Any], action: dict[str, Any]
-    ) -> None:
+    async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         self._spawn(self._button(body, action))
 
