@@ -406,7 +406,7 @@ class Service:
                 blocked.add(key)
             elif len(ready) < limit:
                 ready.append(r)
-        claimed = []
+        claimed: list[tuple[Any, ...]] = []
         lost: set[tuple[str, str]] = set()
         if not ready:
             return claimed
