@@ -57,7 +57,9 @@ from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
     SlackMessage,
+    decided_card,
     render,
+    strip_mention,
     unescape,
 )
 from stockbot.handlers.slack_verify import signature_problem
@@ -368,7 +370,7 @@ class SlackAdapter:
         if retry:
             log.info("slack: event %s redelivered (retry %s)", event_id, retry)
         bot = context.get("bot_user_id") or self.bot_user_id
-        text = unescape(_strip_mention(event.get("text") or "", bot)).strip() or "help"
+        text = unescape(strip_mention(event.get("text") or "", bot)).strip() or "help"
         thread = event.get("thread_ts") or (ts if in_thread else None)
         inbound = await self._inbound(
             user, None, chat_id=channel, message_id=ts, text=text, event_id=event_id
@@ -421,7 +423,7 @@ class SlackAdapter:
         if not rendered.messages and not rendered.images:
             return
         first, *rest = rendered.messages or [SlackMessage(text=" ", blocks=[])]
-        card = _decided_card(message.get("blocks") or [], first)
+        card = decided_card(message.get("blocks") or [], first)
         replaced = await self._respond(body, card, replace_original=True)
         if not replaced and ts and not container.get("is_ephemeral"):
             replaced = await self.out.update(channel, ts, card)
@@ -500,33 +502,7 @@ class SlackAdapter:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _strip_mention(text: str, bot_user_id: str | None) -> str:
-    """Drop the bot's own mention (``<@UBOT>`` or ``<@UBOT|stockbot>``) wherever it is."""
-    if bot_user_id:
-        return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
-    return re.sub(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
-
-
 def _header(request: Any, name: str) -> str | None:
     headers = getattr(request, "headers", None) or {}
     values = headers.get(name) or []
     return values[0] if values else None
-
-
-def _decided_card(original: list[dict[str, Any]], outcome: SlackMessage) -> SlackMessage:
-    """The pressed card edited in place: what it asked (its buttons removed) and what was
-    decided, so the channel shows the truth instead of stale buttons."""
-    kept = [
-        b
-        for b in original
-        if not (
-            b.get("type") == "actions"
-            and all(
-                str(e.get("action_id", "")).startswith(ACTION_PREFIX)
-                for e in b.get("elements") or []
-            )
-        )
-    ]
-    room = MAX_BLOCKS - len(outcome.blocks)
-    kept = kept[: max(0, room)]
-    return SlackMessage(text=outcome.text, blocks=[*kept, *outcome.blocks])
