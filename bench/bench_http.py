@@ -14,6 +14,15 @@ signs them and spread round-robin over the replicas (a load balancer). Measured 
 
 SQLite runs one replica (one process per file); PostgreSQL runs `--replicas` (default 2) on a
 throwaway database created on the server of `--url`.
+
+The load model is a closed loop: each person waits for every answer before the next step, and
+pauses a random 0–2×`--think` seconds before each round. With `--think 0` the 50 people send as
+fast as they are answered, so latency is just 50 ÷ throughput (Little's law) and shows capacity,
+not what a person waits; with think time T the offered load is about 3 × users ÷ T requests a
+second (50 people, T = 10 s: 15 requests/s — far above a real factory's rate). Also printed:
+the replicas' CPU per request (user + system, /proc), which does not depend on how busy the
+rest of the machine is, and so says what the 2 cores can do: one process runs Python on one
+core at a time (the GIL), so a replica's ceiling is about 1000 ÷ (CPU ms a request) requests/s.
 """
 
 from __future__ import annotations
@@ -191,6 +200,8 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
             for _ in replicas:  # warm each replica's index and code paths (not measured)
                 await load.send("stock", slash_body(fake, "U0000", "/stock bolt", load.trigger(),
                                                     "CWARM"), record=False)  # fmt: skip
+            cpu0 = {r.name: r.cpu_seconds() for r in replicas}
+            own0 = time.process_time()
             t0 = time.perf_counter()
             await asyncio.gather(
                 *(
@@ -199,12 +210,14 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
                 )
             )
             wall = time.perf_counter() - t0
+        cpu = sum(r.cpu_seconds() - cpu0[r.name] for r in replicas)
+        own = time.process_time() - own0
         rss = {r.name: r.peak_rss_mb() for r in replicas}
     finally:
         for r in replicas:
             await r.stop()
         await fake.stop()
-    return {"load": load, "wall": wall, "rss": rss}
+    return {"load": load, "wall": wall, "rss": rss, "cpu": cpu, "own": own}
 
 
 def report(label: str, result: dict[str, Any], args: argparse.Namespace) -> None:
@@ -225,6 +238,11 @@ def report(label: str, result: dict[str, Any], args: argparse.Namespace) -> None
             f"{pct(ack, 99):>6.0f}/{max(ack, default=0):.0f}"
             f"   ≤ {TARGETS[kind]:.0f} {verdict}"
         )
+    per = result["cpu"] / max(total, 1) * 1000
+    offered = f"~{3 * args.users / args.think:.0f}/s" if args.think else "as fast as answered"
+    print(f"replica CPU {result['cpu']:.1f} s = {per:.1f} ms a request: ~{1000 / per:.0f}/s for "
+          f"each core a replica has to itself; offered {offered}; the fake Slack and the load "
+          f"generator (this process) used {result['own']:.1f} s")  # fmt: skip
     worst_ack = max((max(v) for v in load.ack.values() if v), default=0.0)
     print(f"ack max {worst_ack:.0f} ms ({'ok' if worst_ack < ACK_LIMIT else 'MISSED'} < 3 s)")
     for name, mb in result["rss"].items():

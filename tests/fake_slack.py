@@ -97,13 +97,15 @@ class FakeSlack:
 
     # --- server ------------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Listen on *port* (0: any free one); a test restarts a stopped fake on its old port
+        to bring "Slack" back."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{token}", self._response)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
-        self._runner, port = await serve(app, 0)
+        self._runner, port = await serve(app, port)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 

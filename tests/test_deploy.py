@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from stockbot.config import Settings
+from stockbot.ops.startup import EX_CONFIG
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 ROOT = DEPLOY.parent
@@ -44,6 +45,24 @@ def test_the_env_example_names_only_settings_stockbot_reads():
     keys = env_keys((DEPLOY / "stockbot.env.example").read_text())
     assert {"STOCKBOT_ADMINS", "SLACK_BOT_TOKEN", "TELEGRAM_BOT_TOKEN"} <= set(keys)
     assert set(keys) - setting_names() == set()
+
+
+def test_the_env_example_lists_every_setting_with_its_default():
+    """An operator reads the example, not config.py: every setting is there, and a commented
+    line shows the value stockbot uses when the line stays commented."""
+    text = (DEPLOY / "stockbot.env.example").read_text()
+    listed = set(env_keys(text))
+    for name, field in Settings.model_fields.items():
+        names = {f"STOCKBOT_{name}".upper()}
+        names |= {str(c).upper() for c in getattr(field.validation_alias, "choices", ())}
+        assert names & listed, f"{name} is not in deploy/stockbot.env.example"
+    for key, value in re.findall(r"^#([A-Z][A-Z0-9_]*)=(.*)$", text, re.M):
+        name = key.removeprefix("STOCKBOT_").lower()
+        field = Settings.model_fields.get(name)
+        if field is None or field.default is None or name == "database_url":
+            continue  # a token, an option to turn on, or the PostgreSQL example
+        shown = Settings(**{name: value})
+        assert getattr(shown, name) == field.default, f"{key}={value} is not the default"
 
 
 def test_the_env_example_has_no_empty_token_line_that_would_look_configured():
@@ -92,6 +111,8 @@ def test_the_systemd_unit_runs_a_dedicated_user_from_a_venv_and_always_comes_bac
     exe = shlex.split(svc["ExecStart"])
     assert exe[0].startswith("/opt/stockbot/venv/bin/") and exe[1:] == ["run"]
     assert svc["Restart"] == "always"  # exit 0 must not leave the service silently dead
+    # …but a refused configuration is not retried every 5 s forever
+    assert svc["RestartPreventExitStatus"].split() == [str(EX_CONFIG)]
     assert svc["StateDirectory"] == "stockbot"
     assert svc["EnvironmentFile"].startswith("/etc/stockbot/")
     assert unit["Install"]["WantedBy"] == "multi-user.target"

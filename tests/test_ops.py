@@ -26,7 +26,9 @@ from stockbot.store.db import Database
 from stockbot.store.models import OutboxMessage
 from test_service_outbox import FlakyAdapter, queue, service_with
 
+from fake_slack import FakeSlack
 from fake_telegram import FakeTelegram
+from slack_requests import SECRET, fake_users
 from transcript import Floor, settings
 
 
@@ -171,6 +173,51 @@ def test_readyz_is_503_while_telegram_fails_every_call_with_a_connection_error(d
 
 async def status_is(service: Service, expected: int) -> bool:
     return (await get(service, "/readyz"))[0] == expected
+
+
+def test_readyz_is_503_while_the_slack_web_api_is_unreachable_and_ready_again_by_itself(db):
+    """Slack in HTTP mode calls its Web API only when it has something to say, so an adapter
+    that found it down must probe by itself: a replica the proxy took out gets no traffic."""
+
+    async def main() -> tuple[dict, dict, dict]:
+        fake = FakeSlack(users=fake_users())
+        port = int((await fake.start()).rsplit(":", 1)[1])
+        await fake.stop()  # down before stockbot starts: auth.test fails
+        st = settings(
+            slack_bot_token="xoxb-test",
+            slack_signing_secret=SECRET,
+            slack_api_url=f"http://127.0.0.1:{port}/api/",
+        )
+        service = build_service(db, st)
+        service.scheduler = None
+        service.dispatch_loop = False
+        await service.start(host="127.0.0.1", port=0)
+        try:
+            await until(lambda: status_is(service, 503))
+            at_start = json.loads((await get(service, "/readyz"))[1])
+            await fake.start(port)  # Slack is back, and nobody sends anything
+            await until(lambda: status_is(service, 200))
+            await fake.stop()  # down again: a delivery finds out
+            with db.write() as s:
+                enqueue(s, "slack", "C1", Reply.text("hello"), dedupe_key="k1")
+            assert await service.dispatch_once() == 0
+            await until(lambda: status_is(service, 503))
+            mid = json.loads((await get(service, "/readyz"))[1])
+            await fake.start(port)
+            await until(lambda: status_is(service, 200), timeout=30)
+            up = json.loads((await get(service, "/readyz"))[1])
+            return at_start, mid, up
+        finally:
+            await service.stop()
+            await fake.stop()
+
+    at_start, mid, up = asyncio.run(asyncio.wait_for(main(), 60))
+    assert at_start["ok"] is False and at_start["database"]["ok"] is True
+    assert at_start["adapters"]["slack"]["ok"] is False
+    assert "auth.test" in at_start["adapters"]["slack"]["error"]
+    assert mid["adapters"]["slack"]["ok"] is False
+    assert mid["adapters"]["slack"]["failures_in_a_row"] >= 1
+    assert up["ok"] is True and up["adapters"]["slack"]["last_contact"]
 
 
 # ----------------------------------------------------------------------------- the database away

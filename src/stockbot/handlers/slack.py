@@ -2,7 +2,7 @@
 
 ```
 POST /slack/events (HTTP mode)  ─┐   bolt: signature + 5-minute replay window (else 401),
-Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack within 3 s, then the listener runs in the background
+Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack at once, then the listener runs as our own task
   /stock … /pending   → Inbound(text="/stock …")   → reply: ephemeral → respond(ephemeral)
                                                              else  → respond(in_channel)
   @stockbot stock m8  → Inbound(text="stock m8")    → chat.postMessage in the mention's thread
@@ -10,6 +10,12 @@ Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack within 3 s, then the listener run
                                                        else the card is edited in place
 outbox  send("C123" | "user:U123", reply)          → conversations.open + chat.postMessage
 ```
+Latency (bench/bench_http.py): bolt runs in `process_before_response` mode and every listener
+acks, starts its work as a task and returns, so the ack leaves as soon as bolt's middleware is
+done. In the other mode bolt polls for the ack every 10 ms: a floor of 10 ms on every ack and,
+with 50 people waiting, thousands of wake-ups a second on a 2-core box. The Web API client and
+the `response_url` answers share one pooled aiohttp session (`start`) instead of a new session
+and TCP connection per call, which is what slack_sdk does when given none.
 The adapter only parses, calls the service, and renders (`slack_render`); posting goes through
 `slack_outbound`, the modals live in `slack_forms`. Each delivery carries its Slack identity as
 `Inbound.event_id` (slash command and button: `trigger_id`; message: `msg:<channel>:<ts>`; form:
@@ -23,7 +29,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -31,6 +37,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
@@ -50,7 +57,9 @@ from stockbot.handlers.slack_render import (
     ACTION_PREFIX,
     MAX_BLOCKS,
     SlackMessage,
+    decided_card,
     render,
+    strip_mention,
     unescape,
 )
 from stockbot.handlers.slack_verify import signature_problem
@@ -64,6 +73,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
 _PROFILE_CACHE = 5000
+PROBE_FIRST = 1.0
+PROBE_MAX = 30.0
+"""Seconds between `auth.test` probes while the Web API is not answering (doubling from the
+first to the most): in HTTP mode nothing else calls it when idle, and a replica the proxy took
+out for being unready gets no traffic that could prove it well again."""
 
 
 class SlackAdapter:
@@ -84,7 +98,7 @@ class SlackAdapter:
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret or "",
-            process_before_response=False,  # ack first; the listener finishes in the background
+            process_before_response=True,  # listeners ack and return; their work is a task
             name="stockbot",
             logger=logging.getLogger("stockbot.slack.bolt"),
         )
@@ -97,6 +111,8 @@ class SlackAdapter:
         self.app.view(RECEIPT_VIEW)(self._on_receipt)
         self.socket_handler: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._work: set[asyncio.Task[None]] = set()  # listener bodies running after their ack
+        self._session: aiohttp.ClientSession | None = None
         self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self.out = SlackOutbound(self.client)
         self._active = 0
@@ -137,7 +153,11 @@ class SlackAdapter:
 
     async def start(self) -> None:
         self._started = True
-        self._tasks.append(asyncio.create_task(self._check_auth(), name="slack-auth"))
+        # One pooled session (keep-alive) for the Web API and response_url answers; built here
+        # because it needs the running loop.
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self.client.session = self._session
+        self._tasks.append(asyncio.create_task(self._watch_api(), name="slack-auth"))
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -150,14 +170,32 @@ class SlackAdapter:
                 asyncio.create_task(self.socket_handler.connect_async(), name="slack-socket")
             )
 
+    async def _watch_api(self) -> None:
+        """`auth.test` at start, then again while the Web API is not answering (an unready
+        adapter), backing off to `PROBE_MAX`: readiness comes back by itself."""
+        wait = PROBE_FIRST
+        await self._check_auth()
+        while True:
+            await asyncio.sleep(wait)
+            if self._error is None and self.contact.reachable:
+                wait = PROBE_FIRST
+                continue
+            await self._check_auth()
+            wait = min(wait * 2, PROBE_MAX)
+
     async def _check_auth(self) -> None:
         try:
             auth = await self.client.auth_test()
-            self.bot_user_id = auth.get("user_id")
-            self._error = None
         except Exception as exc:  # health reports it; bolt retries auth on the next request
-            self._error = f"auth.test failed: {exc}"
-            log.warning("slack: %s", self._error)
+            error = f"auth.test failed: {exc}"
+            if error != self._error:
+                log.warning("slack: %s", error)
+            self._error = error
+            return
+        self.bot_user_id = auth.get("user_id")
+        if self._error is not None:
+            log.warning("slack: the Web API answers again")
+        self._error = None
 
     async def stop(self) -> None:
         if self.socket_handler is not None:
@@ -170,6 +208,10 @@ class SlackAdapter:
                 break
             await asyncio.sleep(0.05)
         self._started = False
+        if self._session is not None:
+            self.client.session = None
+            await self._session.close()
+            self._session = None
 
     def health(self) -> dict[str, Any]:
         """Ready once started, authenticated, and while the Web API answers (`Contact`)."""
@@ -183,9 +225,15 @@ class SlackAdapter:
             body["error"] = self._error
         return body
 
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a listener body after its ack, as a task of ours (kept until it finishes)."""
+        self._active += 1  # counted now: stop() waits for it even before it first runs
+        task = asyncio.create_task(self._guard(work))
+        self._work.add(task)
+        task.add_done_callback(self._work.discard)
+
     async def _guard(self, work: Awaitable[None]) -> None:
-        """Run a listener body after its ack: count it, and never let an error escape."""
-        self._active += 1
+        """Run a listener body: count it, and never let an error escape."""
         try:
             await work
         except Exception:
@@ -234,12 +282,12 @@ class SlackAdapter:
     def _command_listener(self, name: str) -> Callable[..., Awaitable[None]]:
         async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
             await ack()
-            await self._guard(self._slash(name, body, respond))
+            self._spawn(self._slash(name, body))
 
         on_command.__name__ = f"on_slash_{name}"
         return on_command
 
-    async def _slash(self, name: str, body: dict[str, Any], respond: Any) -> None:
+    async def _slash(self, name: str, body: dict[str, Any]) -> None:
         text = unescape(body.get("text") or "").strip()
         trigger = body.get("trigger_id")
         # a bare `/receive` gets the form; its submission is the command
@@ -259,16 +307,21 @@ class SlackAdapter:
         rendered = render(reply, upload_images=not reply.ephemeral)
         kind = "ephemeral" if reply.ephemeral else "in_channel"
         for message in rendered:
-            if not await self._respond(respond, message, response_type=kind):
+            if not await self._respond(body, message, response_type=kind):
                 await self.out.post(
                     channel, message, ephemeral_to=user if reply.ephemeral else None
                 )
         await self.out.upload_all(channel, rendered.images)
 
-    async def _respond(self, respond: Any, message: SlackMessage, **kwargs: Any) -> bool:
-        """Answer through the interaction's response_url; False when that did not work."""
+    async def _respond(self, body: dict[str, Any], message: SlackMessage, **kwargs: Any) -> bool:
+        """Answer through the interaction's response_url (on the shared session); False when
+        there is none (e.g. App Home) or that did not work."""
+        url = body.get("response_url")
+        if not url:
+            return False
         try:
-            result = await respond(**message.kwargs(), **kwargs)
+            hook = AsyncWebhookClient(url, session=self._session, logger=log)
+            result = await hook.send(**message.kwargs(), **kwargs)
         except Exception as exc:  # no response_url (e.g. App Home) or network trouble
             log.info("slack respond failed, falling back to the Web API: %s", exc)
             return False
@@ -283,7 +336,7 @@ class SlackAdapter:
         self, body: dict[str, Any], event: dict[str, Any], context: Any, request: Any
     ) -> None:
         # Events are acked by bolt before this runs.
-        await self._guard(self._message(body, event, context, request, in_thread=True))
+        self._spawn(self._message(body, event, context, request, in_thread=True))
 
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], context: Any, request: Any
@@ -297,7 +350,7 @@ class SlackAdapter:
             or not event.get("user")
         ):
             return  # edits, joins, bots (our own messages included) and channel chatter
-        await self._guard(self._message(body, event, context, request, in_thread=False))
+        self._spawn(self._message(body, event, context, request, in_thread=False))
 
     async def _message(
         self,
@@ -317,7 +370,7 @@ class SlackAdapter:
         if retry:
             log.info("slack: event %s redelivered (retry %s)", event_id, retry)
         bot = context.get("bot_user_id") or self.bot_user_id
-        text = unescape(_strip_mention(event.get("text") or "", bot)).strip() or "help"
+        text = unescape(strip_mention(event.get("text") or "", bot)).strip() or "help"
         thread = event.get("thread_ts") or (ts if in_thread else None)
         inbound = await self._inbound(
             user, None, chat_id=channel, message_id=ts, text=text, event_id=event_id
@@ -332,13 +385,11 @@ class SlackAdapter:
 
     # --- buttons ---------------------------------------------------------------------------
 
-    async def _on_button(
-        self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any
-    ) -> None:
+    async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await self._guard(self._button(body, action, respond))
+        self._spawn(self._button(body, action))
 
-    async def _button(self, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+    async def _button(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         value = action.get("value")
         if not value:
             return
@@ -363,7 +414,7 @@ class SlackAdapter:
         if reply.ephemeral:  # e.g. "Only an approver may do that": the card stays as it was
             for part in render(reply, upload_images=False):
                 sent = await self._respond(
-                    respond, part, response_type="ephemeral", replace_original=False
+                    body, part, response_type="ephemeral", replace_original=False
                 )
                 if not sent:
                     await self.out.post(channel, part, ephemeral_to=user["id"])
@@ -372,8 +423,8 @@ class SlackAdapter:
         if not rendered.messages and not rendered.images:
             return
         first, *rest = rendered.messages or [SlackMessage(text=" ", blocks=[])]
-        card = _decided_card(message.get("blocks") or [], first)
-        replaced = await self._respond(respond, card, replace_original=True)
+        card = decided_card(message.get("blocks") or [], first)
+        replaced = await self._respond(body, card, replace_original=True)
         if not replaced and ts and not container.get("is_ephemeral"):
             replaced = await self.out.update(channel, ts, card)
         if not replaced:
@@ -408,11 +459,11 @@ class SlackAdapter:
     async def _on_receipt(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         # The same command a keeper could have typed: the parser and flow check everything.
-        await self._guard(self._answer(body, view, text=receipt_command(view)))
+        self._spawn(self._answer(body, view, text=receipt_command(view)))
 
     async def _on_answer(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()  # closes the modal at once; the answer is handled after
-        await self._guard(self._answer(body, view))
+        self._spawn(self._answer(body, view))
 
     async def _answer(
         self,
@@ -451,33 +502,7 @@ class SlackAdapter:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _strip_mention(text: str, bot_user_id: str | None) -> str:
-    """Drop the bot's own mention (``<@UBOT>`` or ``<@UBOT|stockbot>``) wherever it is."""
-    if bot_user_id:
-        return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
-    return re.sub(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
-
-
 def _header(request: Any, name: str) -> str | None:
     headers = getattr(request, "headers", None) or {}
     values = headers.get(name) or []
     return values[0] if values else None
-
-
-def _decided_card(original: list[dict[str, Any]], outcome: SlackMessage) -> SlackMessage:
-    """The pressed card edited in place: what it asked (its buttons removed) and what was
-    decided, so the channel shows the truth instead of stale buttons."""
-    kept = [
-        b
-        for b in original
-        if not (
-            b.get("type") == "actions"
-            and all(
-                str(e.get("action_id", "")).startswith(ACTION_PREFIX)
-                for e in b.get("elements") or []
-            )
-        )
-    ]
-    room = MAX_BLOCKS - len(outcome.blocks)
-    kept = kept[: max(0, room)]
-    return SlackMessage(text=outcome.text, blocks=[*kept, *outcome.blocks])

@@ -359,3 +359,29 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
     """All blocks of the reply in one list (images as caption lines); for previews and tests."""
     numbering = _Numbering()
     return [b for block in reply.blocks for b, _ in _block(block, numbering, None)]
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Drop the bot's own mention (``<@UBOT>`` or ``<@UBOT|stockbot>``) wherever it is."""
+    if bot_user_id:
+        return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
+    return re.sub(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[,:，：]?", " ", text, count=1)
+
+
+def decided_card(original: list[dict[str, Any]], outcome: SlackMessage) -> SlackMessage:
+    """The pressed card edited in place: what it asked (its buttons removed) and what was
+    decided, so the channel shows the truth instead of stale buttons."""
+    kept = [
+        b
+        for b in original
+        if not (
+            b.get("type") == "actions"
+            and all(
+                str(e.get("action_id", "")).startswith(ACTION_PREFIX)
+                for e in b.get("elements") or []
+            )
+        )
+    ]
+    room = MAX_BLOCKS - len(outcome.blocks)
+    kept = kept[: max(0, room)]
+    return SlackMessage(text=outcome.text, blocks=[*kept, *outcome.blocks])
