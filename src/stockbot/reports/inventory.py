@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from stockbot.reports.levels import Levels, Raw, load_levels, usage_totals
 from stockbot.reports.morning import stale_report
 from stockbot.reports.periods import Period
+from stockbot.reports.rollup import range_sums
 from stockbot.reports.rules import CENT, ZERO
 from stockbot.reports.tables import Chart, Column, Report, Section, share
 from stockbot.store.models import Balance, Batch, Item, ItemDaily, PurchaseOrder, PurchaseOrderLine
@@ -77,20 +78,8 @@ def item_facts(session: Session, ids: set[int] | None = None) -> dict[int, ItemF
 def period_totals(session: Session, first: date, last: date) -> dict[int, tuple[Any, Any, Any]]:
     """Per item over [first, last]: (in, out, consumed) as stored — the shared aggregation of
     turnover, ABC and the opening/closing stock."""
-    raw = Raw(session)
-    return {
-        i: (a or 0, b or 0, c or 0)
-        for i, a, b, c in session.execute(
-            select(
-                ItemDaily.item_id,
-                raw.sum(ItemDaily.qty_in),
-                raw.sum(ItemDaily.qty_out),
-                raw.sum(ItemDaily.consumed),
-            )
-            .where(ItemDaily.day >= first, ItemDaily.day <= last)
-            .group_by(ItemDaily.item_id)
-        )
-    }
+    rows = session.execute(range_sums(session, first, last))
+    return {i: (a or 0, b or 0, c or 0) for i, a, b, c in rows}
 
 
 def money(qty: Decimal, cost: Decimal) -> Decimal:

@@ -9,58 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, cast, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stockbot.reports.rules import CENT, ZERO
+from stockbot.reports.raw import Raw
+from stockbot.reports.rollup import range_sums
+from stockbot.reports.rules import ZERO
 from stockbot.store.models import (
     Balance,
     Batch,
     Item,
-    ItemDaily,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequest,
     Reservation,
 )
-
-
-class Raw:
-    """Stored numbers: int millionths on SQLite, Decimal on PostgreSQL (see module docstring)."""
-
-    def __init__(self, session: Session) -> None:
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-
-    def col(self, column: Any) -> Any:
-        return type_coerce(column, BigInteger) if self.sqlite else column
-
-    def sum(self, column: Any) -> Any:
-        return func.sum(self.col(column))
-
-    def real(self, column: Any) -> Any:
-        """A float expression of a Qty column (for chart sums; scale with `real_scale`)."""
-        return cast(self.col(column), Float)
-
-    @property
-    def real_scale(self) -> float:
-        """Multiply a float sum of products of two Qty columns by this."""
-        return 1e-12 if self.sqlite else 1.0
-
-    def qty(self, v: Any) -> Decimal:
-        if v is None:
-            return ZERO
-        return Decimal(v).scaleb(-6) if self.sqlite else Decimal(v)
-
-    def money(self, v: Any) -> Decimal:
-        """A product of two stored numbers (qty × unit cost) as money, to the cent."""
-        if v is None:
-            return ZERO
-        d = Decimal(v).scaleb(-12) if self.sqlite else Decimal(v)
-        return d.quantize(CENT, ROUND_HALF_UP)
-
 
 # --- stock levels ----------------------------------------------------------------------------
 
@@ -151,15 +117,10 @@ def load_levels(session: Session, *, thresholds_only: bool = False, supply: bool
 
 def usage_totals(session: Session, today: date, window_days: int) -> dict[int, Any]:
     """Net consumption per item over the window ending today (stored numbers, > 0 only)."""
-    raw = Raw(session)
-    since = today - timedelta(days=window_days)
+    first = today - timedelta(days=window_days - 1)
     return {
         i: q
-        for i, q in session.execute(
-            select(ItemDaily.item_id, raw.sum(ItemDaily.consumed))
-            .where(ItemDaily.day > since, ItemDaily.day <= today)
-            .group_by(ItemDaily.item_id)
-        )
+        for i, q in session.execute(range_sums(session, first, today, ("consumed",)))
         if q is not None and q > 0
     }
 
