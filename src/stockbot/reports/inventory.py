@@ -70,7 +70,7 @@ def item_facts(session: Session, ids: set[int] | None = None) -> dict[int, ItemF
         stmt = stmt.where(Item.id.in_(list(ids))) if len(ids) < 900 else stmt
     return {
         i: ItemFacts(code, name, unit, category or "", raw.qty(cost))
-        for i, code, name, unit, category, cost in session.execute(stmt)
+        for i, code, name, unit, category, cost in session.connection().execute(stmt)
         if ids is None or i in ids
     }
 
@@ -78,7 +78,7 @@ def item_facts(session: Session, ids: set[int] | None = None) -> dict[int, ItemF
 def period_totals(session: Session, first: date, last: date) -> dict[int, tuple[Any, Any, Any]]:
     """Per item over [first, last]: (in, out, consumed) as stored — the shared aggregation of
     turnover, ABC and the opening/closing stock."""
-    rows = session.execute(range_sums(session, first, last))
+    rows = session.connection().execute(range_sums(session, first, last))
     return {i: (a or 0, b or 0, c or 0) for i, a, b, c in rows}
 
 
@@ -156,7 +156,7 @@ def ageing(session: Session, args: Args) -> Report:
         by_bucket["0_30"][0].add(item_id)  # received "in the future": a clock skew
         by_bucket["0_30"][1] += qty * f.cost
 
-    for item_id, received, qty in session.execute(
+    for item_id, received, qty in session.connection().execute(
         select(Batch.item_id, Batch.received_on, raw.sum(Balance.qty))
         .join(Balance, Balance.batch_id == Batch.id)
         .group_by(Batch.item_id, Batch.received_on)
@@ -164,7 +164,7 @@ def ageing(session: Session, args: Args) -> Report:
         add(item_id, raw.qty(qty), received)
     loose = {
         i: q
-        for i, q in session.execute(
+        for i, q in session.connection().execute(
             select(Balance.item_id, raw.sum(Balance.qty))
             .where(Balance.batch_id.is_(None))
             .group_by(Balance.item_id)
@@ -172,7 +172,7 @@ def ageing(session: Session, args: Args) -> Report:
         if q is not None and q > 0
     }
     horizon = today - timedelta(days=AGE_BUCKETS[-1][1])
-    for item_id, day, qty_in in session.execute(
+    for item_id, day, qty_in in session.connection().execute(
         select(ItemDaily.item_id, ItemDaily.day, raw.col(ItemDaily.qty_in))
         .where(ItemDaily.day >= horizon, ItemDaily.qty_in > ZERO)
         .order_by(ItemDaily.item_id, ItemDaily.day.desc())
@@ -315,7 +315,7 @@ def cover(session: Session, args: Args) -> Report:
 def next_arrivals(session: Session) -> dict[int, date]:
     """Per item, the earliest expected date of an open purchase order line still to come."""
     out: dict[int, date] = {}
-    for item_id, expected in session.execute(
+    for item_id, expected in session.connection().execute(
         select(PurchaseOrderLine.item_id, PurchaseOrder.expected_on)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
         .where(

@@ -24,6 +24,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _covering(period: str) -> tuple[str, ...]:
+    """A covering index for range reads: the period, then everything the reports sum."""
+    return (period, "item_id", "qty_in", "qty_out", "consumed")
+
+
 def upgrade() -> None:
     op.create_table(
         "item_monthly",
@@ -45,9 +50,23 @@ def upgrade() -> None:
         f"SELECT item_id, {month}, sum(qty_in), sum(qty_out), sum(consumed) "
         f"FROM item_daily GROUP BY item_id, {month}"
     )
-    op.create_index("ix_item_monthly_month", "item_monthly", ["month"], unique=False)
+    op.create_index("ix_item_monthly_month", "item_monthly", [*_covering("month")], unique=False)
+    # Range reads by day (the edges of a range, the summary's trend and yesterday's totals) read
+    # the index alone, and join the items' unit cost from an index too: no table row is fetched.
+    op.drop_index("ix_item_daily_day", table_name="item_daily")
+    op.create_index("ix_item_daily_day", "item_daily", [*_covering("day")], unique=False)
+    op.create_index("ix_items_id_cost", "items", ["id", "unit_cost"], unique=False)
+    # Planner statistics for these tables now: without them SQLite looks items up by rowid
+    # rather than from the covering index. Sampled (analysis_limit): ~30 ms on 1M daily rows.
+    if sqlite:
+        op.execute("PRAGMA analysis_limit=1000")
+    for table in ("items", "item_daily", "item_monthly"):
+        op.execute(f"ANALYZE {table}")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_items_id_cost", table_name="items")
+    op.drop_index("ix_item_daily_day", table_name="item_daily")
+    op.create_index("ix_item_daily_day", "item_daily", ["day"], unique=False)
     op.drop_index("ix_item_monthly_month", table_name="item_monthly")
     op.drop_table("item_monthly")
