@@ -172,11 +172,12 @@ def ageing(session: Session, args: Args) -> Report:
         if q is not None and q > 0
     }
     horizon = today - timedelta(days=AGE_BUCKETS[-1][1])
-    for item_id, day, qty_in in session.connection().execute(
-        select(ItemDaily.item_id, ItemDaily.day, raw.col(ItemDaily.qty_in))
-        .where(ItemDaily.day >= horizon, ItemDaily.qty_in > ZERO)
-        .order_by(ItemDaily.item_id, ItemDaily.day.desc())
-    ):
+    receipts = session.connection().execute(
+        select(ItemDaily.item_id, ItemDaily.day, raw.col(ItemDaily.qty_in)).where(
+            ItemDaily.day >= horizon, ItemDaily.qty_in > ZERO
+        )
+    )  # read from the covering day index, sorted here: an ORDER BY made SQLite walk the table
+    for item_id, day, qty_in in sorted(receipts, key=lambda r: (r[0], -r[1].toordinal())):
         left = loose.get(item_id)
         if not left:
             continue
