@@ -230,17 +230,22 @@ def bench_cold(db: Database) -> None:
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for mode, wait in (("cold", "0"), ("warm-up", "4")):
-        out = subprocess.run(
-            [sys.executable, "-c", COLD, db.url, mode, wait],
-            capture_output=True, text=True, env=env, check=True,
-        ).stdout.split()  # fmt: skip
-        data, chart, _ = (int(x) for x in out[-3:])
+        runs = []
+        for _ in range(3):  # a shared machine: the median of three new processes
+            out = subprocess.run(
+                [sys.executable, "-c", COLD, db.url, mode, wait],
+                capture_output=True, text=True, env=env, check=True,
+            ).stdout.split()  # fmt: skip
+            runs.append(tuple(int(x) for x in out[-3:]))
+        data, chart, start = (statistics.median(r[k] for r in runs) for k in range(3))
+        total = statistics.median(r[0] + r[1] for r in runs)
         label = "fresh process, empty matplotlib cache" + (
             "" if mode == "cold" else ", chart warm-up at start"
         )
-        report(f"summary numbers, {label}", f"{data} ms")
-        report(f"summary chart, {label}", f"{chart} ms")
-        report(f"summary with chart, {label}", f"{data + chart} ms", "target ≤ 2000 ms")
+        report(f"summary numbers, {label} (median of 3)", f"{data:.0f} ms")
+        report(f"summary chart, {label}", f"{chart:.0f} ms")
+        report(f"summary with chart, {label}", f"{total:.0f} ms", "target ≤ 2000 ms")
+        report(f"  (imports and connecting before it, {label})", f"{start:.0f} ms")
 
 
 def add_supply(db: Database, n_pos: int = 5000, n_short: int = 2000, seed: int = 7) -> None:

@@ -11,7 +11,7 @@ import csv
 import random
 import time
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from stockbot.lookup.index import SearchDoc
 from stockbot.store.catalog import default_location, ensure_warehouse
 from stockbot.store.db import Database
 from stockbot.store.ledger import business_day
-from stockbot.store.models import Balance, Item, ItemDaily, Movement, Posting
+from stockbot.store.models import Balance, Item, ItemDaily, ItemMonthly, Movement, Posting
 
 CHUNK = 20_000
 
@@ -75,7 +75,7 @@ def generate(
 
     per_item = max(2, n_movements // n_items)
     balances: dict[int, Decimal] = defaultdict(Decimal)
-    daily: dict[tuple[int, object], list[Decimal]] = {}
+    daily: dict[tuple[int, date], list[Decimal]] = {}
     mid = 0
     t1 = time.perf_counter()
     postings: list[dict] = []
@@ -147,12 +147,21 @@ def generate(
         ]
         for i in range(0, len(daily_rows), CHUNK):
             conn.execute(insert(ItemDaily), daily_rows[i : i + CHUNK])
+        monthly: dict[tuple[int, date], list[Decimal]] = {}
+        for (i, d), v in daily.items():
+            m = monthly.setdefault((i, d.replace(day=1)), [Decimal(0)] * 3)
+            for k in range(3):
+                m[k] += v[k]
+        monthly_rows = [
+            {"item_id": i, "month": m, "qty_in": v[0], "qty_out": v[1], "consumed": v[2]}
+            for (i, m), v in monthly.items()
+        ]
+        for i in range(0, len(monthly_rows), CHUNK):
+            conn.execute(insert(ItemMonthly), monthly_rows[i : i + CHUNK])
     if db.dialect == "postgresql":
         with db.engine.connect() as conn:
-            for table in ("items", "postings", "movements", "balances", "item_daily"):
+            for table in ("items", "postings", "movements", "balances"):
                 seq = f"{table}_id_seq"
-                if table == "item_daily":
-                    continue
                 conn.exec_driver_sql(f"SELECT setval('{seq}', (SELECT max(id) FROM {table}))")
             conn.exec_driver_sql("ANALYZE")
             conn.commit()

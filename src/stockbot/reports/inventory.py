@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from stockbot.reports.levels import Levels, Raw, load_levels, usage_totals
 from stockbot.reports.morning import stale_report
 from stockbot.reports.periods import Period
+from stockbot.reports.rollup import range_sums
 from stockbot.reports.rules import CENT, ZERO
 from stockbot.reports.tables import Chart, Column, Report, Section, share
 from stockbot.store.models import Balance, Batch, Item, ItemDaily, PurchaseOrder, PurchaseOrderLine
@@ -69,7 +70,7 @@ def item_facts(session: Session, ids: set[int] | None = None) -> dict[int, ItemF
         stmt = stmt.where(Item.id.in_(list(ids))) if len(ids) < 900 else stmt
     return {
         i: ItemFacts(code, name, unit, category or "", raw.qty(cost))
-        for i, code, name, unit, category, cost in session.execute(stmt)
+        for i, code, name, unit, category, cost in session.connection().execute(stmt)
         if ids is None or i in ids
     }
 
@@ -77,20 +78,8 @@ def item_facts(session: Session, ids: set[int] | None = None) -> dict[int, ItemF
 def period_totals(session: Session, first: date, last: date) -> dict[int, tuple[Any, Any, Any]]:
     """Per item over [first, last]: (in, out, consumed) as stored — the shared aggregation of
     turnover, ABC and the opening/closing stock."""
-    raw = Raw(session)
-    return {
-        i: (a or 0, b or 0, c or 0)
-        for i, a, b, c in session.execute(
-            select(
-                ItemDaily.item_id,
-                raw.sum(ItemDaily.qty_in),
-                raw.sum(ItemDaily.qty_out),
-                raw.sum(ItemDaily.consumed),
-            )
-            .where(ItemDaily.day >= first, ItemDaily.day <= last)
-            .group_by(ItemDaily.item_id)
-        )
-    }
+    rows = session.connection().execute(range_sums(session, first, last))
+    return {i: (a or 0, b or 0, c or 0) for i, a, b, c in rows}
 
 
 def money(qty: Decimal, cost: Decimal) -> Decimal:
@@ -167,7 +156,7 @@ def ageing(session: Session, args: Args) -> Report:
         by_bucket["0_30"][0].add(item_id)  # received "in the future": a clock skew
         by_bucket["0_30"][1] += qty * f.cost
 
-    for item_id, received, qty in session.execute(
+    for item_id, received, qty in session.connection().execute(
         select(Batch.item_id, Batch.received_on, raw.sum(Balance.qty))
         .join(Balance, Balance.batch_id == Batch.id)
         .group_by(Batch.item_id, Batch.received_on)
@@ -175,7 +164,7 @@ def ageing(session: Session, args: Args) -> Report:
         add(item_id, raw.qty(qty), received)
     loose = {
         i: q
-        for i, q in session.execute(
+        for i, q in session.connection().execute(
             select(Balance.item_id, raw.sum(Balance.qty))
             .where(Balance.batch_id.is_(None))
             .group_by(Balance.item_id)
@@ -183,11 +172,12 @@ def ageing(session: Session, args: Args) -> Report:
         if q is not None and q > 0
     }
     horizon = today - timedelta(days=AGE_BUCKETS[-1][1])
-    for item_id, day, qty_in in session.execute(
-        select(ItemDaily.item_id, ItemDaily.day, raw.col(ItemDaily.qty_in))
-        .where(ItemDaily.day >= horizon, ItemDaily.qty_in > ZERO)
-        .order_by(ItemDaily.item_id, ItemDaily.day.desc())
-    ):
+    receipts = session.connection().execute(
+        select(ItemDaily.item_id, ItemDaily.day, raw.col(ItemDaily.qty_in)).where(
+            ItemDaily.day >= horizon, ItemDaily.qty_in > ZERO
+        )
+    )  # read from the covering day index, sorted here: an ORDER BY made SQLite walk the table
+    for item_id, day, qty_in in sorted(receipts, key=lambda r: (r[0], -r[1].toordinal())):
         left = loose.get(item_id)
         if not left:
             continue
@@ -326,7 +316,7 @@ def cover(session: Session, args: Args) -> Report:
 def next_arrivals(session: Session) -> dict[int, date]:
     """Per item, the earliest expected date of an open purchase order line still to come."""
     out: dict[int, date] = {}
-    for item_id, expected in session.execute(
+    for item_id, expected in session.connection().execute(
         select(PurchaseOrderLine.item_id, PurchaseOrder.expected_on)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
         .where(

@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from stockbot.reports.levels import Levels, Raw, inventory_value, load_levels
+from stockbot.reports.rollup import range_sums
 from stockbot.reports.rules import ZERO
 from stockbot.store.models import (
     GoodsReceipt,
@@ -167,15 +168,10 @@ def top_consumed(
     session: Session, first: date, last: date, limit: int = 5
 ) -> list[tuple[int, Decimal]]:
     raw = Raw(session)
-    total = raw.sum(ItemDaily.consumed)
-    rows = session.execute(
-        select(ItemDaily.item_id, total)
-        .where(ItemDaily.day >= first, ItemDaily.day <= last)
-        .group_by(ItemDaily.item_id)
-        .having(total > 0)
-        .order_by(total.desc(), ItemDaily.item_id)
-        .limit(limit)
-    ).all()
+    sums = range_sums(session, first, last, ("consumed",))
+    total = sums.selected_columns.consumed
+    item = sums.selected_columns.item_id
+    rows = session.execute(sums.having(total > 0).order_by(total.desc(), item).limit(limit)).all()
     return [(i, raw.qty(q)) for i, q in rows]
 
 

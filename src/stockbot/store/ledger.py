@@ -10,7 +10,7 @@ In one transaction (the caller's), `post()`:
 3. refuses a result below zero, unless the item allows negative stock, with `InsufficientStock`
    naming the item, the place and the shortfall; the caller's transaction then rolls back, so a
    refusal writes nothing;
-4. appends the movement rows and bumps the per-item daily totals;
+4. appends the movement rows and bumps the per-item daily and monthly totals;
 5. refuses, with `QuantityLimitExceeded`, a line, a resulting balance or a resulting daily
    total beyond ±`MAX_QTY` (see `store/types.py`): SQLite would otherwise turn the sum into a
    float. The checks compare values the posting computes or reads back anyway;
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,6 +41,7 @@ from stockbot.store.models import (
     Batch,
     Item,
     ItemDaily,
+    ItemMonthly,
     Location,
     Movement,
     MovementKind,
@@ -82,6 +83,7 @@ _postings = cast(Table, Posting.__table__)
 _movements = cast(Table, Movement.__table__)
 _balances = cast(Table, Balance.__table__)
 _daily = cast(Table, ItemDaily.__table__)
+_monthly = cast(Table, ItemMonthly.__table__)
 _TRANSFERS = {MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value}
 
 
@@ -100,7 +102,7 @@ class _Statements:
 
     def __init__(self, dialect: str) -> None:
         ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        c, d = _balances.c, _daily.c
+        c = _balances.c
         qty = bindparam("d", type_=Qty())
         self.posting = (
             ins(_postings)
@@ -144,18 +146,22 @@ class _Statements:
         self.movements = _movements.insert().returning(
             _movements.c.id, sort_by_parameter_order=True
         )
-        daily = ins(_daily).values(
-            item_id=bindparam("i"), day=bindparam("day"), qty_in=bindparam("qin", type_=Qty()),
-            qty_out=bindparam("qout", type_=Qty()), consumed=bindparam("used", type_=Qty()),
-        )  # fmt: skip
-        self.daily = daily.on_conflict_do_update(
-            index_elements=["item_id", "day"],
-            set_={
-                "qty_in": d.qty_in + daily.excluded.qty_in,
-                "qty_out": d.qty_out + daily.excluded.qty_out,
-                "consumed": d.consumed + daily.excluded.consumed,
-            },
-        ).returning(d.item_id, d.qty_in, d.qty_out, d.consumed)  # for the limit check
+        self.daily = _add_totals(ins, _daily, "day")
+        self.monthly = _add_totals(ins, _monthly, "month")
+
+
+def _add_totals(ins: Any, table: Table, period: str) -> Any:
+    """Add (in, out, consumed) to a per-item totals row, creating it; return the new totals."""
+    c = table.c
+    stmt = ins(table).values(
+        item_id=bindparam("i"), **{period: bindparam("day")},
+        qty_in=bindparam("qin", type_=Qty()), qty_out=bindparam("qout", type_=Qty()),
+        consumed=bindparam("used", type_=Qty()),
+    )  # fmt: skip
+    return stmt.on_conflict_do_update(
+        index_elements=["item_id", period],
+        set_={k: c[k] + stmt.excluded[k] for k in ("qty_in", "qty_out", "consumed")},
+    ).returning(c.item_id, c.qty_in, c.qty_out, c.consumed)  # for the limit check
 
 
 @lru_cache(maxsize=4)
@@ -395,7 +401,8 @@ def _over_limit(
 
 
 def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: date) -> None:
-    """Keep per-item daily in/out/consumed totals current (summaries read these, not the ledger)."""
+    """Keep per-item daily and monthly in/out/consumed totals current (summaries and reports
+    read these, not the ledger)."""
     reversed_kinds: dict[int, str] = {}
     rev_ids = [ln.reverses_movement_id for ln in lines if ln.reverses_movement_id]
     if rev_ids:
@@ -422,15 +429,16 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
         for v in t:
             if v > MAX_QTY or v < _MIN_QTY:
                 raise _over_limit(conn, i, "daily total", v)
-    rows = conn.execute(
-        st.daily,
-        [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
-         for i, t in sorted(totals.items())],
-    )  # fmt: skip
-    for i, *after in rows:  # the day's totals including this posting
-        for v in after:
-            if v > MAX_QTY or v < _MIN_QTY:
-                raise _over_limit(conn, i, "daily total", v)
+    params = [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
+              for i, t in sorted(totals.items())]  # fmt: skip
+    month = day.replace(day=1)
+    for stmt, what, key in ((st.daily, "daily total", day), (st.monthly, "monthly total", month)):
+        for p in params:
+            p["day"] = key
+        for i, *after in conn.execute(stmt, params):  # the totals including this posting
+            for v in after:
+                if v > MAX_QTY or v < _MIN_QTY:
+                    raise _over_limit(conn, i, what, v)
 
 
 def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> PostingResult:

@@ -7,7 +7,8 @@ Rules the schema encodes:
 - `balances` is a cache of `sum(movements.qty)` per (item, location, batch), maintained only by
   `stockbot.store.ledger.post` in the same transaction; `stockbot check` proves it.
 - `item_daily` keeps per-item per-day in/out totals, also maintained by the posting path, so
-  usage, days of cover and summaries never aggregate the raw ledger.
+  usage, days of cover and summaries never aggregate the raw ledger; `item_monthly` sums them
+  per calendar month (same posting) for reports over long periods.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from stockbot.store.models.master import (
     Warehouse,
 )
 from stockbot.store.models.policy import DYNAMIC, FIXED, ItemPolicy, PolicyChange
-from stockbot.store.models.postings import Balance, ItemDaily, Movement, Posting
+from stockbot.store.models.postings import Balance, ItemDaily, ItemMonthly, Movement, Posting
 from stockbot.store.models.production import WorkOrder, WorkOrderLine
 from stockbot.store.models.supply import (
     PurchaseOrder,
@@ -80,6 +81,7 @@ __all__ = [
     "GoodsReceipt",
     "Item",
     "ItemDaily",
+    "ItemMonthly",
     "ItemPolicy",
     "ItemSubstitute",
     "ItemUnit",
