@@ -18,7 +18,7 @@ import zxingcpp
 from biip.gs1_messages import GS1Message
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-__all__ = ["MAX_SIDE", "Gs1", "Label", "read_labels"]
+__all__ = ["MAX_BYTES", "MAX_SIDE", "Gs1", "Label", "read_labels"]
 
 MAX_SIDE = 1600
 """Longest side a photo is scaled to before decoding: keeps a 12-megapixel phone photo fast,
