@@ -29,4 +29,8 @@ def build_service(db: Database, settings: Settings) -> Service:
         from stockbot.handlers.telegram import TelegramAdapter
 
         service.adapters.append(TelegramAdapter(service, settings))
+    if settings.dingtalk_client_id:
+        from stockbot.handlers.dingtalk import DingTalkAdapter
+
+        service.adapters.append(DingTalkAdapter(service, settings))
     return service

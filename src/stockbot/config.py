@@ -122,6 +122,19 @@ class Settings(EnvSettings):
     """Public URL Telegram should POST updates to (…/telegram/webhook); unset: long polling."""
     telegram_webhook_secret: str | None = None
     """`secret_token` for the webhook; derived from the bot token when unset."""
+    dingtalk_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DINGTALK_CLIENT_ID", "STOCKBOT_DINGTALK_CLIENT_ID"),
+    )
+    dingtalk_client_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DINGTALK_CLIENT_SECRET", "STOCKBOT_DINGTALK_CLIENT_SECRET"),
+    )
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+    """DingTalk's open API (robot sends, cards, the Stream gateway); a loopback fake in tests."""
+    dingtalk_card_template_id: str | None = None
+    """The interactive card template that shows buttons (variables `markdown`, `buttons`);
+    unset: replies with buttons go out as markdown listing the options."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 
@@ -216,7 +229,7 @@ class Settings(EnvSettings):
 
     @property
     def has_chat_tokens(self) -> bool:
-        return bool(self.slack_bot_token or self.telegram_bot_token)
+        return bool(self.slack_bot_token or self.telegram_bot_token or self.dingtalk_client_id)
 
 
 @lru_cache(maxsize=1)
