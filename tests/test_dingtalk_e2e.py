@@ -98,9 +98,9 @@ def test_a_photo_of_a_label_in_a_private_chat_is_a_lookup(db):
     play(db, scenario)
 
 
-def test_a_request_card_pressed_twice_is_approved_once_and_updated_in_place(db):
+def test_a_request_approved_once_though_pressed_twice_then_issued_and_confirmed(db):
     crew(db)
-    Floor(db).item("MOTOR", stock=10, unit_cost=Decimal(800))
+    motor = Floor(db).item("MOTOR", stock=10, unit_cost=Decimal(800))
 
     async def scenario(fake: FakeDingTalk, _service: Any) -> None:
         await fake.say(BOB, "/request MOTOR 2", chat=GROUP)
@@ -130,8 +130,17 @@ def test_a_request_card_pressed_twice_is_approved_once_and_updated_in_place(db):
             assert s.get(MaterialRequest, 1).state == "approved"
             assert s.scalars(select(Reservation.qty)).one() == 2
 
-        # carol's issue card reaches her private chat through the outbox
-        await fake.wait_for(lambda: fake.cards_in(f"IM_ROBOT.{CAROL[0]}"))
+        # carol's issue card reaches her private chat through the outbox; she issues
+        [issue] = await fake.wait_for(lambda: fake.cards_in(f"IM_ROBOT.{CAROL[0]}"))
+        await fake.press(CAROL[0], issue, "Issue 2")
+        await fake.wait_for(lambda: "issued by Carol" in fake.cards[issue]["markdown"])
+        # bob confirms he got it
+        [ready] = await fake.wait_for(lambda: fake.cards_in(f"IM_ROBOT.{BOB[0]}"))
+        await fake.press(BOB[0], ready, "Confirm receipt")
+        await fake.wait_for(lambda: "received by" in fake.cards[ready]["markdown"])
+        with db.read() as s:
+            assert s.get(MaterialRequest, 1).state == "received"
+        assert Floor(db).on_hand(motor) == 8
 
     play(db, scenario)
 
@@ -149,3 +158,28 @@ def test_a_429_in_the_outbox_is_retried_and_delivered_once(db):
             assert s.scalars(select(OutboxMessage.state)).one() == "delivered"
 
     play(db, scenario)
+
+
+def test_a_wrong_client_secret_gets_no_stream_and_nothing_is_written(db):
+    async def main() -> None:
+        fake = FakeDingTalk()
+        await fake.start()
+        st = settings(
+            dingtalk_client_id=CLIENT_ID,
+            dingtalk_client_secret="forged",
+            dingtalk_api_url=fake.url,
+        )
+        service = build_service(db, st)
+        await service.start(host="127.0.0.1", port=0)
+        try:
+            await fake.wait_for(
+                lambda: [c for c in fake.calls if c.path.endswith("/connections/open")]
+            )
+            assert [c.status for c in fake.calls] == [401]
+            assert service.adapters[0].health()["ok"] is False
+            assert count(db, ProcessedEvent) == 0
+        finally:
+            await service.stop()
+            await fake.stop()
+
+    asyncio.run(main())
