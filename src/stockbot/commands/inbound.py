@@ -94,7 +94,9 @@ class Inbound(BaseModel):
     def _text_xor_action(self) -> Inbound:
         said = self.text is not None or self.image is not None
         if said == (self.action_id is not None):
-            raise ValueError("either action_id, or text and/or image, must be set")
+            raise ValueError(
+                "exactly one of a message (text and/or image) and action_id must be set"
+            )
         return self
 
     @property
