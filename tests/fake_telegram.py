@@ -151,6 +151,7 @@ class FakeTelegram:
         self._wake = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.files: dict[str, bytes] = {}  # file_id → what a user uploaded (photos, documents)
 
     # --- server --------------------------------------------------------------------------
 
@@ -159,6 +160,7 @@ class FakeTelegram:
         play an API that comes back after an outage."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner, port = await serve(app, port)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
@@ -241,6 +243,68 @@ class FakeTelegram:
                 "data": data,
             },
         }
+
+    def photo_update(
+        self,
+        user: dict,
+        chat: dict,
+        image: bytes,
+        caption: str | None = None,
+        *,
+        as_document: bool = False,
+    ) -> dict:
+        """An update carrying a photo (Telegram's sizes, largest last) or, *as_document*, an
+        image file sent uncompressed; the bytes are served by ``getFile`` and the file URL."""
+        file_id = f"f{len(self.files) + 1}"
+        self.files[file_id] = image
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+        }
+        if as_document:
+            message["document"] = {
+                "file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": "label.png",
+                "mime_type": "image/png", "file_size": len(image),
+            }  # fmt: skip
+        else:
+            message["photo"] = [
+                {"file_id": f"{file_id}s", "file_unique_id": f"u{file_id}s", "width": 90,
+                 "height": 67},
+                {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1280,
+                 "height": 960, "file_size": len(image)},
+            ]  # fmt: skip
+        if caption is not None:
+            message["caption"] = caption
+            match = _COMMAND.match(caption)
+            if match:
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
+                ]
+        self.messages[(chat["id"], message["message_id"])] = message
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def send_photo(self, user: dict, chat: dict, image: bytes, caption: str | None = None,
+                   **kw: Any) -> dict:  # fmt: skip
+        return self.push(self.photo_update(user, chat, image, caption, **kw))
+
+    async def _api_getFile(self, p: dict) -> dict:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        data = self.files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"photos/{file_id}.jpg"}  # fmt: skip
+
+    async def _download(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("download", {"path": request.match_info["path"]}))
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].split(".")[0]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="image/jpeg")
 
     def push(self, update: dict) -> dict:
         self._updates.append(update)

@@ -171,6 +171,9 @@ def test_an_inbound_holds_either_text_or_an_action() -> None:
         Inbound(platform="console", user_id="u", chat_id="c")
     with pytest.raises(ValidationError, match="exactly one"):
         Inbound(platform="console", user_id="u", chat_id="c", text="x", action_id="a1")
+    Inbound(platform="console", user_id="u", chat_id="c", image=b"png")  # a photo, no caption
+    with pytest.raises(ValidationError, match="exactly one"):
+        Inbound(platform="console", user_id="u", chat_id="c", image=b"png", action_id="a1")
 
 
 def test_an_inbound_action_id_over_64_bytes_is_refused() -> None:

@@ -82,8 +82,17 @@ class Floor:
 
     # --- talking -----------------------------------------------------------------------------
 
-    def say(self, who: str, text: str, chat: str = "group", lang: str | None = None) -> Reply:
-        """*lang*: the language the platform reports for the sender (Inbound.lang_hint)."""
+    def say(
+        self,
+        who: str,
+        text: str | None,
+        chat: str = "group",
+        lang: str | None = None,
+        *,
+        image: bytes | None = None,
+    ) -> Reply:
+        """*lang*: the language the platform reports for the sender (Inbound.lang_hint);
+        *image*: a photo sent with *text* as its caption (None: no caption)."""
         n = next(self._ids)
         reply = self.runtime.handle(
             Inbound(
@@ -92,6 +101,7 @@ class Floor:
                 chat_id=chat,
                 message_id=f"m{n}",
                 text=text,
+                image=image,
                 lang_hint=lang,
             )
         )

@@ -36,6 +36,7 @@ PLATFORMS: list[tuple[Callable[[Settings], object], str]] = [
     (lambda s: s.slack_bot_token, "stockbot.handlers.slack:SlackAdapter"),
     (lambda s: s.telegram_bot_token, "stockbot.handlers.telegram:TelegramAdapter"),
     (lambda s: s.feishu_app_id, "stockbot.handlers.feishu:FeishuAdapter"),
+    (lambda s: s.dingtalk_client_id, "stockbot.handlers.dingtalk:DingTalkAdapter"),
 ]
 """The chat platforms: when one is configured, and its adapter (`module:Class`, constructed
 with the service as its `Host` and the settings). A new platform is one line here and one

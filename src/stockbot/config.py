@@ -144,6 +144,19 @@ class Settings(EnvSettings):
     feishu_long_connection: bool = False
     """Receive events over the SDK's long connection (no public URL) instead of
     `POST /feishu/events`."""
+    dingtalk_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DINGTALK_CLIENT_ID", "STOCKBOT_DINGTALK_CLIENT_ID"),
+    )
+    dingtalk_client_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DINGTALK_CLIENT_SECRET", "STOCKBOT_DINGTALK_CLIENT_SECRET"),
+    )
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+    """DingTalk's open API (robot sends, cards, the Stream gateway); a loopback fake in tests."""
+    dingtalk_card_template_id: str | None = None
+    """The interactive card template that shows buttons (variables `markdown`, `buttons`);
+    unset: replies with buttons go out as markdown listing the options."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     public_url: str | None = None
@@ -246,7 +259,12 @@ class Settings(EnvSettings):
 
     @property
     def has_chat_tokens(self) -> bool:
-        return bool(self.slack_bot_token or self.telegram_bot_token or self.feishu_app_id)
+        return bool(
+            self.slack_bot_token
+            or self.telegram_bot_token
+            or self.feishu_app_id
+            or self.dingtalk_client_id
+        )
 
 
 @lru_cache(maxsize=1)

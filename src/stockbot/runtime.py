@@ -32,6 +32,7 @@ from stockbot.config import Settings
 from stockbot.flows import FLOW_MODULES, conversation
 from stockbot.flows.common import Refusal
 from stockbot.flows.context import Actor, Ctx, Origin
+from stockbot.flows.photo import photo
 from stockbot.flows.wiring import subscribe
 from stockbot.flows.workflow import Workflow, find_workflow
 from stockbot.i18n import detect_language, help_text, normalize_lang, t, tm
@@ -157,18 +158,23 @@ class Runtime:
             log.log(
                 logging.WARNING if key else logging.ERROR,
                 "failed to handle %s",
-                inbound.model_dump(exclude={"text"}),
+                inbound.model_dump(exclude={"text", "image"}),
                 exc_info=True,
             )
             key = key or "runtime.error"
             return Reply.text(t(key, lang), ephemeral=True, key=key)
         except Exception:
             seen.outcome = "error"
-            log.exception("failed to handle %s", inbound.model_dump(exclude={"text"}))
+            log.exception("failed to handle %s", inbound.model_dump(exclude={"text", "image"}))
             return Reply.text(t("runtime.error", lang), ephemeral=True)
 
     def _message(self, ctx: Ctx, inbound: Inbound, seen: Handled) -> Reply:
-        """A typed message: the answer to a pending question, or a command."""
+        """A typed message: the answer to a pending question, or a command; a photo."""
+        if inbound.image is not None:
+            seen.command = "photo"
+            return photo(
+                ctx, inbound.text, inbound.image, lambda said: self._typed(ctx, said, seen)
+            )
         text = inbound.text or ""
         if not text.lstrip().startswith(("/", "／")):
             # The bot asked this user something (a reason, a count): a message without a
@@ -177,7 +183,11 @@ class Runtime:
             answered = self._answer(ctx, text)
             if answered is not None:
                 return answered
-        result = parse(text, console=inbound.platform == "console")
+        return self._typed(ctx, text, seen, console=inbound.platform == "console")
+
+    def _typed(self, ctx: Ctx, text: str, seen: Handled, *, console: bool = False) -> Reply:
+        """A command as typed: parsed, then run (or its usage line)."""
+        result = parse(text, console=console)
         if isinstance(result, ParseError):
             seen.command, seen.outcome = "unparsed", "refused"
             if result.command in COMMAND_NAMES and result.command not in self.offered:

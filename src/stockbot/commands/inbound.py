@@ -46,7 +46,8 @@ class Person(BaseModel):
 
 
 class Inbound(BaseModel):
-    """A message or a button press; exactly one of ``text`` and ``action_id`` is set."""
+    """A message or a button press: ``action_id`` for a press; for a message ``text`` and/or
+    ``image`` (a photo, its caption as ``text``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -67,6 +68,9 @@ class Inbound(BaseModel):
     ``<platform>:<id>``, and these carry their names for a first-sight user."""
     reply_to: Person | None = None
     """The author of the message this one answers (``/role keeper`` as a reply)."""
+    image: bytes | None = Field(default=None, repr=False)
+    """A photo or image file sent to the bot, as the platform delivered it (PNG/JPEG bytes):
+    the codes on it are read (`stockbot.barcodes`) as a lookup or a receipt's label."""
 
     @field_validator("user_name", mode="before")
     @classmethod
@@ -88,8 +92,11 @@ class Inbound(BaseModel):
 
     @model_validator(mode="after")
     def _text_xor_action(self) -> Inbound:
-        if (self.text is None) == (self.action_id is None):
-            raise ValueError("exactly one of text and action_id must be set")
+        said = self.text is not None or self.image is not None
+        if said == (self.action_id is not None):
+            raise ValueError(
+                "exactly one of a message (text and/or image) and action_id must be set"
+            )
         return self
 
     @property

@@ -60,6 +60,7 @@ from telegram.ext import (
     filters,
 )
 
+from stockbot.barcodes import MAX_BYTES
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
@@ -206,6 +207,9 @@ class TelegramAdapter:
         self.app.add_handler(
             MessageHandler(message & filters.TEXT & ~filters.COMMAND, self._on_text)
         )
+        self.app.add_handler(
+            MessageHandler(message & (filters.PHOTO | filters.Document.IMAGE), self._on_photo)
+        )
         self.app.add_handler(  # an unknown /command in a private chat gets the usage answer
             MessageHandler(message & filters.COMMAND & filters.ChatType.PRIVATE, self._on_command)
         )
@@ -336,28 +340,58 @@ class TelegramAdapter:
         message = update.message
         if message is None or message.text is None:
             return
-        if message.chat.type != "private":
-            replied = message.reply_to_message
-            to_bot = (
-                replied is not None
-                and replied.from_user is not None
-                and replied.from_user.id == context.bot.id
-            )
-            username = (context.bot.username or "").lower()
-            mention = bool(username) and message.text.lstrip().lower().startswith(f"@{username}")
-            if not (to_bot or mention):
-                return  # group chatter that is not meant for us
-        await self._on_command(update, context)
+        if self._addressed(message, message.text, context.bot.id, context.bot.username):
+            await self._on_command(update, context)
+
+    @staticmethod
+    def _addressed(message: Message, text: str, bot_id: int, username: str | None) -> bool:
+        """Whether a group message is meant for us: a reply to the bot or an ``@yourbot``
+        mention (a private chat always is). Other group chatter is left alone."""
+        if message.chat.type == "private":
+            return True
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+            return True
+        name = (username or "").lower()
+        return bool(name) and text.lstrip().lower().startswith(f"@{name}")
+
+    async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or image file: its codes are read as a lookup (or a receipt's label). In a
+        group only when meant for us — a ``/command`` caption for this bot (``/stock``,
+        ``/receive 20``), an @mention, or a reply to the bot."""
+        message = update.message
+        if message is None:
+            return
+        caption = message.caption
+        said = (caption or "").lstrip()
+        name = (context.bot.username or "").lower()
+        word = said.split(maxsplit=1)[0].lower() if said else ""
+        command_for_us = word.startswith("/") and ("@" not in word or word.endswith(f"@{name}"))
+        if not (command_for_us or self._addressed(message, said, context.bot.id, name)):
+            return
+        media = message.photo[-1] if message.photo else message.document
+        if media is None or (media.file_size or 0) > MAX_BYTES:
+            return
+        try:
+            image = bytes(await (await media.get_file()).download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("telegram: could not fetch a photo: %s", exc)
+            return
+        await self._on_command(update, context, text=caption, image=image)
 
     async def _on_command(
-        self, update: Update, _context: ContextTypes.DEFAULT_TYPE, text: str | None = None
+        self,
+        update: Update,
+        _context: ContextTypes.DEFAULT_TYPE,
+        text: str | None = None,
+        image: bytes | None = None,
     ) -> None:
         message, user = update.message, update.effective_user
-        if message is None or user is None or user.is_bot or not (text or message.text):
+        if message is None or user is None or user.is_bot or not (text or message.text or image):
             return
         chat = message.chat
         event_id = f"{chat.id}:{message.message_id}"  # the service's guard acts on it once
-        said, mentioned = (text, ()) if text else with_mentions(message)
+        said, mentioned = (text, ()) if text or image else with_mentions(message)
         inbound = Inbound(
             platform=PLATFORM,
             user_id=str(user.id),
@@ -370,6 +404,7 @@ class TelegramAdapter:
             event_id=event_id,
             mentioned=mentioned,
             reply_to=replied_author(message, _context.bot.id),
+            image=image,
         )
         reply = await self.service.handle(inbound)
         reply_to = message.message_id if chat.type != "private" else None

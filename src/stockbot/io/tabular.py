@@ -115,6 +115,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "包装单位", "换算单位",
     ),
     "barcode": ("barcode", "bar code", "ean", "upc", "条码", "條碼", "条形码"),
+    "barcodes": ("barcodes", "more barcodes", "other barcodes", "其他条码", "其他條碼", "多条码"),
     "needs_qc": ("needs qc", "qc", "inspection", "需检验", "检验", "质检", "需质检"),
     "batch_tracked": ("batch tracked", "lot tracked", "批次管理", "批号管理"),
     "supplier": (

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from stockbot.lookup import interim
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
+from stockbot.store.catalog import items_labelled
 from stockbot.store.db import Database
 from stockbot.store.models import Item
 
@@ -359,18 +360,8 @@ class ItemSearch:
     def exact(session: Session, query: str) -> int | None:
         """An exact code or barcode, straight from the database's unique index — answers at
         once even before the fuzzy index is built."""
-        q = query.strip()
-        if not q or len(q) > 64:
-            return None
-        code = session.scalar(
-            select(Item.id).where(Item.active.is_(True), Item.code.in_({q, q.upper()})).limit(1)
-        )
-        if code is not None:
-            return code
         # a barcode two items share (a re-labelled part) is a question, not an answer
-        same = session.scalars(
-            select(Item.id).where(Item.active.is_(True), Item.barcode == q).limit(2)
-        ).all()
+        same = items_labelled(session, query, limit=2)
         return same[0] if len(same) == 1 else None
 
     def search(self, session: Session, query: str, limit: int = 10) -> list[Hit]:

@@ -10,13 +10,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
     DEFAULT_LOCATION,
     Batch,
     Item,
+    ItemBarcode,
     ItemUnit,
     Location,
     Role,
@@ -80,10 +81,11 @@ def default_location(session: Session, warehouse_id: int) -> Location:
 
 def upsert_item(session: Session, code: str, **fields: Any) -> Item:
     """Create or update an item by code; bumps its search revision."""
-    unknown = set(fields) - ITEM_FIELDS - {"units"}
+    unknown = set(fields) - ITEM_FIELDS - {"units", "barcodes"}
     if unknown:
         raise TypeError(f"unknown item field(s): {sorted(unknown)}")
     units: dict[str, Decimal] | None = fields.pop("units", None)
+    barcodes: list[str] | None = fields.pop("barcodes", None)
     item = session.scalar(select(Item).where(Item.code == code))
     if item is None:
         item = Item(code=code, **fields)
@@ -102,7 +104,38 @@ def upsert_item(session: Session, code: str, **fields: Any) -> Item:
             else:
                 item.units.append(ItemUnit(item_id=item.id, unit=unit, factor=factor))
         session.flush()
+    if barcodes is not None:
+        set_barcodes(session, item, barcodes)
     return item
+
+
+def items_labelled(session: Session, label: str, limit: int = 10) -> list[int]:
+    """Active items a label names, by the code printed on it: the item code (as typed or upper
+    case), `items.barcode` or any of `item_barcodes`. One id is an answer; several (a barcode two
+    items share) is a question for whoever scanned it."""
+    q = label.strip()
+    if not q or len(q) > 64:
+        return []
+    by_code = session.scalar(
+        select(Item.id).where(Item.active.is_(True), Item.code.in_({q, q.upper()})).limit(1)
+    )
+    if by_code is not None:
+        return [by_code]
+    extra = select(ItemBarcode.item_id).where(ItemBarcode.code == q)
+    found = session.scalars(
+        select(Item.id)
+        .where(Item.active.is_(True), (Item.barcode == q) | Item.id.in_(extra))
+        .order_by(Item.id)
+        .limit(limit)
+    ).all()
+    return list(found)
+
+
+def set_barcodes(session: Session, item: Item, codes: list[str]) -> None:
+    """The item's further barcodes become exactly *codes* (`items.barcode` is left alone)."""
+    session.execute(delete(ItemBarcode).where(ItemBarcode.item_id == item.id))
+    session.add_all(ItemBarcode(item_id=item.id, code=c) for c in dict.fromkeys(codes))
+    session.flush()
 
 
 def ensure_batch(

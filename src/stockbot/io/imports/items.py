@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -26,6 +26,7 @@ from stockbot.store.catalog import next_search_rev
 from stockbot.store.db import Database
 from stockbot.store.models import (
     Item,
+    ItemBarcode,
     ItemUnit,
     Supplier,
 )
@@ -39,6 +40,7 @@ _ITEM_FIELDS = (
     "lead_time_days", "unit_cost", "aliases", "barcode", "needs_qc", "batch_tracked", "decimals",
 )  # fmt: skip
 _UNITS = cast(Table, ItemUnit.__table__)
+_BARCODES = cast(Table, ItemBarcode.__table__)
 
 
 def import_items(db: Database, path: str | Path, *, progress: bool = False) -> ImportReport:
@@ -79,7 +81,16 @@ def import_items(db: Database, path: str | Path, *, progress: bool = False) -> I
             existing = lookup_codes(conn, Item.code, (r.code for _, r in rows), Item.id)
             _write_items(session, conn, rows, existing, suppliers, present, has_supplier, report)
             if has_units:
-                _write_units(conn, rows)
+                _replace_children(
+                    conn,
+                    rows,
+                    _UNITS,
+                    lambda r: [{"unit": u, "factor": f} for u, f in r.unit_conversions.items()],
+                )
+            if "barcodes" in table.columns:
+                _replace_children(
+                    conn, rows, _BARCODES, lambda r: [{"code": c} for c in r.barcodes]
+                )
     except Rollback:
         pass
     return finish(report, started)
@@ -149,18 +160,20 @@ def _write_items(
     report.created, report.updated = len(new), len(changed)
 
 
-def _write_units(conn: Connection, rows: Sequence[tuple[int, ItemRow]]) -> None:
-    """The file's conversions replace each listed item's own (an empty cell: none left)."""
+def _replace_children(
+    conn: Connection,
+    rows: Sequence[tuple[int, ItemRow]],
+    table: Table,
+    children: Callable[[ItemRow], list[dict[str, Any]]],
+) -> None:
+    """The file's per-item rows (unit conversions, further barcodes) replace each listed item's
+    own in *table* (an empty cell: none left)."""
     ids = {
         code: row[1]
         for code, row in lookup_codes(conn, Item.code, (r.code for _, r in rows), Item.id).items()
     }
     for chunk in chunks(list(ids.values())):
-        conn.execute(delete(_UNITS).where(_UNITS.c.item_id.in_(chunk)))
-    new = [
-        {"item_id": ids[r.code], "unit": unit, "factor": factor}
-        for _, r in rows
-        for unit, factor in r.unit_conversions.items()
-    ]
+        conn.execute(delete(table).where(table.c.item_id.in_(chunk)))
+    new = [{"item_id": ids[r.code], **child} for _, r in rows for child in children(r)]
     if new:
-        conn.execute(insert(_UNITS), new)
+        conn.execute(insert(table), new)

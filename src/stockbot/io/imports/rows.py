@@ -213,7 +213,9 @@ def _flag() -> BeforeValidator:
 _ALIAS_SPLIT = re.compile(r"[;；|｜]")
 
 
-def _aliases() -> BeforeValidator:
+def _aliases(longest: int = 100, what: str = "alias") -> BeforeValidator:
+    """A `;`-separated list (aliases, further barcodes), each part at most *longest*."""
+
     def check(v: Cell) -> list[str]:
         s = _as_text(v)
         if s is None:
@@ -221,8 +223,8 @@ def _aliases() -> BeforeValidator:
         out: list[str] = []
         for part in _ALIAS_SPLIT.split(_visible(s)):
             part = part.strip()
-            if len(part) > 100:
-                raise ValueError(f"alias {part[:20]!r}… is over 100 characters")
+            if len(part) > longest:
+                raise ValueError(f"{what} {part[:20]!r}… is over {longest} characters")
             if part and part not in out:
                 out.append(part)
         return out
@@ -310,6 +312,7 @@ class ItemRow(Row):
     unit_cost: Annotated[Decimal, _number()] = Decimal(0)
     aliases: Annotated[list[str], _aliases()] = []
     barcode: Annotated[str | None, _text(_col_len(Item.barcode), default=None)] = None
+    barcodes: Annotated[list[str], _aliases(_col_len(Item.barcode), "barcode")] = []
     needs_qc: Annotated[bool, _flag()] = False
     batch_tracked: Annotated[bool, _flag()] = False
     supplier: Annotated[str | None, _text(_col_len(Supplier.code), default=None)] = None

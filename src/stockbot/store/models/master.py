@@ -155,6 +155,15 @@ class ItemUnit(Base):
     factor: Mapped[Decimal] = mapped_column(Qty)
 
 
+class ItemBarcode(Base):
+    """One more barcode an item carries (a supplier's EAN, the carton's GTIN-14, an old label):
+    a scanned or photographed code finds the item by any of them, as by `Item.barcode`."""
+
+    __tablename__ = "item_barcodes"
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class ItemSubstitute(Base):
     __tablename__ = "item_substitutes"
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
