@@ -7,6 +7,7 @@ aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handl
   GET  /metrics            → Prometheus (ops.metrics)
   POST /slack/events       → Slack adapter        await service.handle(inbound) → Reply → render
   POST /telegram/webhook   → Telegram adapter
+  /api/v1/…                → the open API (stockbot.api.http)
 outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
 scheduler (stockbot.scheduler)   ← jobs that call flows; their messages go through the outbox
 ```
@@ -36,6 +37,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
+from stockbot.api.http import Api
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
@@ -101,6 +103,7 @@ class Service:
     claim: timedelta = CLAIM
     _recent: RecentlySent = field(default_factory=RecentlySent)
     metrics: Metrics = field(init=False)
+    api: Api = field(init=False)
     _unready: str = ""
 
     def __post_init__(self) -> None:
@@ -110,6 +113,7 @@ class Service:
             platforms=lambda: [a.platform for a in self.adapters],
         )
         self.runtime.watchers += [self.metrics.command, log_command]
+        self.api = Api(self.runtime, self.call)
 
     # --- flows from async code -----------------------------------------------------------
 
@@ -149,6 +153,7 @@ class Service:
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/healthz", self._readyz)  # the old name; the same answer
         app.router.add_get("/metrics", self._metrics)
+        app.add_routes(self.api.routes())
         for adapter in self.adapters:
             app.add_routes(adapter.routes())
         return app
