@@ -38,6 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from stockbot.api.http import Api
+from stockbot.api.webhooks import WebhookSender
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
@@ -104,6 +105,7 @@ class Service:
     _recent: RecentlySent = field(default_factory=RecentlySent)
     metrics: Metrics = field(init=False)
     api: Api = field(init=False)
+    webhooks: WebhookSender = field(init=False)
     _unready: str = ""
 
     def __post_init__(self) -> None:
@@ -114,6 +116,7 @@ class Service:
         )
         self.runtime.watchers += [self.metrics.command, log_command]
         self.api = Api(self.runtime, self.call)
+        self.webhooks = WebhookSender(self.db, self.call)
 
     # --- flows from async code -----------------------------------------------------------
 
@@ -206,6 +209,7 @@ class Service:
         for adapter in self.adapters:
             with contextlib.suppress(Exception):
                 await adapter.stop()
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._executor is not None:
@@ -281,7 +285,8 @@ class Service:
         send the same message. While this call works its claims are renewed; a claim left
         behind by a crash lapses after `claim` and is retried. Each row is marked delivered
         the moment its send returns, so a kill can double at most the one send in flight."""
-        senders = {a.platform: a for a in self.adapters}
+        senders: dict[str, Any] = {a.platform: a for a in self.adapters}
+        senders[self.webhooks.platform] = self.webhooks
         due = await self.call(self._claim_due, list(senders), limit)
         if not due:
             return 0
@@ -327,7 +332,10 @@ class Service:
         delivery = Delivery(msg_id, attempts)
         token = SENDING.set(delivery)
         try:
-            reply = await self.call(self._render, platform, target, payload)
+            raw = getattr(sender, "raw", False)  # webhooks: the stored event itself
+            reply: Any = (
+                payload if raw else await self.call(self._render, platform, target, payload)
+            )
             await sender.send(target, reply)
         except PermanentDeliveryError as exc:
             self.metrics.delivery_failures.labels(platform, "parked").inc()

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-DecimalText = Decimal
+from stockbot.store.types import decimal_text
+
+Amount = Annotated[Decimal, PlainSerializer(decimal_text, return_type=str, when_used="json")]
+"""A quantity as an exact decimal string (`"12.5"`)."""
 
 
 class _Out(BaseModel):
@@ -36,11 +39,11 @@ class Error(_Out):
 
 
 class Quantities(_Out):
-    on_hand: Decimal
-    reserved: Decimal
-    available: Decimal
-    on_order: Decimal
-    projected: Decimal
+    on_hand: Amount
+    reserved: Amount
+    available: Amount
+    on_order: Amount
+    projected: Amount
 
 
 class ItemOut(_Out):
@@ -69,7 +72,7 @@ class BalanceOut(_Out):
     location: str
     batch: str | None
     expiry: date | None
-    on_hand: Decimal
+    on_hand: Amount
 
 
 class BalancePage(_Out):
@@ -85,7 +88,7 @@ class MovementOut(_Out):
     warehouse: str
     location: str
     batch: str | None
-    qty: Decimal
+    qty: Amount
     created_at: datetime
     actor: str | None
     document: str | None
@@ -107,7 +110,7 @@ class DocumentOut(_Out):
     number: str
     state: str
     item: str | None
-    qty: Decimal | None
+    qty: Amount | None
     created_at: datetime | None
 
 
@@ -117,8 +120,6 @@ class DocumentPage(_Out):
 
 
 # --- writes -------------------------------------------------------------------------------------
-
-Qty = Decimal
 
 
 class _ItemQtyIn(_In):

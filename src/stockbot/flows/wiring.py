@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import partial
 
 from stockbot.config import Settings
-from stockbot.flows import alerts, shortage
+from stockbot.flows import alerts, shortage, webhooks
 from stockbot.store.db import Database
-from stockbot.store.events import StockPosted
+from stockbot.store.events import ShortageOpened, StockPosted
 
 
 def subscribe(db: Database, settings: Settings) -> Database:
@@ -21,4 +21,6 @@ def subscribe(db: Database, settings: Settings) -> Database:
         StockPosted, partial(alerts.on_stock_posted, settings=settings), phase="commit"
     )
     db.events.subscribe(StockPosted, shortage.on_stock_posted, phase="commit")
+    db.events.subscribe(StockPosted, webhooks.on_stock_posted, phase="commit")
+    db.events.subscribe(ShortageOpened, webhooks.on_shortage_opened, phase="commit")
     return db

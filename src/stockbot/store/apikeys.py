@@ -36,7 +36,6 @@ class KeyInfo:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
-    last_used_at: datetime | None
 
 
 def _hash(key: str) -> str:
@@ -66,7 +65,7 @@ def create_key(db: Database, name: str, scope: str) -> str:
 def list_keys(db: Database) -> list[KeyInfo]:
     with db.read() as s:
         return [
-            KeyInfo(k.id, k.name, k.scope, k.prefix, k.created_at, k.revoked_at, k.last_used_at)
+            KeyInfo(k.id, k.name, k.scope, k.prefix, k.created_at, k.revoked_at)
             for k in s.scalars(select(ApiKey).order_by(ApiKey.id))
         ]
 
@@ -89,7 +88,7 @@ def verify(session: Session, key: str) -> KeyInfo | None:
     digest = _hash(key)
     for k in session.scalars(select(ApiKey).where(ApiKey.prefix == parts[1])):
         if k.revoked_at is None and hmac.compare_digest(k.secret_hash, digest):
-            return KeyInfo(k.id, k.name, k.scope, k.prefix, k.created_at, None, k.last_used_at)
+            return KeyInfo(k.id, k.name, k.scope, k.prefix, k.created_at, None)
     return None
 
 
