@@ -224,3 +224,22 @@ def test_movement_pages_neither_skip_nor_repeat_while_postings_happen(server, fl
         every = list(s.scalars(select(Movement.id).order_by(Movement.id)))
     assert seen == every
     assert len(every) == 2 + 45
+
+
+def test_text_with_control_or_invisible_characters_is_refused_before_any_flow(server, floor):
+    client = server.client("post")
+    for n, note in enumerate([r"nul\u0000here", r"M\u200b8", r"\ud800"]):  # JSON escapes
+        reply = client.post(
+            "/receipts",
+            content=b'{"item": "M8", "qty": "1", "note": "' + note.encode() + b'"}',
+            headers={"Idempotency-Key": f"c{n}", "Content-Type": "application/json"},
+        )
+        assert reply.status_code == 422, note
+        assert reply.json()["error"]["code"] == "invalid"
+    assert count(floor.db, GoodsReceipt) == 0
+
+
+def test_a_query_or_path_with_a_nul_is_refused_not_sent_to_the_database(server):
+    client = server.client("read")
+    assert client.get("/items/M%008").status_code == 422
+    assert client.get("/balances", params={"item": "M\x008"}).json()["error"]["code"] == "invalid"

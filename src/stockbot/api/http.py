@@ -112,6 +112,10 @@ class Api:
                 await limiter.acquire()
                 if (request.content_length or 0) > self.max_body:
                     raise ApiError(413, "too_large", "api.too_large", limit=self.max_body)
+                for where, value in [*request.query.items(), *request.match_info.items()]:
+                    why = out.unfit_text(value)
+                    if why:
+                        raise ApiError(422, "invalid", "api.invalid", why=f"{where}: {why}")
                 response: web.StreamResponse = await fn(request, key, lang)
                 if response.status >= 400:
                     seen.outcome = "refused"

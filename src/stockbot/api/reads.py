@@ -250,9 +250,9 @@ def documents(
         rows = s.scalars(stmt.order_by(model.id).limit(limit + 1)).all()
         page, nxt = _page(rows, limit)
         item_ids = {_item_of(d) for d in page}
-        codes: dict[int | None, str] = dict(
-            s.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids))).tuples()
-        )
+        codes: dict[int | None, str] = {
+            r.id: r.code for r in s.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids)))
+        }
         data = [
             out.DocumentOut(
                 type=doc_type,  # type: ignore[arg-type]

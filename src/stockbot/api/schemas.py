@@ -6,24 +6,63 @@ Quantities are decimal strings (`"12.5"`): JSON numbers would lose exactness in 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
 
 from stockbot.store.types import decimal_text
+from stockbot.text import disguise
+from stockbot.timeutil import as_utc
 
 Amount = Annotated[Decimal, PlainSerializer(decimal_text, return_type=str, when_used="json")]
 """A quantity as an exact decimal string (`"12.5"`)."""
+Moment = Annotated[datetime, AfterValidator(as_utc)]
+"""Always with its offset (SQLite hands back naive UTC)."""
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def unfit_text(value: str) -> str | None:
+    """Why `value` may not reach the books (None: it may): control characters (PostgreSQL
+    refuses NUL), lone surrogates, invisible controls (`stockbot.text.disguise`: `M<U+200B>8`
+    is not `M8`). Bodies, query strings and paths all go through this one rule."""
+    if _CONTROLS.search(value) or disguise(value):
+        return "control or invisible characters are not allowed"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid Unicode text"
+    return None
+
+
 class _In(BaseModel):
+    """A request body: no stray fields, no unfit text (`unfit_text`)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        why = unfit_text(value) if isinstance(value, str) else None
+        if why:
+            raise ValueError(why)
+        return value
 
 
 class ErrorDetail(_Out):
@@ -89,7 +128,7 @@ class MovementOut(_Out):
     location: str
     batch: str | None
     qty: Amount
-    created_at: datetime
+    created_at: Moment
     actor: str | None
     document: str | None
 
@@ -111,7 +150,7 @@ class DocumentOut(_Out):
     state: str
     item: str | None
     qty: Amount | None
-    created_at: datetime | None
+    created_at: Moment | None
 
 
 class DocumentPage(_Out):
@@ -122,9 +161,22 @@ class DocumentPage(_Out):
 # --- writes -------------------------------------------------------------------------------------
 
 
+QtyIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(?!0+(\.0+)?$)[0-9]{1,12}(\.[0-9]{1,6})?$",
+            "description": "a positive decimal, at most 6 places (a JSON number works too)",
+            "examples": ["20", "2.5"],
+        }
+    ),
+]
+
+
 class _ItemQtyIn(_In):
     item: str = Field(min_length=1, max_length=64, description="item code or barcode, exact")
-    qty: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
+    qty: QtyIn = Field(gt=0, max_digits=18, decimal_places=6)
     unit: str | None = Field(default=None, max_length=20, description="default: the item's unit")
 
 
