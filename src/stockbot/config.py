@@ -124,6 +124,8 @@ class Settings(EnvSettings):
     """`secret_token` for the webhook; derived from the bot token when unset."""
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    api_rate_limit: float = 50.0
+    """Requests per second (and burst) each API key may make to `/api/v1`; more get 429."""
 
     # --- the proactive half: alerts, summaries, reminders, the scheduler -------------------
 

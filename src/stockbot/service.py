@@ -115,7 +115,7 @@ class Service:
             platforms=lambda: [a.platform for a in self.adapters],
         )
         self.runtime.watchers += [self.metrics.command, log_command]
-        self.api = Api(self.runtime, self.call)
+        self.api = Api(self.runtime, self.call, rate=self.settings.api_rate_limit)
         self.webhooks = WebhookSender(self.db, self.call)
 
     # --- flows from async code -----------------------------------------------------------

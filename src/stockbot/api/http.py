@@ -66,7 +66,11 @@ class Api:
     """Runs a synchronous function on the service's worker pool."""
     rate: float = RATE
     max_body: int = MAX_BODY
+    key_ttl: float = 1.0
+    """Seconds a verified key is trusted without asking the database again: a revoked key
+    stops within this."""
     _limits: dict[int, AsyncLimiter] = field(default_factory=dict)
+    _keys: dict[str, tuple[float, KeyInfo | None]] = field(default_factory=dict)
 
     @property
     def db(self) -> Any:
@@ -148,7 +152,15 @@ class Api:
         token = token or request.headers.get("X-API-Key", "").strip()
         if not token or len(token) > 200:
             raise ApiError(401, "unauthorized", "api.unauthorized")
-        key = await self.call(self._verify, token)
+        now = time.monotonic()
+        cached = self._keys.get(token)
+        if cached is not None and now - cached[0] < self.key_ttl:
+            key = cached[1]
+        else:
+            key = await self.call(self._verify, token)
+            if len(self._keys) > 10_000:  # someone trying keys: forget, do not grow
+                self._keys.clear()
+            self._keys[token] = (now, key)
         if key is None:
             raise ApiError(401, "unauthorized", "api.unauthorized")
         return key
