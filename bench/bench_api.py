@@ -155,7 +155,8 @@ async def measure(url: str, args: argparse.Namespace, work: Path, fresh: bool) -
         await replica.stop()
         await fake.stop()
     print(f"\n{args.db}: {args.items:,} items / {args.movements:,} movements, "
-          f"{args.clients} clients, {args.requests} requests per kind; statuses {statuses}")  # fmt: skip
+          f"{args.clients} clients, {args.requests} requests per kind")  # fmt: skip
+    print(f"  statuses {statuses}")
     for name, (times, wall) in results.items():
         print(f"  {name:13s} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  "
               f"p99 {pct(times, 99):6.1f} ms  {len(times) / wall:6.0f}/s")  # fmt: skip
