@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from stockbot.api import schemas as body
 from stockbot.commands.models import PurchaseCmd, ReceiveCmd, RequestCmd, ReturnCmd, TransferCmd
 from stockbot.flows.common import Refusal, refuse
 from stockbot.flows.context import Actor, Ctx, Origin
+from stockbot.flows.returns import RET
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime, explain
@@ -40,6 +41,9 @@ ROLES = {
 """What a key's scope may do in the flows' terms (a `post` key receives like a keeper)."""
 
 CONFLICT_KEYS = ("already", "state", "stale", "gone")
+POSTING_SUFFIXES = ("transfer", RET)
+"""The suffixes the transfer and return flows derive their posting keys with
+(`Origin.key`); a receipt's posting is found through its document."""
 
 
 def _receipt(b: Any, item: str) -> BaseModel:
@@ -144,7 +148,8 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
 
 
 def created(ctx: Ctx) -> tuple[list[str], list[int]]:
-    """The documents and postings this call's origin (its idempotency key) made."""
+    """The documents and postings this call's origin (its idempotency key) made. Postings are
+    found by their unique keys and their documents (indexed), never by scanning the ledger."""
     where = ctx.origin.columns()
 
     def made(model: Any, *cols: Any) -> list[Any]:
@@ -152,8 +157,20 @@ def created(ctx: Ctx) -> tuple[list[str], list[int]]:
         return list(s.execute(select(*cols).where(*cond).order_by(model.id)).all())
 
     with ctx.db.read() as s:
-        found = [f"GR-{r.id:05d}" for r in made(GoodsReceipt, GoodsReceipt.id)]
-        found += [f"MR-{r.id:05d}" for r in made(MaterialRequest, MaterialRequest.id)]
+        receipts = [f"GR-{r.id:05d}" for r in made(GoodsReceipt, GoodsReceipt.id)]
+        found = receipts + [f"MR-{r.id:05d}" for r in made(MaterialRequest, MaterialRequest.id)]
         found += [r.number for r in made(PurchaseRequest, PurchaseRequest.number)]
-        postings = [r.id for r in made(Posting, Posting.id)]
+        keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
+        postings = list(
+            s.scalars(
+                select(Posting.id)
+                .where(
+                    or_(
+                        Posting.idempotency_key.in_(keys),
+                        and_(Posting.doc_type == "gr", Posting.doc_id.in_(receipts)),
+                    )
+                )
+                .order_by(Posting.id)
+            )
+        )
     return found, postings
