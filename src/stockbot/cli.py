@@ -462,6 +462,10 @@ def build_parser() -> argparse.ArgumentParser:
     jrun.add_argument("--chat", help="only this chat (our id, or the platform's chat id)")
     jrun.add_argument("--out", help="summary: also save the chart to this PNG file")
     jrun.set_defaults(func=cmd_job_run)
+
+    from stockbot.api.cli import register
+
+    register(sub, _open)
     return p
 
 

@@ -167,6 +167,8 @@ class Settings(EnvSettings):
     secrets, so replicas agree; set it to invalidate every link at once."""
     board_link_hours: int = 12
     """How long a board link opens the board."""
+    api_rate_limit: float = 50.0
+    """Requests per second (and burst) each API key may make to `/api/v1`; more get 429."""
 
     # --- the proactive half: alerts, summaries, reminders, the scheduler -------------------
 

@@ -126,32 +126,9 @@ class Runtime:
                 seen.command = "press"  # named once the button is known (bounded labels)
                 return self._press(ctx, inbound.action_id, seen)
             return self._message(ctx, inbound, seen)
-        except Refusal as refusal:
+        except (Refusal, PostingError) as exc:
             seen.outcome = "refused"
-            return refusal.reply
-        except InsufficientStock as exc:
-            seen.outcome = "refused"
-            return Reply.text(
-                tm(
-                    "runtime.insufficient",
-                    lang,
-                    item=exc.item_code,
-                    place=f" @ {exc.location}" if exc.location else "",
-                    on_hand=fmt_qty(exc.on_hand),
-                    requested=fmt_qty(exc.requested),
-                    short=fmt_qty(exc.shortfall),
-                ),
-                ephemeral=True,
-            )
-        except QuantityLimitExceeded as exc:
-            seen.outcome = "refused"
-            params = {**exc.params, "what": t(f"posting.what.{exc.what}", lang)}
-            return Reply.text(
-                tm(exc.message_key, lang, **params), ephemeral=True, key=exc.message_key
-            )
-        except PostingError as exc:
-            seen.outcome = "refused"
-            return Reply.text(tm("runtime.posting_refused", lang, reason=str(exc)), ephemeral=True)
+            return explain(exc, lang)
         except (DBAPIError, PoolTimeout) as exc:
             key = _database_fault(exc)
             seen.outcome = "unavailable" if key else "error"
@@ -327,6 +304,35 @@ class Runtime:
             mentioned=inbound.mentioned,
             reply_to=inbound.reply_to,
         )
+
+
+def explain(exc: Refusal | PostingError, lang: str) -> Reply:
+    """A flow's polite refusal, or the posting path's, as the words the chat shows (the API
+    answers a refused write with the same words)."""
+    if isinstance(exc, Refusal):
+        return exc.reply
+    if isinstance(exc, InsufficientStock):
+        return Reply.text(
+            tm(
+                "runtime.insufficient",
+                lang,
+                item=exc.item_code,
+                place=f" @ {exc.location}" if exc.location else "",
+                on_hand=fmt_qty(exc.on_hand),
+                requested=fmt_qty(exc.requested),
+                short=fmt_qty(exc.shortfall),
+            ),
+            ephemeral=True,
+            key="runtime.insufficient",
+        )
+    if isinstance(exc, QuantityLimitExceeded):
+        params = {**exc.params, "what": t(f"posting.what.{exc.what}", lang)}
+        return Reply.text(tm(exc.message_key, lang, **params), ephemeral=True, key=exc.message_key)
+    return Reply.text(
+        tm("runtime.posting_refused", lang, reason=str(exc)),
+        ephemeral=True,
+        key="runtime.posting_refused",
+    )
 
 
 def _flow_modules() -> list[Any]:

@@ -7,6 +7,7 @@ aiohttp server (STOCKBOT_HTTP_HOST:PORT)      adapters (handlers/slack.py, handl
   GET  /metrics            → Prometheus (ops.metrics)
   POST /slack/events       → Slack adapter        await service.handle(inbound) → Reply → render
   POST /telegram/webhook   → Telegram adapter
+  /api/v1/…                → the open API (stockbot.api.http)
 outbox dispatcher (this module)  ← rows flows wrote; delivered through adapter.send, retried
 scheduler (stockbot.scheduler)   ← jobs that call flows; their messages go through the outbox
 ```
@@ -36,6 +37,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
+from stockbot.api.http import Api
+from stockbot.api.webhooks import WebhookSender
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.flows.notices import render_for
@@ -102,6 +105,8 @@ class Service:
     claim: timedelta = CLAIM
     _recent: RecentlySent = field(default_factory=RecentlySent)
     metrics: Metrics = field(init=False)
+    api: Api = field(init=False)
+    webhooks: WebhookSender = field(init=False)
     _unready: str = ""
     board: BoardSite = field(init=False)
 
@@ -113,6 +118,8 @@ class Service:
             platforms=lambda: [a.platform for a in self.adapters],
         )
         self.runtime.watchers += [self.metrics.command, log_command]
+        self.api = Api(self.runtime, self.call, rate=self.settings.api_rate_limit)
+        self.webhooks = WebhookSender(self.db, self.call)
 
     # --- flows from async code -----------------------------------------------------------
 
@@ -152,6 +159,7 @@ class Service:
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/healthz", self._readyz)  # the old name; the same answer
         app.router.add_get("/metrics", self._metrics)
+        app.add_routes(self.api.routes())
         app.add_routes(self.board.routes())
         for adapter in self.adapters:
             app.add_routes(adapter.routes())
@@ -207,6 +215,7 @@ class Service:
         for adapter in self.adapters:
             with contextlib.suppress(Exception):
                 await adapter.stop()
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._executor is not None:
@@ -282,7 +291,8 @@ class Service:
         send the same message. While this call works its claims are renewed; a claim left
         behind by a crash lapses after `claim` and is retried. Each row is marked delivered
         the moment its send returns, so a kill can double at most the one send in flight."""
-        senders = {a.platform: a for a in self.adapters}
+        senders: dict[str, Any] = {a.platform: a for a in self.adapters}
+        senders[self.webhooks.platform] = self.webhooks
         due = await self.call(self._claim_due, list(senders), limit)
         if not due:
             return 0
@@ -328,7 +338,10 @@ class Service:
         delivery = Delivery(msg_id, attempts)
         token = SENDING.set(delivery)
         try:
-            reply = await self.call(self._render, platform, target, payload)
+            raw = getattr(sender, "raw", False)  # webhooks: the stored event itself
+            reply: Any = (
+                payload if raw else await self.call(self._render, platform, target, payload)
+            )
             await sender.send(target, reply)
         except PermanentDeliveryError as exc:
             self.metrics.delivery_failures.labels(platform, "parked").inc()

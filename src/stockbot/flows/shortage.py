@@ -22,7 +22,7 @@ from stockbot.flows.context import Ctx
 from stockbot.flows.notices import ItemLabel, Notice, Q
 from stockbot.i18n import item_text, register, tm
 from stockbot.replies import Block, Buttons, Fields, Reply
-from stockbot.store.events import StockPosted
+from stockbot.store.events import ShortageOpened, StockPosted, emit
 from stockbot.store.models import Item, ItemSubstitute, ShortageIncident, Warehouse
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
@@ -80,6 +80,7 @@ def shortage_reply(
     )
     s.add(incident)
     s.flush()
+    emit(s, ShortageOpened(incident.id, item.id, wh.id))
     short = qty - max(available, ZERO)
     lang = ctx.lang
     blocks: list[Block] = list(short_notice(item, qty, available).render(lang, ctx.tz).blocks)

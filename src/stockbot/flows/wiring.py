@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import partial
 
 from stockbot.config import Settings
-from stockbot.flows import alerts, board, shortage
+from stockbot.flows import alerts, board, shortage, webhooks
 from stockbot.store.db import Database
-from stockbot.store.events import StockPosted
+from stockbot.store.events import ShortageOpened, StockPosted
 
 
 def subscribe(db: Database, settings: Settings) -> Database:
@@ -22,4 +22,6 @@ def subscribe(db: Database, settings: Settings) -> Database:
     )
     db.events.subscribe(StockPosted, shortage.on_stock_posted, phase="commit")
     db.events.subscribe(StockPosted, partial(board.on_stock_posted, db=db), phase="after")
+    db.events.subscribe(StockPosted, webhooks.on_stock_posted, phase="commit")
+    db.events.subscribe(ShortageOpened, webhooks.on_shortage_opened, phase="commit")
     return db

@@ -46,6 +46,15 @@ class StockPosted:
     """Items whose stock went up."""
 
 
+@dataclass(frozen=True, slots=True)
+class ShortageOpened:
+    """A request met too little stock: a shortage incident (缺料) was opened."""
+
+    incident_id: int
+    item_id: int
+    warehouse_id: int
+
+
 class EventBus:
     """Handlers by event type, per database (see the module docstring)."""
 

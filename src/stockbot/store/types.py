@@ -134,3 +134,9 @@ def fmt_qty(value: Decimal | None) -> str:
     if d == d.to_integral_value():
         return f"{d.quantize(Decimal(1)):,}" if abs(d) >= 10000 else str(d.quantize(Decimal(1)))
     return format(d, "f")
+
+
+def decimal_text(value: Decimal) -> str:
+    """An exact quantity for machines (the API, webhooks): `20`, `0.3`, `-1.25`; no grouping,
+    no exponent, no trailing zeros."""
+    return format(value.normalize(), "f")

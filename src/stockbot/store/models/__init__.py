@@ -13,6 +13,7 @@ Rules the schema encodes:
 
 from __future__ import annotations
 
+from stockbot.store.models.api import ApiCall, ApiKey, Webhook
 from stockbot.store.models.base import NAMING, Base, BigId, MovementKind, Role
 from stockbot.store.models.documents import (
     ActionToken,
@@ -67,6 +68,8 @@ __all__ = [
     "NAMING",
     "ActionToken",
     "Alert",
+    "ApiCall",
+    "ApiKey",
     "Balance",
     "Base",
     "Batch",
@@ -109,6 +112,7 @@ __all__ = [
     "UserIdentity",
     "UserRole",
     "Warehouse",
+    "Webhook",
     "WorkOrder",
     "WorkOrderLine",
 ]

@@ -1,0 +1,198 @@
+"""Open API latency under load: `python bench/bench_api.py [--db sqlite|pg] [--url URL]
+[--items 50000] [--movements 1000000] [--clients 20] [--requests 2000]`.
+
+A real `stockbot run` (a subprocess, `tests/replicas.py`, Slack pointed at the loopback fake so
+the service starts) serves `/api/v1` on a generated factory of *items* items and *movements*
+ledger rows (`bench/generate.py`). *clients* concurrent HTTP clients, each with keep-alive:
+
+- **GET balance**: `GET /api/v1/items/{code}` — one item with its five quantities;
+- **POST receipt**: `POST /api/v1/receipts` with a fresh `Idempotency-Key` each — through the
+  receiving flow and the one posting path (a goods receipt, a posting, its movement);
+- **replay**: the same receipts again, same keys — answered from the first result.
+
+Targets (issue 15): GET p99 ≤ 20 ms, POST p99 ≤ 40 ms with 20 clients, SQLite and PostgreSQL.
+The SQLite factory is cached in bench/out/ (migrated on reuse); PostgreSQL uses a throwaway
+database on the server of `--url`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from stockbot.store.apikeys import create_key  # noqa: E402
+from stockbot.store.db import Database  # noqa: E402
+from stockbot.store.migrate import upgrade  # noqa: E402
+from stockbot.store.models import Balance, Item  # noqa: E402
+
+from fake_slack import FakeSlack  # noqa: E402
+from generate import generate  # noqa: E402
+from replicas import replica_env, start_replica  # noqa: E402
+from slack_requests import fake_users  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def sqlite_factory(n_items: int, n_movements: int) -> str:
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"factory-{n_items}-{n_movements}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        print(f"generating {n_items:,} items / {n_movements:,} movements into {path} …")
+        upgrade(f"sqlite:///{tmp}")
+        build = Database(f"sqlite:///{tmp}", synchronous="OFF")
+        generate(build, n_items, n_movements)
+        build.dispose()
+        os.replace(tmp, path)
+    return f"sqlite:///{path}"
+
+
+def prepare(url: str, n_items: int, n_movements: int, fresh: bool) -> tuple[str, list[str]]:
+    """Migrate, generate when new, a fresh `post` key; (key, stocked item codes)."""
+    upgrade(url)
+    db = Database(url)
+    try:
+        if fresh:
+            print(f"generating {n_items:,} items / {n_movements:,} movements …", flush=True)
+            generate(db, n_items, n_movements, log=lambda *_: None)
+        key = create_key(db, f"bench-{uuid.uuid4().hex[:8]}", "post")
+        with db.read() as s:
+            codes = list(
+                s.scalars(
+                    select(Item.code)
+                    .join(Balance, Balance.item_id == Item.id)
+                    .where(Balance.qty >= 100)
+                    .order_by(Item.id)
+                    .limit(2000)
+                )
+            )
+    finally:
+        db.dispose()
+    return key, codes
+
+
+async def run_clients(clients: int, jobs: list[Any], call: Any) -> tuple[list[float], float]:
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    times: list[float] = []
+
+    async def client() -> None:
+        while not queue.empty():
+            job = queue.get_nowait()
+            t0 = time.perf_counter()
+            await call(job)
+            times.append((time.perf_counter() - t0) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return times, time.perf_counter() - t0
+
+
+async def measure(url: str, args: argparse.Namespace, work: Path, fresh: bool) -> None:
+    key, codes = prepare(url, args.items, args.movements, fresh)
+    fake = FakeSlack(users=fake_users())
+    await fake.start()
+    replica = await start_replica(
+        "api", replica_env(url, fake.url, api_rate_limit="1000000"), work, timeout=300
+    )
+    rng = random.Random(7)
+    statuses: dict[int, int] = {}
+    try:
+        base = f"{replica.url}/api/v1"
+        headers = {"Authorization": f"Bearer {key}"}
+        conn = aiohttp.TCPConnector(limit=args.clients * 2)
+        async with aiohttp.ClientSession(connector=conn, headers=headers) as http:
+
+            async def get(code: str) -> None:
+                async with http.get(f"{base}/items/{code}") as r:
+                    await r.read()
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+
+            async def post(job: tuple[str, str]) -> None:
+                idem, code = job
+                async with http.post(
+                    f"{base}/receipts",
+                    json={"item": code, "qty": "5"},
+                    headers={"Idempotency-Key": idem},
+                ) as r:
+                    await r.read()
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+
+            await run_clients(args.clients, codes[:200], get)  # warm-up, not measured
+            statuses.clear()
+            gets = [rng.choice(codes) for _ in range(args.requests)]
+            posts = [(f"bench-{uuid.uuid4().hex}", rng.choice(codes)) for _ in range(args.requests)]
+            results = {
+                "GET balance": await run_clients(args.clients, gets, get),
+                "POST receipt": await run_clients(args.clients, posts, post),
+                "POST replay": await run_clients(args.clients, posts, post),
+            }
+    finally:
+        await replica.stop()
+        await fake.stop()
+    print(f"\n{args.db}: {args.items:,} items / {args.movements:,} movements, "
+          f"{args.clients} clients, {args.requests} requests per kind")  # fmt: skip
+    print(f"  statuses {statuses}")
+    for name, (times, wall) in results.items():
+        print(f"  {name:13s} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  "
+              f"p99 {pct(times, 99):6.1f} ms  {len(times) / wall:6.0f}/s")  # fmt: skip
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
+    p.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    p.add_argument("--items", type=int, default=50_000)
+    p.add_argument("--movements", type=int, default=1_000_000)
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--requests", type=int, default=2000)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="stockbot-bench-api-") as tmp:
+        work = Path(tmp)
+        if args.db == "sqlite":
+            url = sqlite_factory(args.items, args.movements)
+            asyncio.run(measure(url, args, work, fresh=False))
+            return 0
+        name = f"stockbot_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(
+            make_url(args.url).set(database="postgres").render_as_string(hide_password=False),
+            isolation_level="AUTOCOMMIT",
+        )
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(args.url).set(database=name).render_as_string(hide_password=False)
+        try:
+            asyncio.run(measure(url, args, work, fresh=True))
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""API writes: JSON bodies become the typed commands the chat parses into, and run through the
+runtime's command table — the same flows, the same one posting path, the same refusals.
+
+The caller is an identity of its own, `api:<key name>` (a user row created on first write), so
+every document and posting it makes names it, like a person in a chat. The origin's message id
+is the `Idempotency-Key`, so the flows' own idempotency keys derive from it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import and_, or_, select
+
+from stockbot.api import schemas as body
+from stockbot.commands.models import PurchaseCmd, ReceiveCmd, RequestCmd, ReturnCmd, TransferCmd
+from stockbot.flows.common import Refusal, refuse
+from stockbot.flows.context import Actor, Ctx, Origin
+from stockbot.flows.returns import RET
+from stockbot.lookup.service import ItemSearch
+from stockbot.replies import Reply
+from stockbot.runtime import Runtime, explain
+from stockbot.store.apikeys import KeyInfo
+from stockbot.store.catalog import find_user
+from stockbot.store.ledger import InsufficientStock, PostingError
+from stockbot.store.models import (
+    GoodsReceipt,
+    MaterialRequest,
+    Posting,
+    PurchaseRequest,
+)
+
+PLATFORM = "api"
+ROLES = {
+    "read": frozenset({"staff"}),
+    "post": frozenset({"staff", "keeper", "purchaser"}),
+    "admin": frozenset({"admin"}),
+}
+"""What a key's scope may do in the flows' terms (a `post` key receives like a keeper)."""
+
+CONFLICT_KEYS = ("already", "state", "stale", "gone")
+POSTING_SUFFIXES = ("transfer", RET)
+"""The suffixes the transfer and return flows derive their posting keys with
+(`Origin.key`); a receipt's posting is found through its document."""
+
+
+def _receipt(b: Any, item: str) -> BaseModel:
+    return ReceiveCmd(
+        item=item,
+        qty=b.qty,
+        unit=b.unit,
+        po=b.po,
+        batch=b.batch,
+        exp=b.expiry,
+        loc=b.location,
+        note=b.note,
+    )
+
+
+def _issue(b: Any, item: str) -> BaseModel:
+    return RequestCmd(item=item, qty=b.qty, unit=b.unit, wo=b.work_order, note=b.note)
+
+
+def _transfer(b: Any, item: str) -> BaseModel:
+    return TransferCmd(
+        item=item, qty=b.qty, unit=b.unit, from_loc=b.from_location, to_loc=b.to_location
+    )
+
+
+def _return(b: Any, item: str) -> BaseModel:
+    return ReturnCmd(item=item, qty=b.qty, unit=b.unit, note=b.note)
+
+
+def _purchase(b: Any, item: str) -> BaseModel:
+    return PurchaseCmd(item=item, qty=b.qty, unit=b.unit, supplier=b.supplier, note=b.note)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str
+    path: str
+    body: type[BaseModel]
+    command: Any
+    summary: str
+
+
+OPERATIONS = (
+    Operation("receipts", "/receipts", body.ReceiptIn, _receipt, "Receive goods (入库)"),
+    Operation("issues", "/issues", body.IssueIn, _issue, "Request material to issue (领料)"),
+    Operation("transfers", "/transfers", body.TransferIn, _transfer, "Transfer stock (调拨)"),
+    Operation("returns", "/returns", body.ReturnIn, _return, "Return material (退料)"),
+    Operation(
+        "purchase_requests",
+        "/purchase-requests",
+        body.PurchaseRequestIn,
+        _purchase,
+        "Request a purchase (采购申请)",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: int
+    """201 done; 403 role; 409 conflict (stock, state); 422 refused input."""
+    code: str
+    reply: Reply
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 300
+
+
+def context(runtime: Runtime, key: KeyInfo, lang: str, idempotency_key: str) -> Ctx:
+    with runtime.db.read() as s:
+        user = find_user(s, PLATFORM, key.name)
+    return Ctx(
+        db=runtime.db,
+        settings=runtime.settings,
+        actor=Actor(user.id if user else None, f"api:{key.name}", key.name, ROLES[key.scope]),
+        origin=Origin(PLATFORM, f"key:{key.name}", idempotency_key[:100], idempotency_key),
+        lang=lang,
+    )
+
+
+def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
+    """Run one write; a refusal is an Outcome too (the unit of work rolled back)."""
+    try:
+        with ctx.db.read() as s:
+            item_id = ItemSearch.exact(s, data.item)  # type: ignore[attr-defined]
+        if item_id is None:  # the API names items exactly: a guess would post the wrong one
+            raise refuse("item.none", ctx.lang, query=data.item[:100])  # type: ignore[attr-defined]
+        reply = runtime.run_command(ctx, op.command(data, f"#{item_id}"))
+    except InsufficientStock as exc:
+        return Outcome(409, "insufficient_stock", explain(exc, ctx.lang))
+    except PostingError as exc:
+        return Outcome(409, "posting_refused", explain(exc, ctx.lang))
+    except Refusal as exc:
+        keys = exc.reply.keys()
+        if "flow.no_role" in keys:
+            return Outcome(403, "forbidden", exc.reply)
+        if any(k for k in keys if any(word in k for word in CONFLICT_KEYS)):
+            return Outcome(409, "conflict", exc.reply)
+        return Outcome(422, (keys or ["refused"])[0], exc.reply)
+    return Outcome(201, "ok", reply)
+
+
+def created(ctx: Ctx) -> tuple[list[str], list[int]]:
+    """The documents and postings this call's origin (its idempotency key) made. Postings are
+    found by their unique keys and their documents (indexed), never by scanning the ledger."""
+    where = ctx.origin.columns()
+
+    def made(model: Any, *cols: Any) -> list[Any]:
+        cond = [getattr(model, k) == v for k, v in where.items()]
+        return list(s.execute(select(*cols).where(*cond).order_by(model.id)).all())
+
+    with ctx.db.read() as s:
+        receipts = [f"GR-{r.id:05d}" for r in made(GoodsReceipt, GoodsReceipt.id)]
+        found = receipts + [f"MR-{r.id:05d}" for r in made(MaterialRequest, MaterialRequest.id)]
+        found += [r.number for r in made(PurchaseRequest, PurchaseRequest.number)]
+        keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
+        postings = list(
+            s.scalars(
+                select(Posting.id)
+                .where(
+                    or_(
+                        Posting.idempotency_key.in_(keys),
+                        and_(Posting.doc_type == "gr", Posting.doc_id.in_(receipts)),
+                    )
+                )
+                .order_by(Posting.id)
+            )
+        )
+    return found, postings
