@@ -93,6 +93,35 @@ def test_run_with_no_platform_and_no_terminal_refuses_in_one_line_naming_the_var
     assert not list(tmp_path.iterdir())  # no demo database built behind the operator's back
 
 
+def test_run_api_only_serves_http_with_no_chat_platform_and_no_terminal(db_url, tmp_path):
+    """An ERP-only site: no chat tokens, started by a unit, serves the API and health."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = _bare_env(STOCKBOT_DATABASE_URL=db_url, STOCKBOT_HTTP_PORT=str(port))
+    proc = subprocess.Popen(
+        [_stockbot(), "run", "--api-only"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the announcement, once the port is open
+        assert "no chat" in first and str(port) in first
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert not (tmp_path / "stockbot-demo.db").exists()
+
+
 def test_run_without_tokens_on_a_terminal_opens_the_demo(monkeypatch, tmp_path):
     import stockbot.cli as cli
 

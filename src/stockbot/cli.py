@@ -260,11 +260,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from stockbot.ops.startup import NO_PLATFORM, StartupError, check_platforms
 
     settings = _settings()
-    if not settings.has_chat_tokens:
+    if not settings.has_chat_tokens and not args.api_only:
         if not _interactive():
             raise StartupError(NO_PLATFORM)
         print(
-            "No SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN or FEISHU_APP_ID is set: starting the local "
+            "No SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, FEISHU_APP_ID or DINGTALK_CLIENT_ID is set "
+            "(and no --api-only): starting the local "
             f"demo instead (console chat against the SQLite file {DEMO_DB})."
         )
         args.db, args.reset, args.no_chat, args.as_user = None, False, False, None
@@ -282,7 +283,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def announce() -> None:
         print(
-            f"stockbot serving {', '.join(a.platform for a in service.adapters)} "
+            f"stockbot serving {', '.join(a.platform for a in service.adapters) or 'no chat'} "
             f"on http://{settings.http_host}:{service.port} "
             "(GET /readyz, /livez, /metrics); Ctrl-C to stop",
             flush=True,
@@ -442,9 +443,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as", dest="as_user", help="who is typing (default alice)")
     demo.set_defaults(func=cmd_demo)
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run", help="serve the configured chat platforms (demo without tokens, on a terminal)"
-    ).set_defaults(func=cmd_run)
+    )
+    run.add_argument(
+        "--api-only",
+        action="store_true",
+        help="serve the open API, the board and the health endpoints with no chat platform "
+        "(an ERP-only site)",
+    )
+    run.set_defaults(func=cmd_run)
 
     manifest = sub.add_parser(
         "slack-manifest", help="the Slack app manifest for the commands that have a handler"

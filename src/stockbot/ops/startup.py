@@ -27,8 +27,9 @@ EX_CONFIG = 78
 NO_PLATFORM = (
     "no chat platform is configured and this is not an interactive terminal, so no demo: "
     "set TELEGRAM_BOT_TOKEN, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN "
-    "for Socket Mode), or FEISHU_APP_ID with FEISHU_APP_SECRET; `stockbot demo` runs the local "
-    "demo"
+    "for Socket Mode), or FEISHU_APP_ID with FEISHU_APP_SECRET, or DINGTALK_CLIENT_ID with "
+    "DINGTALK_CLIENT_SECRET; `stockbot run --api-only` serves only the open API and the board; "
+    "`stockbot demo` runs the local demo"
 )
 
 
