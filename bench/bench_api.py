@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -42,7 +41,7 @@ from stockbot.store.migrate import upgrade  # noqa: E402
 from stockbot.store.models import Balance, Item  # noqa: E402
 
 from fake_slack import FakeSlack  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import generate, scratch_database  # noqa: E402
 from replicas import replica_env, start_replica  # noqa: E402
 from slack_requests import fake_users  # noqa: E402
 
@@ -177,20 +176,8 @@ def main() -> int:
             url = sqlite_factory(args.items, args.movements)
             asyncio.run(measure(url, args, work, fresh=False))
             return 0
-        name = f"stockbot_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(
-            make_url(args.url).set(database="postgres").render_as_string(hide_password=False),
-            isolation_level="AUTOCOMMIT",
-        )
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(args.url).set(database=name).render_as_string(hide_password=False)
-        try:
+        with scratch_database(args.url) as url:
             asyncio.run(measure(url, args, work, fresh=True))
-        finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
     return 0
 
 

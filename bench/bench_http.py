@@ -36,7 +36,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -44,8 +43,7 @@ from urllib.parse import parse_qs
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import create_engine, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Slack, the replicas, Slack's signed requests
@@ -57,7 +55,7 @@ from stockbot.store.migrate import upgrade  # noqa: E402
 from stockbot.store.models import Balance, Item  # noqa: E402
 
 from fake_slack import FakeSlack, Message  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import generate, scratch_database  # noqa: E402
 from replicas import Replica, replica_env, start_replica  # noqa: E402
 from slack_requests import click_body, fake_users, people, signed, slash_body  # noqa: E402
 
@@ -269,21 +267,9 @@ def main() -> int:
             result = asyncio.run(measure(f"sqlite:///{work / 'bench.db'}", args, work))
             report(f"SQLite, {args.replicas} replica", result, args)
             return 0
-        name = f"stockbot_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(
-            make_url(args.url).set(database="postgres").render_as_string(hide_password=False),
-            isolation_level="AUTOCOMMIT",
-        )
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(args.url).set(database=name).render_as_string(hide_password=False)
-        try:
+        with scratch_database(args.url) as url:
             result = asyncio.run(measure(url, args, work))
             report(f"PostgreSQL, {args.replicas} replicas", result, args)
-        finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
     return 0
 
 

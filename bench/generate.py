@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import random
 import time
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -181,3 +184,26 @@ def write_items_csv(docs: list[SearchDoc], path: Path) -> None:
         for d in docs:
             w.writerow([d.code, d.name, d.spec, "pcs", d.category, 10, 20, 100, 7, "1.25",
                         ";".join(d.aliases), d.barcode or ""])  # fmt: skip
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server `server_url` names, dropped afterwards:
+    a bench run never measures what an earlier run left behind."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"stockbot_bench_{uuid.uuid4().hex[:8]}"
+    base = make_url(server_url)
+    admin = create_engine(
+        base.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
