@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from stockbot.store.models import BomLine, Item, PurchaseRequest
+from stockbot.store.models import BomLine, Item, PurchaseRequestLine
 
 from transcript import Floor
 
@@ -36,8 +36,8 @@ def suggested(reply) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def requests(floor: Floor) -> list[tuple[str, D]]:
     with floor.db.read() as s:
         rows = s.execute(
-            select(Item.code, PurchaseRequest.qty)
-            .join(Item, Item.id == PurchaseRequest.item_id)
+            select(Item.code, PurchaseRequestLine.qty)
+            .join(Item, Item.id == PurchaseRequestLine.item_id)
             .order_by(Item.code)
         ).all()
     return [(c, q) for c, q in rows]

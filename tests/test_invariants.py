@@ -57,6 +57,7 @@ from stockbot.store.models import (
     Posting,
     PurchaseOrderLine,
     PurchaseRequest,
+    PurchaseRequestLine,
     Reservation,
 )
 from stockbot.store.quantities import quantities
@@ -268,8 +269,10 @@ class FloorMachine(RuleBasedStateMachine):
                 )
                 requested = sum(
                     s.scalars(
-                        select(PurchaseRequest.qty).where(
-                            PurchaseRequest.item_id == item_id,
+                        select(PurchaseRequestLine.qty)
+                        .join(PurchaseRequest, PurchaseRequest.id == PurchaseRequestLine.request_id)
+                        .where(
+                            PurchaseRequestLine.item_id == item_id,
                             PurchaseRequest.state == "approved",
                         )
                     ),

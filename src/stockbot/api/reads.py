@@ -32,6 +32,7 @@ from stockbot.store.models import (
     Posting,
     PurchaseOrder,
     PurchaseRequest,
+    PurchaseRequestLine,
     User,
     Warehouse,
     WorkOrder,
@@ -249,19 +250,45 @@ def documents(
             stmt = stmt.where(model.state == state)
         rows = s.scalars(stmt.order_by(model.id).limit(limit + 1)).all()
         page, nxt = _page(rows, limit)
+        lines = _request_lines(s, [d.id for d in page]) if doc_type == "pr" else {}
         item_ids = {_item_of(d) for d in page}
         codes: dict[int | None, str] = {
             r.id: r.code for r in s.execute(select(Item.id, Item.code).where(Item.id.in_(item_ids)))
         }
-        data = [
-            out.DocumentOut(
-                type=doc_type,  # type: ignore[arg-type]
-                number=getattr(d, "number", None) or f"{prefix}-{d.id:05d}",
-                state=d.state,
-                item=codes.get(_item_of(d)),
-                qty=getattr(d, "qty", None),
-                created_at=getattr(d, "created_at", None),
+        data = []
+        for d in page:
+            item, qty = codes.get(_item_of(d)), getattr(d, "qty", None)
+            mine = lines.get(d.id)
+            if mine is not None and len(mine) == 1:  # a one-item request reads as before
+                item, qty = mine[0].item, mine[0].qty
+            data.append(
+                out.DocumentOut(
+                    type=doc_type,  # type: ignore[arg-type]
+                    number=getattr(d, "number", None) or f"{prefix}-{d.id:05d}",
+                    state=d.state,
+                    item=item,
+                    qty=qty,
+                    created_at=getattr(d, "created_at", None),
+                    amount=d.amount if doc_type == "pr" else None,
+                    lines=mine,
+                )
             )
-            for d in page
-        ]
         return out.DocumentPage(data=data, next_cursor=nxt)
+
+
+def _request_lines(s: Session, pr_ids: list[int]) -> dict[int, list[out.DocumentLineOut]]:
+    """The lines of these purchase requests, in order, for the document read."""
+    found: dict[int, list[out.DocumentLineOut]] = {i: [] for i in pr_ids}
+    for request_id, code, qty, amount in s.execute(
+        select(
+            PurchaseRequestLine.request_id,
+            Item.code,
+            PurchaseRequestLine.qty,
+            PurchaseRequestLine.amount,
+        )
+        .join(Item, Item.id == PurchaseRequestLine.item_id)
+        .where(PurchaseRequestLine.request_id.in_(pr_ids))
+        .order_by(PurchaseRequestLine.request_id, PurchaseRequestLine.id)
+    ):
+        found[request_id].append(out.DocumentLineOut(item=code, qty=qty, amount=amount))
+    return found

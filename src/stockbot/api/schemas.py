@@ -144,13 +144,23 @@ class MovementPage(_Out):
 DocType = Literal["mr", "pr", "po", "gr", "count", "wo"]
 
 
+class DocumentLineOut(_Out):
+    item: str
+    qty: Amount
+    amount: Amount | None = Field(default=None, description="a purchase request line's amount")
+
+
 class DocumentOut(_Out):
     type: DocType
     number: str
     state: str
-    item: str | None
+    item: str | None = Field(description="the one item a document is about (none: several)")
     qty: Amount | None
     created_at: Moment | None
+    amount: Amount | None = Field(default=None, description="a purchase request's total")
+    lines: list[DocumentLineOut] | None = Field(
+        default=None, description="what a purchase request buys, one entry per line"
+    )
 
 
 class DocumentPage(_Out):

@@ -55,6 +55,7 @@ from stockbot.store.models import (
     Location,
     PurchaseOrderLine,
     PurchaseRequest,
+    PurchaseRequestLine,
     Reservation,
 )
 from stockbot.store.quantities import quantities
@@ -313,8 +314,9 @@ def _quick_levels(single: bool = False) -> Any:
             PurchaseOrderLine.state == "open",
         ),
         total(
-            PurchaseRequest.qty,
-            PurchaseRequest.item_id == Item.id,
+            PurchaseRequestLine.qty,
+            PurchaseRequestLine.item_id == Item.id,
+            PurchaseRequest.id == PurchaseRequestLine.request_id,
             PurchaseRequest.state == "approved",
         ),
         mask,

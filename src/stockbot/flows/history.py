@@ -30,6 +30,7 @@ from stockbot.flows.common import (
     token_for,
 )
 from stockbot.flows.context import Ctx
+from stockbot.flows.purchase_lines import lines_of, what
 from stockbot.i18n import CATALOG, t, tm
 from stockbot.replies import Fields, Reply, Table, Text
 from stockbot.store.models import (
@@ -341,6 +342,8 @@ def _doc_summary(s: Session, doc: Any, lang: str) -> str:
         item = s.get(Item, item_id)
         if item is not None:
             parts.append(f"{item.code} {fq(doc.qty, item.unit, lang)}")
+    if isinstance(doc, PurchaseRequest):
+        parts.append(what(lines_of(s, [doc.id])[doc.id], lang))
     if isinstance(doc, PurchaseOrder):
         for line, item in s.execute(
             select(PurchaseOrderLine, Item)
@@ -402,6 +405,9 @@ def document_history(ctx: Ctx, doc_type: str, doc_id: int) -> Reply:
             row = s.get(_MODELS[pair[0]], pair[1])
             item_id = getattr(row, "item_id", None)
             item = s.get(Item, item_id) if item_id else None
+            if isinstance(row, PurchaseRequest):  # one item: its unit; several: no one unit
+                bought = lines_of(s, [row.id])[row.id]
+                item = bought[0][1] if len(bought) == 1 else None
             units[pair] = item.unit if item is not None else ""
         if decisions:
             headers = [

@@ -24,12 +24,11 @@ from stockbot.store.models import (
     Item,
     PurchaseOrder,
     PurchaseOrderLine,
-    PurchaseRequest,
     Reservation,
     WorkOrder,
     WorkOrderLine,
 )
-from stockbot.store.quantities import quantities
+from stockbot.store.quantities import quantities, requested_per_item
 from stockbot.timeutil import utcnow
 
 ZERO = Decimal(0)
@@ -105,14 +104,7 @@ def requested(s: Session, item_ids: list[int]) -> dict[int, Decimal]:
     """Purchase requests not yet ordered (waiting for approval or approved), per item."""
     if not item_ids:
         return {}
-    rows = s.execute(
-        select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
-        .where(
-            PurchaseRequest.item_id.in_(item_ids),
-            PurchaseRequest.state.in_(("pending", "approved")),
-        )
-        .group_by(PurchaseRequest.item_id)
-    ).all()
+    rows = s.execute(requested_per_item(item_ids, ("pending", "approved"))).all()
     return {i: q or ZERO for i, q in rows}
 
 

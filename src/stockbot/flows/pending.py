@@ -26,6 +26,7 @@ from stockbot.flows import purchases, requests, shortage
 from stockbot.flows.common import button, display_name, doc_number, fq
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import money
+from stockbot.flows.purchase_lines import lines_of, what
 from stockbot.flows.workflow import Workflow
 from stockbot.flows.workorders import WF as WO_WF
 from stockbot.flows.workorders import open_orders
@@ -150,7 +151,8 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
     prs = s.scalars(
         pr_q.order_by(PurchaseRequest.created_at, PurchaseRequest.id).limit(MAX_WAITING)
     ).all()
-    items = _items(s, [*mrs, *prs])
+    items = _items(s, mrs)
+    pr_lines = lines_of(s, [pr.id for pr in prs])
     out = []
     for mr in mrs:
         item = items[mr.item_id]
@@ -164,11 +166,10 @@ def _waiting(ctx: Ctx, s: Session, requester: int | None = None) -> list[_Waitin
         can = requests.WF.who_can(ctx, s, mr, "approve")
         out.append(_Waiting(requests.WF, mr, parts, can, {}))
     for pr in prs:
-        item = items[pr.item_id]
         k = pr.levels_done + 1
         parts = [
             purchases.WF.number(pr.id),
-            f"{item.code} {fq(pr.qty, item.unit, lang)}",
+            what(pr_lines[pr.id], lang),
             display_name(s, pr.requested_by),
             money(pr.amount),
             f"L{k}/{pr.levels_required}" if (pr.levels_required or 1) > 1 else "",
@@ -365,13 +366,12 @@ def _mine(ctx: Ctx, s: Session, me: int, box: _Inbox) -> None:
         .where(PurchaseRequest.requested_by == me, PurchaseRequest.state.not_in(PR_CLOSED))
         .order_by(PurchaseRequest.created_at, PurchaseRequest.id)
     ).all()
-    pr_items = _items(s, prs)
+    pr_lines = lines_of(s, [pr.id for pr in prs])
     for pr in prs:
-        item = pr_items[pr.item_id]
         state = t(f"state.{pr.state}", lang) if f"state.{pr.state}" in CATALOG else pr.state
         parts = [
             pr.number or doc_number("pr", pr.id),
-            f"{item.code} {fq(pr.qty, item.unit, lang)}",
+            what(pr_lines[pr.id], lang),
             state,
             _age(lang, pr.created_at),
         ]

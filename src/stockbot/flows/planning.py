@@ -3,9 +3,11 @@
 `/suggest` lists every item whose projected quantity (DESIGN.md §1: available + on order +
 approved requests) is at or below its reorder point, or below what open work orders still need
 and have not reserved, with the quantity to buy (`reports.rules.suggested_qty`, on the
-projection net of that need) and the item's default supplier. One button raises them all as
-purchase requests through `purchases.open_request` — the usual approvals — once, however
-often it is pressed: the button's token is claimed in the same unit of work.
+projection net of that need) and the item's default supplier. One button raises them all:
+one purchase request per supplier, whose lines are that supplier's items (the items without
+a supplier in one request of their own), each through the usual approvals
+(`purchases.per_supplier_requests`) — once, however often it is pressed: the button's token is
+claimed in the same unit of work.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from stockbot.flows.common import Refusal, display_name, refuse, resolve_item, t
 from stockbot.flows.context import Ctx
 from stockbot.flows.kitting import OPEN_STATES, items_by_id, load_graph
 from stockbot.flows.notices import Act, At, Grid, ItemLabel, L, Notice, Q
-from stockbot.flows.purchases import open_request
+from stockbot.flows.purchase_lines import Want
+from stockbot.flows.purchases import per_supplier_requests
 from stockbot.replies import Reply
 from stockbot.reports.rules import suggested_qty
 from stockbot.store.models import ActionToken, Item, Supplier, WorkOrder, WorkOrderLine
@@ -178,15 +181,8 @@ def raise_all(ctx: Ctx, token: ActionToken) -> Reply:
             raise _already(ctx, s, token.token)
         plan = token.payload.get("plan") or []
         items = items_by_id(s, {int(i) for i, _ in plan})
-        numbers: list[str] = []
-        told = Notice("suggest.raised", {})
-        for item_id, qty in plan:
-            item = items[int(item_id)]
-            sup = s.get(Supplier, item.default_supplier_id) if item.default_supplier_id else None
-            pr, pr_told = open_request(ctx, s, item, Decimal(qty), sup, note="/suggest")
-            numbers.append(pr.number)
-            for k, p in pr_told.more:
-                told = told.then(k, **p)
+        wants = [Want(items[int(item_id)], Decimal(qty)) for item_id, qty in plan]
+        numbers, lines = per_supplier_requests(ctx, s, wants, note="/suggest")
         s.execute(
             update(ActionToken)
             .where(ActionToken.token == token.token)
@@ -194,7 +190,7 @@ def raise_all(ctx: Ctx, token: ActionToken) -> Reply:
                              "at": utcnow().isoformat()})
         )  # fmt: skip
         told = Notice("suggest.raised", {"n": len(numbers), "prs": ", ".join(numbers)},
-                      more=told.more)  # fmt: skip
+                      more=lines)  # fmt: skip
         return told.render(ctx.lang, ctx.tz)
 
 

@@ -1,16 +1,19 @@
 """Purchase requests and their approval (采购审批): request → approval level(s) → purchase order.
 
 ```
-  /purchase, or "Request purchase" on a shortage (the incident is linked to the new PR)
+  /purchase, or "Request purchase" on a shortage (the incident is linked to the new PR): one
+  line; a work order's shortages, /suggest's "raise all": one request per supplier, its lines
+  (`flows.purchase_lines`)
           │
        pending ──approve (level 1)──▶ pending, levels_done = 1 ──approve (level 2)──┐
           │  └── one level only (amount ≤ purchase_second_level_over) ──────────────┤
           │ reject (reason; approvers) / cancel (the requester, or an admin)        ▼
-          ▼                                                     ordered: PO + line (on order)
+          ▼                                          ordered: PO, one line per PR line (on order)
    rejected / cancelled
 ```
-The graph is `WF` below (`flows.workflow`). Who may approve is one rule, `_need`, so that the
-check on a pressed button, the cards (`WF.who_can`) and `/pending` agree:
+The graph is `WF` below (`flows.workflow`); the order it becomes is `flows.purchase_orders`.
+The amount below is the request's total over its lines. Who may approve is one rule, `_need`,
+so that the check on a pressed button, the cards (`WF.who_can`) and `/pending` agree:
 
 - nobody approves their own request, and nobody gives both levels (two different people);
 - one level (amount ≤ the threshold): an approver or admin whose limit covers the amount;
@@ -28,10 +31,9 @@ the admins are told at once (the fix is a role or a higher limit), never a silen
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -45,27 +47,31 @@ from stockbot.flows.common import (
     approval_limit,
     decide,
     display_name,
-    doc_number,
     fq,
     item_and_qty,
     refuse,
     token_for,
     typed_qty,
-    users_with_role,
-    warehouse_for,
 )
 from stockbot.flows.context import Ctx
-from stockbot.flows.notices import Act, At, Day, ItemLabel, L, Money, Notice, Q
+from stockbot.flows.notices import Act, At, ItemLabel, L, Money, Notice, Q
+from stockbot.flows.purchase_lines import (
+    Row,
+    Want,
+    add_lines,
+    lines_of,
+    listed,
+    per_supplier,
+    supplier_label,
+)
+from stockbot.flows.purchase_orders import order
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.i18n import tm
 from stockbot.replies import Reply
 from stockbot.store.models import (
     ActionToken,
-    Chat,
     Decision,
     Item,
-    PurchaseOrder,
-    PurchaseOrderLine,
     PurchaseRequest,
     Supplier,
     User,
@@ -74,25 +80,11 @@ from stockbot.timeutil import utcnow
 
 WF = Workflow("pr", "PR", PurchaseRequest, requester_attr="requested_by")
 DOC = WF.doc_type
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 12
 """Larger amounts are surely typos (and would not fit the store's exact columns)."""
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def local_today(ctx: Ctx) -> date:
-    """The factory's calendar day (expected dates are dates on the floor's clock)."""
-    return utcnow().astimezone(ZoneInfo(ctx.settings.timezone)).date()
-
-
-def _supplier(s: Session, supplier_id: int | None) -> object:
-    sup = s.get(Supplier, supplier_id) if supplier_id is not None else None
-    if sup is None:
-        return L("pr.no_default_supplier")
-    return sup.code if sup.name in ("", sup.code) else f"{sup.code} {sup.name}"
 
 
 def _placeholder() -> str:
@@ -169,12 +161,6 @@ def _need(ctx: Ctx, s: Session, pr: PurchaseRequest) -> Decimal | None:
     return Decimal(pr.amount)
 
 
-def _item(s: Session, pr: PurchaseRequest) -> Item:
-    item = s.get(Item, pr.item_id)
-    assert item is not None
-    return item
-
-
 def _tell_requester(s: Session, pr: PurchaseRequest, notice: Notice, dedupe: str) -> None:
     requester = s.get(User, pr.requested_by) if pr.requested_by is not None else None
     if requester is not None:
@@ -192,7 +178,7 @@ def purchase(
     incident: object = None,
 ) -> Reply:
     """`/purchase <item> <qty> [supplier]`, or the shortage button (`token`: claimed once;
-    `incident`: the shortage the new request should resolve)."""
+    `incident`: the shortage the new request should resolve): a request of one line."""
     item_id, qty = item_and_qty(ctx, cmd, item_id)
     with ctx.db.write() as s:
         item = s.get(Item, item_id)
@@ -216,11 +202,11 @@ def purchase(
                 raise _shortage_done(ctx, s, token)
             shortage.link_purchase(s, incident, pr.id)
 
+        want = Want(item, qty, incident_id=incident if isinstance(incident, int) else None)
         _, told = open_request(
             ctx,
             s,
-            item,
-            qty,
+            [want],
             supplier,
             cmd.note,
             before_decision=claim,
@@ -232,34 +218,33 @@ def purchase(
 def open_request(
     ctx: Ctx,
     s: Session,
-    item: Item,
-    qty: Decimal,
+    wants: list[Want],
     supplier: Supplier | None,
     note: str | None = None,
     *,
-    before_decision: Any = None,
+    before_decision: Callable[[PurchaseRequest], None] | None = None,
     typed: Any = None,
 ) -> tuple[PurchaseRequest, Notice]:
-    """One purchase request in the caller's unit of work, its approval card routed to who may
-    approve (`/purchase`, a shortage card, a work order's shortages, `/suggest`); returns the
-    request and the requester's notice, with whom the card reached (`typed`: the quantity as
-    the person typed it, `common.typed_qty`)."""
-    amount = (qty * item.unit_cost).quantize(CENT)
-    if qty > MAX_AMOUNT or amount > MAX_AMOUNT:
+    """One purchase request of one or more lines from one supplier, in the caller's unit of
+    work, its approval card routed to who may approve the total; returns the request and the
+    requester's notice (its lines, and whom the card reached). `typed`: a one-line request's
+    quantity as the person typed it (`common.typed_qty`)."""
+    assert wants, "a purchase request buys something"
+    total = sum((w.amount for w in wants), Decimal(0))
+    biggest = max(wants, key=lambda w: (w.amount, w.qty))
+    if any(w.qty > MAX_AMOUNT for w in wants) or total > MAX_AMOUNT:
         raise refuse(
             "pr.too_large",
             ctx.lang,
-            qty=fq(qty, item.unit, ctx.lang),
-            item=item.code,
-            amount=amount,
+            qty=fq(biggest.qty, biggest.item.unit, ctx.lang),
+            item=biggest.item.code,
+            amount=total,
         )
-    two = amount > ctx.settings.purchase_second_level_over
+    two = total > ctx.settings.purchase_second_level_over
     pr = PurchaseRequest(
         number=_placeholder(),
-        item_id=item.id,
-        qty=qty,
         supplier_id=supplier.id if supplier else None,
-        amount=amount,
+        amount=total,
         state="pending",
         requested_by=actor_id(ctx, s),
         levels_required=2 if two else 1,
@@ -271,35 +256,57 @@ def open_request(
     s.add(pr)
     s.flush()
     pr.number = WF.number(pr.id)
-    s.flush()
+    rows = add_lines(s, pr, wants)
     if before_decision is not None:
         before_decision(pr)
-    decide(ctx, s, DOC, pr.id, "request", qty=qty)
-    card = _card(s, pr, item, level=1)
-    created = Notice(
-        "pr.created",
-        {
-            "no": pr.number,
-            "qty": typed or Q(qty, item.unit),
-            "item": ItemLabel(item.code, item.name),
-            "supplier": _supplier(s, pr.supplier_id),
-            "amount": Money(amount),
-            "levels": L("pr.two_levels") if two else "",
-        },
-        card.buttons,
-    )
+    decide(ctx, s, DOC, pr.id, "request", qty=wants[0].qty if len(wants) == 1 else None)
+    card = _card(s, pr, rows, level=1)
+    params: dict[str, Any] = {
+        "no": pr.number,
+        "supplier": supplier_label(s, pr.supplier_id),
+        "amount": Money(total),
+        "levels": L("pr.two_levels") if two else "",
+    }
+    if len(rows) == 1:
+        line, item = rows[0]
+        qty = typed or Q(line.qty, item.unit)
+        created = Notice(
+            "pr.created",
+            {**params, "qty": qty, "item": ItemLabel(item.code, item.name)},
+            card.buttons,
+        )
+    else:
+        created = listed(Notice("pr.created_lines", {**params, "n": len(rows)}, card.buttons), rows)
     return pr, _route_card(ctx, s, pr, card, created)
 
 
-def _card(s: Session, pr: PurchaseRequest, item: Item, level: int) -> Notice:
-    """The approval card for one level: its Approve button names the level it approves."""
+def per_supplier_requests(
+    ctx: Ctx, s: Session, wants: list[Want], note: str
+) -> tuple[list[str], tuple[tuple[str, dict[str, Any]], ...]]:
+    """One request per supplier for everything in `wants` (a work order's shortages, the
+    suggestions), each through the usual approvals; the numbers and the lines to tell the
+    requester (each request's lines and whom its card reached; which one has no supplier)."""
+    numbers: list[str] = []
+    told = Notice("")
+    for supplier, group in per_supplier(s, wants):
+        pr, pr_told = open_request(ctx, s, group, supplier, note=note)
+        numbers.append(pr.number)
+        told = told.then(pr_told.key, **pr_told.params)
+        for k, p in pr_told.more:
+            told = told.then(k, **p)
+        if supplier is None:
+            told = told.then("pr.without_supplier", no=pr.number)
+    return numbers, told.more
+
+
+def _card(s: Session, pr: PurchaseRequest, rows: list[Row], level: int) -> Notice:
+    """The approval card for one level: its lines and total; its Approve button names the
+    level it approves."""
     of = pr.levels_required
-    params = {
+    params: dict[str, Any] = {
         "no": pr.number,
         "who": display_name(s, pr.requested_by),
-        "qty": Q(pr.qty, item.unit),
-        "item": ItemLabel(item.code, item.name),
-        "supplier": _supplier(s, pr.supplier_id),
+        "supplier": supplier_label(s, pr.supplier_id),
         "amount": Money(pr.amount),
         "level": L("pr.card_level", level=level, of=of) if of > 1 else "",
     }
@@ -307,7 +314,11 @@ def _card(s: Session, pr: PurchaseRequest, item: Item, level: int) -> Notice:
         Act("pr.btn.approve", token_for(s, DOC, pr.id, "approve", {"level": level}), {}, "primary"),
         Act("pr.btn.reject", token_for(s, DOC, pr.id, "reject"), {}, "danger"),
     )
-    return Notice("pr.card", params, buttons)
+    if len(rows) == 1:
+        line, item = rows[0]
+        params |= {"qty": Q(line.qty, item.unit), "item": ItemLabel(item.code, item.name)}
+        return Notice("pr.card", params, buttons)
+    return listed(Notice("pr.card_lines", {**params, "n": len(rows)}, buttons), rows)
 
 
 def _route_card(ctx: Ctx, s: Session, pr: PurchaseRequest, card: Notice, reply: Notice) -> Notice:
@@ -404,7 +415,7 @@ def approve(ctx: Ctx, s: Session, pr: PurchaseRequest, inp: Input) -> Reply:
             raise _level_already(ctx, s, pr, k) from None
         raise
     if final:
-        return _order(ctx, s, pr, d)
+        return order(ctx, s, pr, d, _placeholder())
     done = Notice(
         "pr.level_done",
         {
@@ -415,73 +426,10 @@ def approve(ctx: Ctx, s: Session, pr: PurchaseRequest, inp: Input) -> Reply:
             "amount": Money(pr.amount),
         },
     )
-    told = _route_card(ctx, s, pr, _card(s, pr, _item(s, pr), level=k + 1), done)
+    card = _card(s, pr, lines_of(s, [pr.id])[pr.id], level=k + 1)
+    told = _route_card(ctx, s, pr, card, done)
     _tell_requester(s, pr, told, f"{pr.number}:level:{k}")
     return told.render(ctx.lang, ctx.tz)
-
-
-def _warehouse_of_request(ctx: Ctx, s: Session, pr: PurchaseRequest) -> int:
-    """Where the goods are wanted: the warehouse of the chat the request came from, else the
-    approving chat's (`warehouse_for`)."""
-    if pr.chat_platform and pr.chat_id:
-        wh_id = s.scalar(
-            select(Chat.warehouse_id).where(
-                Chat.platform == pr.chat_platform, Chat.platform_chat_id == pr.chat_id
-            )
-        )
-        if wh_id is not None:
-            return wh_id
-    return warehouse_for(ctx, s).id
-
-
-def _order(ctx: Ctx, s: Session, pr: PurchaseRequest, d: Decision) -> Reply:
-    """The last level is approved: the purchase order, whose quantity is now *on order*; the
-    requester and the purchasers hear it."""
-    item = _item(s, pr)
-    expected = local_today(ctx) + timedelta(days=item.lead_time_days or 0)
-    po = PurchaseOrder(
-        number=_placeholder(),
-        supplier_id=pr.supplier_id,
-        state="open",
-        expected_on=expected,
-        request_id=pr.id,
-    )
-    s.add(po)
-    s.flush()
-    po.number = doc_number("po", po.id)
-    s.add(
-        PurchaseOrderLine(
-            order_id=po.id,
-            item_id=item.id,
-            warehouse_id=_warehouse_of_request(ctx, s, pr),
-            qty_ordered=pr.qty,
-            qty_received=ZERO,
-            unit_price=item.unit_cost,
-            state="open",
-        )
-    )
-    s.flush()
-    done = Notice(
-        "pr.ordered",
-        {
-            "no": pr.number,
-            "who": ctx.actor.display_name,
-            "at": At(d.created_at),
-            "po": po.number,
-            "qty": Q(pr.qty, item.unit),
-            "item": ItemLabel(item.code, item.name),
-            "supplier": _supplier(s, pr.supplier_id),
-            "expected": Day(expected),
-        },
-    )
-    reach = routing.Reach()
-    requester = s.get(User, pr.requested_by) if pr.requested_by is not None else None
-    if requester is not None and routing.to_user(s, requester, done, f"{pr.number}:ordered"):
-        reach.people.append(requester.display_name)
-    me = actor_id(ctx, s)
-    buyers = [u for u in users_with_role(s, "purchaser") if u.id not in {me, pr.requested_by}]
-    reach.people += routing.to_people(s, buyers, done, f"{po.number}:new").people
-    return reach.tell(done).render(ctx.lang, ctx.tz)
 
 
 @WF.rejecting(source=("pending",))

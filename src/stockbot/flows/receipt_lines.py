@@ -19,7 +19,7 @@ import stockbot.messages.receipts  # noqa: F401  (registers the catalogue)
 from stockbot.flows.common import Refusal, actor_id, doc_number, parse_doc
 from stockbot.flows.context import Ctx
 from stockbot.flows.notices import Day, L, Notice, Q
-from stockbot.flows.purchases import local_today
+from stockbot.flows.purchase_orders import local_today
 from stockbot.flows.workflow import Workflow
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_batch

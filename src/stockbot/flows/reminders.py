@@ -25,6 +25,7 @@ from stockbot.flows.common import (
 )
 from stockbot.flows.context import Ctx, system_ctx
 from stockbot.flows.notices import money
+from stockbot.flows.purchase_lines import lines_of, what
 from stockbot.flows.summary import age, claim
 from stockbot.i18n import t, tm
 from stockbot.replies import Buttons, Reply, Text
@@ -132,9 +133,19 @@ def _remind_doc(
     first: timedelta,
 ) -> int:
     waited = now - as_utc(since)
-    item = s.get(Item, doc.item_id)
-    assert item is not None
     wf = requests.WF if doc_type == "mr" else purchases.WF
+    rows = lines_of(s, [doc.id])[doc.id] if doc_type == "pr" else []
+    one = (s.get_one(Item, doc.item_id), doc.qty) if doc_type == "mr" else None
+    if len(rows) == 1:
+        one = (rows[0][1], rows[0][0].qty)
+
+    def say(key: str, lang: str, **more: Any) -> str:
+        """The reminder in `lang`: one item and its quantity, or a request's lines."""
+        if one is None:
+            return tm(f"{key}_lines", lang, what=what(rows, lang), **more)
+        item, qty = one
+        return tm(key, lang, qty=fq(qty, item.unit, lang), item=item.code, **more)
+
     no = wf.number(doc.id)
     if doc_type == "mr":
         stage_key = f"remind:mr:{doc.id}"
@@ -145,17 +156,14 @@ def _remind_doc(
         payload = {"level": level}
     sent = 0
     who = display_name(s, requester)
-    params = {"no": no, "item": item.code, "who": who}
-    params["amount"] = money(doc.amount)
+    params = {"no": no, "who": who, "amount": money(doc.amount)}
     if waited >= first and claim(s, f"{stage_key}:1"):
         # exactly who may approve now (the workflow's rule: roles, limits, not the requester,
         # not who approved an earlier level)
         for approver in wf.who_can(ctx, s, doc, "approve"):
             lang = _lang(approver, ctx.settings)
             key = "remind.mr" if doc_type == "mr" else "remind.pr"
-            text = tm(
-                key, lang, age=age(lang, since, now), qty=fq(doc.qty, item.unit, lang), **params
-            )
+            text = say(key, lang, age=age(lang, since, now), **params)
             routing.to_user(
                 s, approver.id, _decision_card(s, lang, text, doc_type, doc.id, payload)
             )
@@ -165,8 +173,7 @@ def _remind_doc(
             if admin.id == requester:
                 continue
             lang = _lang(admin, ctx.settings)
-            qty = fq(doc.qty, item.unit, lang)
-            text = tm("remind.escalate", lang, age=age(lang, since, now), qty=qty, **params)
+            text = say("remind.escalate", lang, age=age(lang, since, now), **params)
             routing.to_user(s, admin.id, _decision_card(s, lang, text, doc_type, doc.id, payload))
             sent += 1
     return sent

@@ -134,7 +134,9 @@ def render(
 
     def waiting_lines(items: list[reports.Waiting]) -> str:
         lines = [
-            f"• {w.doc} {_label(w.item)} {fq(w.qty, w.item.unit, lang)} — "
+            f"• {w.doc} {_label(w.item)} {fq(w.qty, w.item.unit, lang)}"
+            + (f" (+{w.more})" if w.more else "")
+            + " — "
             + t("sum.waited", lang, age=age(lang, w.since, now))
             for w in items[:5]
         ]

@@ -4,7 +4,7 @@
  /wo <product> <qty> [due …] ──▶ open: the kitting check (齐套检查) per component
       │  ready ──Release──▶ released (reserved) ──Issue kit──▶ kitted ──Complete n──▶ completed
       │  short ──Release partially──▶ released (what there is; Release again tops it up)
-      │  short ──Request purchase for all shortages──▶ purchase requests (usual approvals)
+      │  short ──Request purchase for all shortages──▶ one purchase request per supplier
       └─ Cancel (open, released, kitted): reservations released; unused stock comes back
          with `/return <item> <qty> WO-…` (flows.returns)
 ```
@@ -58,7 +58,8 @@ from stockbot.flows.kitting import (
 )
 from stockbot.flows.notices import Act, At, Day, Grid, ItemLabel, L, Notice, Q
 from stockbot.flows.picking import issue_lines, kit_issue_lines, kit_pick_list
-from stockbot.flows.purchases import open_request
+from stockbot.flows.purchase_lines import Want
+from stockbot.flows.purchases import per_supplier_requests
 from stockbot.flows.workflow import Input, Workflow
 from stockbot.replies import Reply
 from stockbot.store import ledger
@@ -306,9 +307,10 @@ def release_partial(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
 
 @WF.step("purchase", source=OPEN_STATES, roles=("keeper", "purchaser"), requester="or_roles")
 def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
-    """One purchase request per short component (what is short and neither on order nor
-    already requested, rounded up to the order multiple), through the usual approvals
-    (`purchases.open_request`). A second press finds nothing left to buy."""
+    """One purchase request per supplier (each item's default supplier; the items without one
+    in a request of their own) whose lines are what is short and neither on order nor already
+    requested, rounded up to the order multiple, through the usual approvals
+    (`purchases.per_supplier_requests`). A second press finds nothing left to buy."""
     _check_rev(ctx, s, wo, inp)
     no = WF.number(wo.id)
     rows = kit_rows(s, wo)
@@ -321,21 +323,16 @@ def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
         multiple = r.item.order_multiple
         if multiple > 0:
             gap = round_up(gap / multiple, 0) * multiple
-        buys.append((r.item, round_up(gap, decimals_for(r.item))))
+        qty = round_up(gap, decimals_for(r.item))
+        buys.append(Want(r.item, qty, work_order_id=wo.id, warehouse_id=wo.warehouse_id))
     if not buys:
         raise refuse("wo.nothing_to_buy", ctx.lang, no=no)
     _fresh(ctx, s, wo, inp, "purchase", wo.state)
-    told = Notice("wo.purchased", {"no": no, "n": len(buys), "prs": ""})
-    numbers = []
-    for item, qty in buys:
-        pr, pr_told = open_request(ctx, s, item, qty, None, note=no)
-        numbers.append(pr.number)
-        told = told.then(pr_told.key, **pr_told.params)
-        for k, p in pr_told.more:
-            told = told.then(k, **p)
+    numbers, lines = per_supplier_requests(ctx, s, buys, note=no)
     s.refresh(wo)
-    params = {**told.params, "prs": ", ".join(numbers)}
-    return Notice(told.key, params, _buttons(s, wo, rows), more=told.more).render(ctx.lang, ctx.tz)
+    params = {"no": no, "n": len(numbers), "prs": ", ".join(numbers)}
+    told = Notice("wo.purchased", params, _buttons(s, wo, rows), more=lines)
+    return told.render(ctx.lang, ctx.tz)
 
 
 @WF.step("issue", source=("released",), roles=KEEPERS)

@@ -58,6 +58,31 @@ MESSAGES = {
         "en": "This shortage already became {no}, requested by {who} at {at}; nothing was changed.",
         "zh-Hans": "该缺料已由 {who} 于 {at} 提交采购申请 {no}，未做任何更改。",
     },
+    # --- requests of several lines (one per supplier: a work order's shortages, /suggest) ----
+    "pr.created_lines": {
+        "en": "{no}: {n} items from {supplier}, total {amount} — waiting for approval{levels}.",
+        "zh-Hans": "{no}：采购 {n} 项物料，供应商 {supplier}，合计 {amount}，等待审批{levels}。",
+    },
+    "pr.card_lines": {
+        "en": "{no}: {who} asks to buy {n} items from {supplier} (total {amount}). Approve{level}?",
+        "zh-Hans": "{no}：{who} 申请采购 {n} 项物料，供应商 {supplier}（合计 {amount}）。"
+        "是否批准{level}？",
+    },
+    "pr.ordered_lines": {
+        "en": "🧾 {no} approved by {who} at {at} → {po}: {n} items from {supplier}, "
+        "total {amount}, expected {expected}.",
+        "zh-Hans": "🧾 {no} 已由 {who} 于 {at} 批准 → 采购单 {po}：{n} 项物料，"
+        "供应商 {supplier}，合计 {amount}，预计 {expected} 到货。",
+    },
+    "pr.line": {
+        "en": "  • {item}: {qty}, {amount}",
+        "zh-Hans": "  • {item}：{qty}，{amount}",
+    },
+    "pr.without_supplier": {
+        "en": "⚠️ {no}: no default supplier for these items; the purchaser chooses one "
+        "when ordering.",
+        "zh-Hans": "⚠️ {no}：这些物料没有默认供应商，由采购员下单时选定。",
+    },
     "pr.btn.approve": {"en": "Approve", "zh-Hans": "批准"},
     "pr.btn.reject": {"en": "Reject", "zh-Hans": "驳回"},
 }

@@ -102,6 +102,16 @@ MESSAGES = {
         "zh-Hans": "⏫ 升级提醒：*{no}* 已等待审批 {age} — {who} 的 {item} {qty}"
         "（金额 {amount}）。",
     },
+    "remind.pr_lines": {
+        "en": "⏰ Reminder: *{no}* — purchase of {what} (total {amount}) by {who}; "
+        "waiting for approval for {age}.",
+        "zh-Hans": "⏰ 提醒：*{no}* — {who} 申请采购 {what}（合计 {amount}），已等待审批 {age}。",
+    },
+    "remind.escalate_lines": {
+        "en": "⏫ Escalation: *{no}* has waited {age} for approval — {what} for {who} "
+        "(total {amount}).",
+        "zh-Hans": "⏫ 升级提醒：*{no}* 已等待审批 {age} — {who} 的 {what}（合计 {amount}）。",
+    },
     "remind.qc": {
         "en": "⏰ QC waiting: *{no}* — {qty} {item} received by {who} {age} ago is not "
         "checked yet; it is not available until it is.",

@@ -25,6 +25,7 @@ from stockbot.store.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequest,
+    PurchaseRequestLine,
     Reservation,
 )
 
@@ -108,9 +109,10 @@ def load_levels(session: Session, *, thresholds_only: bool = False, supply: bool
         lv.requested = {
             i: q
             for i, q in session.connection().execute(
-                select(PurchaseRequest.item_id, raw.sum(PurchaseRequest.qty))
+                select(PurchaseRequestLine.item_id, raw.sum(PurchaseRequestLine.qty))
+                .join(PurchaseRequest, PurchaseRequest.id == PurchaseRequestLine.request_id)
                 .where(PurchaseRequest.state == "approved")
-                .group_by(PurchaseRequest.item_id)
+                .group_by(PurchaseRequestLine.item_id)
             )
             if q is not None
         }

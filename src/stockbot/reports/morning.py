@@ -21,6 +21,7 @@ from stockbot.store.models import (
     MaterialRequest,
     PurchaseOrder,
     PurchaseRequest,
+    PurchaseRequestLine,
     Supplier,
 )
 from stockbot.timeutil import as_utc
@@ -45,6 +46,8 @@ class Waiting:
     qty: Decimal
     since: datetime
     amount: Decimal = ZERO
+    more: int = 0
+    """Further lines of the document (a purchase request of several items) beyond `item`."""
 
 
 @dataclass(slots=True)
@@ -192,15 +195,25 @@ def waiting_documents(session: Session) -> tuple[list[Waiting], list[Waiting], i
     ).all()
     prs = session.execute(
         select(
+            PurchaseRequest.id,
             PurchaseRequest.number,
-            PurchaseRequest.item_id,
-            PurchaseRequest.qty,
             PurchaseRequest.amount,
             PurchaseRequest.created_at,
             PurchaseRequest.updated_at,
         ).where(PurchaseRequest.state == "pending")
     ).all()
-    refs = item_refs(session, {r.item_id for r in mrs} | {r.item_id for r in prs})
+    pr_lines: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    if prs:
+        for request_id, item_id, qty in session.execute(
+            select(
+                PurchaseRequestLine.request_id, PurchaseRequestLine.item_id, PurchaseRequestLine.qty
+            )
+            .where(PurchaseRequestLine.request_id.in_([r.id for r in prs]))
+            .order_by(PurchaseRequestLine.request_id, PurchaseRequestLine.id)
+        ):
+            pr_lines[request_id].append((item_id, qty))
+    line_items = {i for lines in pr_lines.values() for i, _ in lines}
+    refs = item_refs(session, {r.item_id for r in mrs} | line_items)
     approvals: list[Waiting] = []
     open_mrs: list[Waiting] = []
     for r in mrs:
@@ -213,7 +226,13 @@ def waiting_documents(session: Session) -> tuple[list[Waiting], list[Waiting], i
             )
     for pr in prs:
         since = pr.updated_at or pr.created_at
-        approvals.append(Waiting(pr.number, refs[pr.item_id], pr.qty, since, pr.amount))
+        lines = pr_lines.get(pr.id)
+        if not lines:
+            continue  # (a request is written with its lines in one unit of work)
+        item_id, qty = lines[0]
+        approvals.append(
+            Waiting(pr.number, refs[item_id], qty, since, pr.amount, more=len(lines) - 1)
+        )
     approvals.sort(key=lambda w: (as_utc(w.since), w.doc))
     open_mrs.sort(key=lambda w: (as_utc(w.since), w.doc))
     qc = session.scalar(

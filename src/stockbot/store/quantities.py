@@ -32,6 +32,7 @@ from stockbot.store.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequest,
+    PurchaseRequestLine,
     Reservation,
     User,
     Warehouse,
@@ -105,13 +106,20 @@ def quantities(
     ):
         out[item_id].on_order = max(ZERO, (ordered or ZERO) - (received or ZERO))
     if warehouse_id is None:
-        for item_id, qty in session.execute(
-            select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
-            .where(PurchaseRequest.item_id.in_(ids), PurchaseRequest.state == "approved")
-            .group_by(PurchaseRequest.item_id)
-        ):
+        for item_id, qty in session.execute(requested_per_item(ids, ("approved",))):
             out[item_id].requested = qty or ZERO
     return out
+
+
+def requested_per_item(item_ids: list[int], states: tuple[str, ...]) -> Select[int, Decimal]:
+    """(item id, quantity) on the lines of purchase requests in `states`: what is asked for
+    and not yet on an order, per item (a request may buy several items)."""
+    return (
+        select(PurchaseRequestLine.item_id, func.sum(PurchaseRequestLine.qty))
+        .join(PurchaseRequest, PurchaseRequest.id == PurchaseRequestLine.request_id)
+        .where(PurchaseRequestLine.item_id.in_(item_ids), PurchaseRequest.state.in_(states))
+        .group_by(PurchaseRequestLine.item_id)
+    )
 
 
 def average_daily_usage(

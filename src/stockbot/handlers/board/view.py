@@ -56,7 +56,13 @@ def context(b: Board, viewer: Viewer, lang: str, timezone: str, currency: str) -
     )
     waiting_rows, waiting_more = cut(
         [
-            (w.doc, w.item.code, _qty(w.qty), money(w.amount) if values else None, ago(w.since))
+            (
+                w.doc,
+                w.item.code + (f" (+{w.more})" if w.more else ""),
+                _qty(w.qty),
+                money(w.amount) if values else None,
+                ago(w.since),
+            )
             for w in s.pending_approvals
         ]
     )

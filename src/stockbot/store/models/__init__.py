@@ -48,6 +48,7 @@ from stockbot.store.models.supply import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequest,
+    PurchaseRequestLine,
     Reservation,
 )
 from stockbot.store.models.system import (
@@ -102,6 +103,7 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "PurchaseRequest",
+    "PurchaseRequestLine",
     "Reservation",
     "Role",
     "SchedulerJob",

@@ -39,14 +39,15 @@ class Reservation(Base):
 
 
 class PurchaseRequest(Base):
-    """采购申请: pending → (approved level 1 →) approved → ordered; or rejected."""
+    """采购申请: pending → (approved level 1 →) approved → ordered; or rejected.
+
+    What is bought is its lines (`PurchaseRequestLine`, one or more, one supplier for all);
+    `amount` is their total, kept here because the approval limits read it."""
 
     __tablename__ = "purchase_requests"
-    __table_args__ = (Index("ix_purchase_requests_item_state", "item_id", "state"),)
+    __table_args__ = (Index("ix_purchase_requests_state", "state"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
-    qty: Mapped[Decimal] = mapped_column(Qty)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
     amount: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
     state: Mapped[str] = mapped_column(String(20), default="pending")
@@ -59,6 +60,24 @@ class PurchaseRequest(Base):
     chat_id: Mapped[str | None] = mapped_column(String(100))
     message_id: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PurchaseRequestLine(Base):
+    """One item of a purchase request: how much, at what price, and optionally where it is
+    wanted and what it is for (a work order's shortage, a shortage incident). The ordered PO
+    gets one line per request line."""
+
+    __tablename__ = "purchase_request_lines"
+    __table_args__ = (Index("ix_pr_lines_item_request", "item_id", "request_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("purchase_requests.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    qty: Mapped[Decimal] = mapped_column(Qty)
+    unit_price: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    amount: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("shortage_incidents.id"))
 
 
 class PurchaseOrder(Base):
