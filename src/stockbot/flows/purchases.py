@@ -287,16 +287,14 @@ def per_supplier_requests(
     suggestions), each through the usual approvals; the numbers and the lines to tell the
     requester (each request's lines and whom its card reached; which one has no supplier)."""
     numbers: list[str] = []
-    told = Notice("")
+    lines: list[tuple[str, dict[str, Any]]] = []
     for supplier, group in per_supplier(s, wants):
-        pr, pr_told = open_request(ctx, s, group, supplier, note=note)
+        pr, told = open_request(ctx, s, group, supplier, note=note)
         numbers.append(pr.number)
-        told = told.then(pr_told.key, **pr_told.params)
-        for k, p in pr_told.more:
-            told = told.then(k, **p)
+        lines += [(told.key, told.params), *told.more]
         if supplier is None:
-            told = told.then("pr.without_supplier", no=pr.number)
-    return numbers, told.more
+            lines.append(("pr.without_supplier", {"no": pr.number}))
+    return numbers, tuple(lines)
 
 
 def _card(s: Session, pr: PurchaseRequest, rows: list[Row], level: int) -> Notice:
