@@ -22,6 +22,11 @@ from stockbot.store.models import MaterialRequest, OutboxMessage, ProcessedEvent
 from transcript import Floor, settings
 
 
+def delivered(db: Any) -> bool:
+    with db.read() as s:
+        return s.scalars(select(OutboxMessage.state)).one() == "delivered"
+
+
 def test_a_lookup_in_the_group_is_answered_in_the_group_and_the_frame_is_acked(db):
     Floor(db).item("M8", stock=120, name="Hex bolt M8")
 
@@ -100,11 +105,9 @@ def test_a_429_in_the_outbox_is_retried_and_delivered_once(db):
         with db.write() as s:
             enqueue(s, "dingtalk", GROUP, Reply.text("*stock count at 17:00*"))
         await fake.wait_for(lambda: fake.markdowns(group=GROUP))
-        await asyncio.sleep(0.3)
+        await fake.wait_for(lambda: delivered(db))  # the outbox is done with it: counts are final
         assert len(fake.markdowns(group=GROUP)) == 1
         assert len([c for c in fake.calls if c.status == 429]) == 1
-        with db.read() as s:
-            assert s.scalars(select(OutboxMessage.state)).one() == "delivered"
 
     play(db, scenario)
 
