@@ -79,7 +79,13 @@ class Slack:
         ts_header: int | None = None,
         secret: str = SECRET,
         dm: bool = False,
+        files: list[dict[str, Any]] | None = None,
     ) -> int:
+        """An @-mention in *channel*, or (*dm*) a direct message; with *files*, what Slack sends
+        for an upload: the files on the event, and in a DM the ``file_share`` subtype."""
+        shared = {"files": files, "upload": True} if files else {}
+        if files and dm:
+            shared["subtype"] = "file_share"
         body = json.dumps(
             {
                 "token": "legacy",
@@ -97,6 +103,7 @@ class Slack:
                     "ts": ts or f"1750000100.{next(self._ids):06d}",
                     "channel": channel,
                     "event_ts": ts or "1750000100.000000",
+                    **shared,
                 },
             }
         )
