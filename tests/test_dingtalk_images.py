@@ -100,7 +100,7 @@ def test_the_morning_summary_reaches_a_bound_dingtalk_group_with_its_chart(db):
         [chart] = await fake.wait_for(lambda: fake.images(group=GROUP))
         assert chart.startswith(PNG)
         await fake.wait_for(lambda: outbox_states(db) == ["delivered"])
-        bound, summary = fake.markdowns(group=GROUP)
+        _bound, summary = fake.markdowns(group=GROUP)
         assert "GLUE" in summary
 
     play(db, scenario, admins=f"dingtalk:{ALICE[0]}")

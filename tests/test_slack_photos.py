@@ -11,13 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from fake_slack import BOT_USER
 from labels import blank_photo, code_image, photo
-from slack_requests import FLOOR, people
 from slack_scene import Slack, newest, run
 from stockbot.i18n import t
 from stockbot.store.models import Batch
 
+from fake_slack import BOT_USER
+from slack_requests import FLOOR, people
 from transcript import Floor, row_counts
 
 BOB_DM = "D0BOB"
