@@ -6,6 +6,12 @@ ticket (client id and secret checked), opens the websocket, and receives frames 
 sends arrive over HTTP as to api.dingtalk.com: an access token is required on every call
 (``x-acs-dingtalk-access-token``), ``fail`` makes the next N calls of a path fail (429 …),
 and every call is kept (``calls``, ``sent``, ``wait_for``).
+
+Pictures as DingTalk takes them: ``POST /media/upload?access_token=…`` on the older host
+(multipart: ``type=image`` and a ``media`` file part, answered with a ``media_id`` in an
+``errcode`` envelope), then a robot message with ``msgKey: sampleImageMsg`` whose
+``photoURL`` must name an upload this fake handed out — anything else is refused the way
+DingTalk refuses a bad parameter (400), so a picture can only arrive by the documented route.
 """
 
 from __future__ import annotations
@@ -41,7 +47,9 @@ class FakeDingTalk:
         self.cards: dict[str, dict[str, str]] = {}  # outTrackId → the card's variables now
         self.files: dict[str, bytes] = {}
         self.frames: dict[str, tuple[str, dict[str, Any]]] = {}  # message id → (topic, data)
+        self.media: dict[str, bytes] = {}  # media_id → the uploaded bytes
         self._failures: dict[str, list[int]] = {}
+        self._errcodes: dict[str, list[int]] = {}
         self._ws: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
         self._ids = itertools.count(1)
@@ -52,6 +60,7 @@ class FakeDingTalk:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/files/{code}", self._file)
+        app.router.add_post("/media/upload", self._upload)
         app.router.add_route("*", "/{path:v1\\.0/.+}", self._api)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -152,6 +161,38 @@ class FakeDingTalk:
     def fail(self, path: str, times: int = 1, status: int = 429) -> None:
         self._failures.setdefault(path, []).extend([status] * times)
 
+    def fail_upload(self, errcode: int, times: int = 1) -> None:
+        """The next *times* uploads answer HTTP 200 with this ``errcode`` (-1: busy …)."""
+        self._errcodes.setdefault("/media/upload", []).extend([errcode] * times)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """``/media/upload`` as the older host answers: HTTP 200 and an ``errcode``."""
+        form = await request.post()
+        media = form.get("media")
+        body: dict[str, Any] = {"type": form.get("type")}
+        if hasattr(media, "file"):
+            body.update(filename=media.filename, content_type=media.content_type)
+        call = Call("POST", "/media/upload", body)
+        self.calls.append(call)
+
+        def answer(errcode: int, errmsg: str, **extra: Any) -> web.Response:
+            call.status = 200 if errcode == 0 else 600  # sent() counts only the successes
+            return web.json_response({"errcode": errcode, "errmsg": errmsg, **extra})
+
+        if request.query.get("access_token") != TOKEN:
+            return answer(40014, "不合法的access_token")
+        errcodes = self._errcodes.get("/media/upload")
+        if errcodes:
+            return answer(errcodes.pop(0), "系统繁忙")
+        if form.get("type") != "image" or not hasattr(media, "file"):
+            return answer(40035, "缺少参数 type 或 media")
+        data = media.file.read()
+        if media.content_type != "image/png" or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return answer(40005, "不支持的文件格式")
+        media_id = f"@lAz{next(self._ids)}"
+        self.media[media_id] = data
+        return answer(0, "ok", media_id=media_id, type="image", created_at=int(time.time()))
+
     def sent(self, path: str, **where: Any) -> list[Call]:
         return [
             c for c in self.calls
@@ -212,7 +253,9 @@ class FakeDingTalk:
         if path == "/v1.0/robot/messageFiles/download":
             return answer(200, {"downloadUrl": f"{self.url}/files/{body.get('downloadCode')}"})
         if path in {"/v1.0/robot/groupMessages/send", "/v1.0/robot/oToMessages/batchSend"}:
-            json.loads(body["msgParam"])  # must be a JSON string, as DingTalk requires
+            param = json.loads(body["msgParam"])  # must be a JSON string, as DingTalk requires
+            if body["msgKey"] == "sampleImageMsg" and param.get("photoURL") not in self.media:
+                return answer(400, {"code": "param.photoURL", "message": "invalid photoURL"})
             return answer(200, {"processQueryKey": f"q{next(self._ids)}"})
         return answer(404, {"code": "NotFound"})
 
@@ -220,19 +263,32 @@ class FakeDingTalk:
 
     def markdowns(self, *, group: str | None = None, user: str | None = None) -> list[str]:
         """The markdown texts sent to a group or a person, oldest first."""
-        out = []
-        for c in self.calls:
-            if c.status != 200:
-                continue
-            if (
-                group
-                and c.path == "/v1.0/robot/groupMessages/send"
-                and c.body["openConversationId"] == group
-            ):
-                out.append(json.loads(c.body["msgParam"])["text"])
-            if user and c.path == "/v1.0/robot/oToMessages/batchSend" and user in c.body["userIds"]:
-                out.append(json.loads(c.body["msgParam"])["text"])
-        return out
+        return [
+            json.loads(c.body["msgParam"])["text"]
+            for c in self.sends(group=group, user=user)
+            if c.body["msgKey"] == "sampleMarkdown"
+        ]
+
+    def sends(self, *, group: str | None = None, user: str | None = None) -> list[Call]:
+        """The robot messages (any msgKey) delivered to a group or a person, oldest first."""
+        return [
+            c for c in self.calls
+            if c.status == 200
+            and (
+                (group and c.path == "/v1.0/robot/groupMessages/send"
+                 and c.body["openConversationId"] == group)
+                or (user and c.path == "/v1.0/robot/oToMessages/batchSend"
+                    and user in c.body["userIds"])
+            )
+        ]  # fmt: skip
+
+    def images(self, *, group: str | None = None, user: str | None = None) -> list[bytes]:
+        """The pictures a group or a person received (the bytes of the upload each named)."""
+        return [
+            self.media[json.loads(c.body["msgParam"])["photoURL"]]
+            for c in self.sends(group=group, user=user)
+            if c.body["msgKey"] == "sampleImageMsg"
+        ]
 
     def cards_in(self, space: str) -> list[str]:
         """outTrackIds of the cards delivered to *space* (`IM_GROUP.<cid>`, `IM_ROBOT.<uid>`)."""

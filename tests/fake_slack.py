@@ -5,6 +5,10 @@ It records every call, keeps the channels' messages (so a test can "see" a card 
 buttons the way a person would), validates our Block Kit against Slack's limits (answering
 `invalid_blocks` like Slack does), and can be told to fail: `fake.fail("chat.postMessage",
 status=429, headers={"Retry-After": "0"})`. Everything listens on 127.0.0.1.
+
+Files people share (`share`): served at their `url_private` only to `Authorization: Bearer
+xoxb-test` — anyone else gets Slack's HTML sign-in page with a 200, as Slack does — and
+described by `files.info`; `downloads` keeps who fetched what.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.files: list[dict[str, Any]] = []
         self.views: list[dict[str, Any]] = []
+        self.shared: dict[str, tuple[dict[str, Any], bytes]] = {}  # file id → (file, bytes)
+        self.downloads: list[tuple[str, str | None]] = []  # (file id, Authorization header)
         self.responses: list[dict[str, Any]] = []  # every POST to a response_url
         self.missing_channels: set[str] = set()
         self._failures: dict[str, list[Failure]] = {}
@@ -105,6 +111,7 @@ class FakeSlack:
         app.router.add_post("/response/{token}", self._response)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         self._runner, port = await serve(app, port)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
@@ -134,6 +141,26 @@ class FakeSlack:
         token = f"R{next(self._ids)}"
         self._response_urls[token] = {"channel": channel, "user": user, "ts": ts, "uses": 0}
         return f"{self.url}/response/{token}"
+
+    def share(
+        self,
+        data: bytes,
+        *,
+        name: str = "label.jpg",
+        mimetype: str = "image/jpeg",
+        stub: bool = False,
+    ) -> dict[str, Any]:
+        """A file someone uploads, as the `files` entry of their message event; *stub*: only
+        the id and ``file_access: check_file_info`` (Slack Connect, newer uploads)."""
+        file_id = f"F{next(self._ids):08d}"
+        url = f"{self.url}/files-pri/{TEAM}-{file_id}/{name}"
+        file = {"id": file_id, "name": name, "mimetype": mimetype,
+                "filetype": name.rsplit(".", 1)[-1], "size": len(data), "mode": "hosted",
+                "url_private": url, "url_private_download": url + "?download=1"}  # fmt: skip
+        self.shared[file_id] = (file, data)
+        if stub:
+            return {"id": file_id, "mode": "file_access", "file_access": "check_file_info"}
+        return dict(file)
 
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -296,6 +323,21 @@ class FakeSlack:
         view["id"] = f"V{next(self._ids)}"
         self.views.append(view)
         return _ok(view=view)
+
+    def _m_files_info(self, p: dict[str, Any]) -> web.Response:
+        found = self.shared.get(p.get("file", ""))
+        return _ok(file=found[0]) if found else _error("file_not_found")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"].rsplit("-", 1)[-1]
+        auth = request.headers.get("Authorization")
+        self.downloads.append((file_id, auth))
+        found = self.shared.get(file_id)
+        if found is None:
+            return web.Response(status=404, text="file_not_found")
+        if auth != "Bearer xoxb-test":  # Slack answers the sign-in page, not an error
+            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
+        return web.Response(body=found[1], content_type=found[0]["mimetype"])
 
     def _m_files_getUploadURLExternal(self, p: dict[str, Any]) -> web.Response:
         file_id = f"F{next(self._ids)}"

@@ -1,76 +1,30 @@
 """The DingTalk adapter end to end: the real dingtalk-stream client on a websocket to a loopback
 fake gateway (tests/fake_dingtalk.py), the robot's HTTP send API on the same fake, inside a real
-`Service` started on 127.0.0.1 port 0.
-
-Who is who (DingTalk staff ids): bob "u-bob" is staff, carol "u-carol" keeps the warehouse,
-dave "u-dave" approves up to 5000. They share the group "cid-line1"."""
+`Service` started on 127.0.0.1 port 0 (tests/dingtalk_scene.py: who is who)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk
+from dingtalk_scene import BOB, CAROL, DAVE, GROUP, count, crew, play
+from fake_dingtalk import CLIENT_ID, FakeDingTalk
 from labels import code_image, photo
 from stockbot.app import build_service
 from stockbot.flows.routing import enqueue
-from stockbot.handlers.dingtalk import DingTalkAdapter
 from stockbot.replies import Reply
-from stockbot.store.catalog import ensure_user, grant_role
-from stockbot.store.models import MaterialRequest, OutboxMessage, ProcessedEvent, Reservation, Role
+from stockbot.store.models import MaterialRequest, OutboxMessage, ProcessedEvent, Reservation
 
 from transcript import Floor, settings
 
-GROUP = "cid-line1"
-BOB, CAROL, DAVE = ("u-bob", "Bob"), ("u-carol", "Carol"), ("u-dave", "Dave")
 
-
-def crew(db: Any) -> None:
-    with db.write() as s:
-        grant_role(s, ensure_user(s, "dingtalk", CAROL[0], "Carol"), Role.KEEPER)
-        dave = ensure_user(s, "dingtalk", DAVE[0], "Dave")
-        grant_role(s, dave, Role.APPROVER, amount_limit=Decimal(5000))
-
-
-@contextlib.asynccontextmanager
-async def running(db: Any, **overrides: Any) -> AsyncIterator[tuple[FakeDingTalk, Any]]:
-    fake = FakeDingTalk()
-    await fake.start()
-    st = settings(
-        dingtalk_client_id=CLIENT_ID,
-        dingtalk_client_secret=CLIENT_SECRET,
-        dingtalk_api_url=fake.url,
-        **{"dingtalk_card_template_id": "tpl-stockbot", **overrides},
-    )
-    service = build_service(db, st)  # the same wiring `stockbot run` uses
-    service.outbox_interval = 0.05
-    assert isinstance(service.adapters[0], DingTalkAdapter)
-    await service.start(host="127.0.0.1", port=0)
-    try:
-        await fake.connected()
-        yield fake, service
-    finally:
-        await service.stop()
-        await fake.stop()
-
-
-def play(db: Any, scenario: Callable[[FakeDingTalk, Any], Awaitable[None]], **kw: Any) -> None:
-    async def main() -> None:
-        async with running(db, **kw) as (fake, service):
-            await asyncio.wait_for(scenario(fake, service), timeout=25)
-
-    asyncio.run(main())
-
-
-def count(db: Any, model: Any) -> int:
+def delivered(db: Any) -> bool:
     with db.read() as s:
-        return s.scalar(select(func.count()).select_from(model))
+        return s.scalars(select(OutboxMessage.state)).one() == "delivered"
 
 
 def test_a_lookup_in_the_group_is_answered_in_the_group_and_the_frame_is_acked(db):
@@ -151,11 +105,9 @@ def test_a_429_in_the_outbox_is_retried_and_delivered_once(db):
         with db.write() as s:
             enqueue(s, "dingtalk", GROUP, Reply.text("*stock count at 17:00*"))
         await fake.wait_for(lambda: fake.markdowns(group=GROUP))
-        await asyncio.sleep(0.3)
+        await fake.wait_for(lambda: delivered(db))  # the outbox is done with it: counts are final
         assert len(fake.markdowns(group=GROUP)) == 1
         assert len([c for c in fake.calls if c.status == 429]) == 1
-        with db.read() as s:
-            assert s.scalars(select(OutboxMessage.state)).one() == "delivered"
 
     play(db, scenario)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
+from slack_scene import Slack, run
 from stockbot.handlers.slack_verify import signature_problem
-from test_slack_e2e import Slack, people, run, sign
 
+from slack_requests import people, sign
 from transcript import row_counts
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from stockbot.config import Settings
+from stockbot.platforms import CHAT_PLATFORMS
 from stockbot.runtime import Runtime
 from stockbot.service import Service
 from stockbot.store.db import Database
@@ -33,11 +34,9 @@ def build_service(db: Database, settings: Settings) -> Service:
 
 
 PLATFORMS: list[tuple[Callable[[Settings], object], str]] = [
-    (lambda s: s.slack_bot_token, "stockbot.handlers.slack:SlackAdapter"),
-    (lambda s: s.telegram_bot_token, "stockbot.handlers.telegram:TelegramAdapter"),
-    (lambda s: s.feishu_app_id, "stockbot.handlers.feishu:FeishuAdapter"),
-    (lambda s: s.dingtalk_client_id, "stockbot.handlers.dingtalk:DingTalkAdapter"),
+    (platform.configured, platform.adapter) for platform in CHAT_PLATFORMS
 ]
 """The chat platforms: when one is configured, and its adapter (`module:Class`, constructed
-with the service as its `Host` and the settings). A new platform is one line here and one
-adapter module; no flow changes."""
+with the service as its `Host` and the settings). A new platform is one entry in
+`stockbot.platforms.CHAT_PLATFORMS` (which the parser and the texts read too) and one adapter
+module; no flow changes."""

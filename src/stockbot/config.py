@@ -154,6 +154,9 @@ class Settings(EnvSettings):
     )
     dingtalk_api_url: str = "https://api.dingtalk.com"
     """DingTalk's open API (robot sends, cards, the Stream gateway); a loopback fake in tests."""
+    dingtalk_oapi_url: str = "https://oapi.dingtalk.com"
+    """DingTalk's older API host, where media are uploaded (`/media/upload`: the chart a robot
+    sends as an image); the same loopback fake in tests."""
     dingtalk_card_template_id: str | None = None
     """The interactive card template that shows buttons (variables `markdown`, `buttons`);
     unset: replies with buttons go out as markdown listing the options."""

@@ -56,6 +56,7 @@ from stockbot.commands.models import (
 from stockbot.commands.quantity import QuantityError, looks_like_quantity, parse_quantity
 from stockbot.commands.vocabulary import CURRENCY_UNITS, ROLE_ALIASES, resolve_command_name
 from stockbot.i18n import normalize_lang
+from stockbot.platforms import CHAT_PLATFORMS, IDENTITY_PLATFORMS
 
 
 def _required(text: str, key: str) -> str:
@@ -240,12 +241,7 @@ def _p_help(args: str) -> Command:
 
 _SLACK_MENTION_RE = re.compile(r"<@([A-Za-z0-9_.-]+)(?:\|[^>]*)?>")
 _AT_MENTION_RE = re.compile(r"[@＠](\S+)")
-_IDENTITY_RE: Final[Mapping[str, re.Pattern[str]]] = {
-    "telegram": re.compile(r"[1-9]\d{0,19}"),  # Telegram user ids: positive integers
-    "slack": re.compile(r"[UW][A-Z0-9]{1,31}"),  # Slack user ids: U…/W…, upper case
-    "feishu": re.compile(r"ou_[0-9a-z]{1,61}"),  # Feishu open_id: ou_ and lower-case hex
-    "console": re.compile(r"[^\W][\w.-]{0,63}"),  # the console's user ids are names
-}
+_UPPER_IDS: Final = frozenset(p.name for p in CHAT_PLATFORMS if p.upper)
 MAX_IDENTITY = 64
 """Longest platform id or @name we look up (Slack ids are ~11, Telegram usernames ≤ 32)."""
 
@@ -260,11 +256,11 @@ def _identity(text: str) -> tuple[Platform, str]:
     saying why: an id nobody on that platform could have is refused, not stored."""
     platform, _, uid = text.partition(":")
     platform = platform.lower()
-    if platform == "slack":
+    if platform in _UPPER_IDS:
         uid = uid.upper()
     if len(uid) > MAX_IDENTITY:
         raise Fail("parse.identity_too_long", value=_clip(text), max=str(MAX_IDENTITY))
-    pattern = _IDENTITY_RE.get(platform)
+    pattern = IDENTITY_PLATFORMS.get(platform)
     if pattern is None or not pattern.fullmatch(uid):
         raise Fail("parse.bad_identity", value=_clip(text))
     return cast(Platform, platform), uid
@@ -277,7 +273,7 @@ def _whom(text: str) -> dict[str, str]:
     if slack is not None:
         _, uid = _identity(f"slack:{slack[1]}")
         return {"user": uid, "mention": text, "user_platform": "slack"}
-    if text.partition(":")[0].lower() in _IDENTITY_RE:
+    if text.partition(":")[0].lower() in IDENTITY_PLATFORMS:
         platform, uid = _identity(text)
         return {"user": uid, "mention": text, "user_platform": platform}
     at = _AT_MENTION_RE.fullmatch(text)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stockbot.commands.quantity import QuantityText
 from stockbot.commands.vocabulary import USAGE, Role
 from stockbot.i18n import Lang
+from stockbot.platforms import PlatformName
 
 if TYPE_CHECKING:
     from stockbot.replies import Reply
@@ -172,7 +173,7 @@ class HelpCmd(_Cmd):
     topic: str | None = None
 
 
-Platform = Literal["slack", "telegram", "feishu", "console"]
+Platform = PlatformName  # stockbot.platforms: the one list
 
 
 class RoleCmd(_Cmd):

@@ -4,7 +4,8 @@
 gateway/connections/open ─→ websocket (dingtalk-stream) ─┬─ /v1.0/im/bot/messages/get
                                                           └─ /v1.0/card/instances/callback
     → host.handle(Inbound) → Reply → dingtalk_render → robot/groupMessages/send,
-      robot/oToMessages/batchSend, card/instances/createAndDeliver, PUT card/instances
+      robot/oToMessages/batchSend, card/instances/createAndDeliver, PUT card/instances,
+      (oapi) media/upload → sampleImageMsg
 ```
 No public URL is needed: the SDK opens an outgoing websocket, receives robot messages and card
 button callbacks on it and acks each frame. Everything the bot *sends* goes through
@@ -19,6 +20,10 @@ hard-code the public endpoint and swallow errors).
   not in the text. Private chats deliver everything.
 * **Photos** — a `picture` message's `downloadCode` is exchanged for a URL
   (`robot/messageFiles/download`) and the bytes are read as a label (`Inbound.image`).
+* **Images** — a reply's pictures (the summary's chart) are uploaded first
+  (`DingTalkApi.upload_image`), then the text goes out, then each picture as a
+  `sampleImageMsg` referring to its upload: an upload that fails fails the delivery before
+  anything was sent, so the outbox's retry does not repeat the text.
 * **Buttons** — a reply with buttons is an interactive card (`dingtalk_card_template_id`);
   a press arrives as a card callback carrying our action id and the chat; the decision
   replaces the card's content in place (PUT), an ephemeral refusal goes to the presser alone.
@@ -120,6 +125,7 @@ class DingTalkAdapter:
             settings.dingtalk_api_url,
             settings.dingtalk_client_id,
             settings.dingtalk_client_secret,
+            settings.dingtalk_oapi_url,
         )
         self.template = settings.dingtalk_card_template_id
         credential = dingtalk_stream.Credential(
@@ -240,23 +246,43 @@ class DingTalkAdapter:
             await self._deliver(f"dm:{user}", card)
             return
         await self.api.update_card(track, card.card_data(chat))
+        if card.images:  # a card holds no picture: they follow it in the chat
+            await self._pictures(chat, await self._upload(card))
 
     # --- outbound --------------------------------------------------------------------------
 
     async def _deliver(self, target: str, card: dingtalk_render.Card) -> None:
         """To a group (`openConversationId`) or a person (`dm:` / `user:<staffId>`): a card when
-        there are buttons and a template to show them, markdown otherwise."""
-        person = target.split(":", 1)[1] if target.startswith(("dm:", "user:")) else None
+        there are buttons and a template to show them, markdown otherwise; then the pictures."""
+        media = await self._upload(card)  # before anything is sent: see the module's Images
+        person = _person(target)
         if card.buttons and self.template:
             await self.api.create_card(self.template, card.card_data(target), group=target
                                        if person is None else None, user=person)  # fmt: skip
-            return
-        if card.buttons:  # no template: the options as text, still usable by typing
-            card.markdown += "\n\n" + "\n".join(f"- {b['text']}" for b in card.buttons)
-        if person is not None:
-            await self.api.send_private(person, card.sample_markdown())
         else:
-            await self.api.send_group(target, card.sample_markdown())
+            if card.buttons:  # no template: the options as text, still usable by typing
+                card.markdown += "\n\n" + "\n".join(f"- {b['text']}" for b in card.buttons)
+            await self._send(target, card.sample_markdown(), "sampleMarkdown")
+        await self._pictures(target, media)
+
+    async def _upload(self, card: dingtalk_render.Card) -> list[str]:
+        return [await self.api.upload_image(image.png) for image in card.images]
+
+    async def _pictures(self, target: str, media: list[str]) -> None:
+        for media_id in media:
+            await self._send(target, dingtalk_render.sample_image(media_id), "sampleImageMsg")
+
+    async def _send(self, target: str, param: dict[str, str], msg_key: str) -> None:
+        person = _person(target)
+        if person is not None:
+            await self.api.send_private(person, param, msg_key)
+        else:
+            await self.api.send_group(target, param, msg_key)
+
+
+def _person(target: str) -> str | None:
+    """The staffId of a private target (`dm:<staffId>`, the outbox's `user:<staffId>`)."""
+    return target.split(":", 1)[1] if target.startswith(("dm:", "user:")) else None
 
 
 def _open(ws: Any) -> bool:

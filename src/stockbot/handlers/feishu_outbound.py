@@ -4,9 +4,11 @@ reply in a thread, patch the pressed card; and the outbox's error mapping.
 The SDK's calls are synchronous (``requests``) and fetch the tenant token themselves, so each
 runs on a worker thread (`asyncio.to_thread`): the event loop keeps answering callbacks.
 
-Errors: HTTP 429 or a Feishu rate-limit code becomes `DeliveryError(retry_after=…)` (the
-``x-ogw-ratelimit-reset`` header when given), so the outbox waits and sends once more; a chat
-the bot is not in, or a user it cannot reach, is permanent; anything else is retried.
+Errors: HTTP 429 or a Feishu rate-limit code (`RATE_LIMIT_CODES`, whatever the HTTP status:
+Feishu answers some limits with 400) becomes `DeliveryError(retry_after=…)` (the
+``x-ogw-ratelimit-reset`` header when given), so the outbox waits and sends once more; a
+message still being sent (`TRANSIENT_CODES`) is retried; a chat the bot is not in, a user it
+cannot reach, or any other 400/403/404 is permanent; anything else is retried.
 """
 
 from __future__ import annotations
@@ -36,18 +38,34 @@ from stockbot.handlers.feishu_render import FeishuMessage, card_json, render
 from stockbot.replies import Reply
 from stockbot.store.outbox import SENDING
 
-__all__ = ["RATE_LIMIT_CODES", "FeishuError", "FeishuOutbound"]
+__all__ = ["RATE_LIMIT_CODES", "TRANSIENT_CODES", "FeishuError", "FeishuOutbound"]
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_CODES = frozenset({99991400, 11232, 230020})
-"""Feishu's "too many requests" codes: the gateway's frequency limit, the per-app and the
-per-chat message rate limits."""
+RATE_LIMIT_CODES = frozenset({99991400, 230020, 11232})
+"""Feishu's "too many requests" codes, as Feishu documents them:
+
+- 99991400 "request trigger frequency limit": the gateway's per-API limit, HTTP 429 with
+  ``x-ogw-ratelimit-reset`` (seconds) — HTTP 400 from some older APIs. "Rate limits",
+  https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control
+- 230020 "This operation triggers the frequency limit", HTTP 400: the 5 QPS per user and per
+  group of sending and replying to messages. The error tables of "Send message",
+  https://open.feishu.cn/document/server-docs/im-v1/message/create (and message/reply).
+- 11232, the message service's own limit at busy times (the "Rate limits" page warns of it
+  for messages sent on the hour and half hour).
+
+lark-oapi 1.7's `channel/errors.py` files 99991400 under permissions and 230020 under
+"target revoked"; Feishu's pages above say otherwise, and we follow Feishu."""
+TRANSIENT_CODES = frozenset({230049})
+""""The message is being sent" (HTTP 400, "Send message"'s error table): not a refusal —
+sending again later is what the page asks for."""
 PERMANENT_CODES = frozenset({230001, 230002, 230006, 230013, 230017, 230034, 99992361})
 """Codes that a retry cannot fix: bad receive id, bot not in the chat, bot not usable by the
 user, no permission to reach them, the open_id is not of this app."""
 
 
+INTERACTIVE_WAIT = 5.0
+"""Longest wait (s) for a rate limit before the one more try of an interactive answer."""
 _NAMES_KEEP = 5000
 """Display names remembered (one API call per person per process otherwise)."""
 
@@ -123,6 +141,8 @@ class FeishuOutbound:
         except FeishuError as exc:
             if exc.rate_limited:
                 raise DeliveryError(str(exc), retry_after=exc.retry_after or 1.0) from exc
+            if exc.code in TRANSIENT_CODES:
+                raise DeliveryError(str(exc)) from exc
             if exc.code in PERMANENT_CODES or exc.status in (400, 403, 404):
                 raise PermanentDeliveryError(str(exc)) from exc
             raise DeliveryError(str(exc)) from exc
@@ -165,25 +185,33 @@ class FeishuOutbound:
 
     async def reply_all(self, chat_id: str, to_message: str | None, reply: Reply) -> None:
         """An interactive answer: a reply to the user's message (threaded in a group), or a
-        new message in the chat. Failures are logged: the user may ask again."""
+        new message in the chat. A rate limit is waited out once (the person is waiting, and
+        no outbox row carries this answer); other failures are logged: the user may ask again."""
+
+        async def answer(message: FeishuMessage) -> None:
+            if to_message is None:
+                await self.send_one("chat_id", chat_id, message)
+                return
+            msg_type, content = await self.content(message)
+            request = (
+                ReplyMessageRequest.builder()
+                .message_id(to_message)
+                .request_body(
+                    ReplyMessageRequestBody.builder().msg_type(msg_type).content(content).build()
+                )
+                .build()
+            )
+            await self._call(self.client.im.v1.message.reply, request)
+
         try:
             for message in render(reply):
-                if to_message is None:
-                    await self.send_one("chat_id", chat_id, message)
-                    continue
-                msg_type, content = await self.content(message)
-                request = (
-                    ReplyMessageRequest.builder()
-                    .message_id(to_message)
-                    .request_body(
-                        ReplyMessageRequestBody.builder()
-                        .msg_type(msg_type)
-                        .content(content)
-                        .build()
-                    )
-                    .build()
-                )
-                await self._call(self.client.im.v1.message.reply, request)
+                try:
+                    await answer(message)
+                except FeishuError as exc:
+                    if not exc.rate_limited:
+                        raise
+                    await asyncio.sleep(min(exc.retry_after or 1.0, INTERACTIVE_WAIT))
+                    await answer(message)
         except (FeishuError, DeliveryError) as exc:
             log.warning("feishu: reply in %s failed: %s", chat_id, exc)
 

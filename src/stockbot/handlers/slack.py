@@ -6,6 +6,7 @@ Socket Mode (SLACK_APP_TOKEN)   ─┴→  ack at once, then the listener runs a
   /stock … /pending   → Inbound(text="/stock …")   → reply: ephemeral → respond(ephemeral)
                                                              else  → respond(in_channel)
   @stockbot stock m8  → Inbound(text="stock m8")    → chat.postMessage in the mention's thread
+  a photo (DM file_share, or with the mention) → Inbound(image=…, text=caption)   (slack_files)
   button (block_actions) → Inbound(action_id=value) → ephemeral → only the presser sees it;
                                                        else the card is edited in place
 outbox  send("C123" | "user:U123", reply)          → conversations.open + chat.postMessage
@@ -16,11 +17,12 @@ done. In the other mode bolt polls for the ack every 10 ms: a floor of 10 ms on 
 with 50 people waiting, thousands of wake-ups a second on a 2-core box. The Web API client and
 the `response_url` answers share one pooled aiohttp session (`start`) instead of a new session
 and TCP connection per call, which is what slack_sdk does when given none.
-The adapter only parses, calls the service, and renders (`slack_render`); posting goes through
-`slack_outbound`, the modals live in `slack_forms`. Each delivery carries its Slack identity as
-`Inbound.event_id` (slash command and button: `trigger_id`; message: `msg:<channel>:<ts>`; form:
-`view:<id>`), and the service's one guard (`handlers.base.handle_once`) acts on it once: a
-replayed signed body or an `X-Slack-Retry-Num` redelivery gets only the empty ack.
+The adapter only parses, calls the service, and renders (`slack_render`); posting (and reading
+people's profiles) goes through `slack_outbound`, the modals live in `slack_forms`, fetching a
+shared photo in `slack_files`. Each delivery carries its Slack identity as `Inbound.event_id`
+(slash command and button: `trigger_id`; message: `msg:<channel>:<ts>`; form: `view:<id>`),
+and the service's one guard (`handlers.base.handle_once`) acts on it once: a replayed signed
+body or an `X-Slack-Retry-Num` redelivery gets only the empty ack.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers.base import Contact, Host, QuietLog
+from stockbot.handlers.slack_files import shared_image
 from stockbot.handlers.slack_forms import (
     ANSWER_VIEW,
     RECEIPT_VIEW,
@@ -72,7 +75,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 _BUTTON_RE = re.compile(rf"^{ACTION_PREFIX}\d+$")
-_PROFILE_CACHE = 5000
 PROBE_FIRST = 1.0
 PROBE_MAX = 30.0
 """Seconds between `auth.test` probes while the Web API is not answering (doubling from the
@@ -113,7 +115,6 @@ class SlackAdapter:
         self._tasks: list[asyncio.Task[Any]] = []
         self._work: set[asyncio.Task[None]] = set()  # listener bodies running after their ack
         self._session: aiohttp.ClientSession | None = None
-        self._profiles: dict[str, tuple[str | None, str | None]] = {}
         self.out = SlackOutbound(self.client)
         self._active = 0
         self.completed = 0
@@ -244,31 +245,8 @@ class SlackAdapter:
 
     # --- who -------------------------------------------------------------------------------
 
-    async def _profile(self, user_id: str, fallback: str | None) -> tuple[str | None, str | None]:
-        """(display name, locale) from users.info, cached; the fallback name when it fails."""
-        if user_id in self._profiles:
-            return self._profiles[user_id]
-        name, locale = fallback, None
-        try:
-            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
-            profile = user.get("profile") or {}
-            name = (
-                profile.get("display_name")
-                or profile.get("real_name")
-                or user.get("real_name")
-                or user.get("name")
-                or fallback
-            )
-            locale = user.get("locale")
-        except Exception as exc:
-            log.debug("slack users.info %s failed: %s", user_id, exc)
-        if len(self._profiles) >= _PROFILE_CACHE:
-            self._profiles.clear()
-        self._profiles[user_id] = (name, locale)
-        return name, locale
-
     async def _inbound(self, user_id: str, fallback_name: str | None, **fields: Any) -> Inbound:
-        name, locale = await self._profile(user_id, fallback_name)
+        name, locale = await self.out.profile(user_id, fallback_name)
         return Inbound(
             platform=PLATFORM,
             user_id=user_id,
@@ -292,7 +270,11 @@ class SlackAdapter:
         trigger = body.get("trigger_id")
         # a bare `/receive` gets the form; its submission is the command
         wants_form = name == "receive" and not text
-        if wants_form and trigger and await self._open_receipt_form(trigger, body["channel_id"]):
+        if (
+            wants_form
+            and trigger
+            and await self._open_form(trigger, receipt_view(body["channel_id"]))
+        ):
             return
         inbound = await self._inbound(
             body["user_id"],
@@ -341,11 +323,11 @@ class SlackAdapter:
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], context: Any, request: Any
     ) -> None:
-        """A direct message to the bot (``message.im``): a command without the mention, or
-        the answer to a question the bot asked there ("Why is MR-7 rejected?")."""
+        """A direct message to the bot (``message.im``): a command without the mention, the
+        answer to a question the bot asked there ("Why is MR-7 rejected?"), or a photo."""
         if (
             event.get("channel_type") != "im"
-            or event.get("subtype")
+            or event.get("subtype") not in (None, "file_share")
             or event.get("bot_id")
             or not event.get("user")
         ):
@@ -370,10 +352,21 @@ class SlackAdapter:
         if retry:
             log.info("slack: event %s redelivered (retry %s)", event_id, retry)
         bot = context.get("bot_user_id") or self.bot_user_id
-        text = unescape(strip_mention(event.get("text") or "", bot)).strip() or "help"
+        said = unescape(strip_mention(event.get("text") or "", bot)).strip()
+        files = event.get("files") or []
+        session = self._session  # None only after stop(): then no download
+        image = await shared_image(self.client, session, files) if files and session else None
+        if files and image is None and not said and not in_thread:
+            return  # a document dropped in the DM, nothing said: not meant as a command
         thread = event.get("thread_ts") or (ts if in_thread else None)
         inbound = await self._inbound(
-            user, None, chat_id=channel, message_id=ts, text=text, event_id=event_id
+            user,
+            None,
+            chat_id=channel,
+            message_id=ts,
+            text=said or (None if image is not None else "help"),
+            image=image,
+            event_id=event_id,
         )
         reply = await self.service.handle(inbound)
         rendered = render(reply, upload_images=not reply.ephemeral)
@@ -409,7 +402,8 @@ class SlackAdapter:
         reply = await self.service.handle(inbound)
         trigger = body.get("trigger_id")
         # a reason is kinder in a form than in chat; the chat question is the fallback
-        if reply.asks and trigger and await self._open_answer_form(trigger, reply, channel, ts):
+        view = answer_view(reply.plain(), channel, ts)
+        if reply.asks and trigger and await self._open_form(trigger, view):
             return
         if reply.ephemeral:  # e.g. "Only an approver may do that": the card stays as it was
             for part in render(reply, upload_images=False):
@@ -434,25 +428,13 @@ class SlackAdapter:
             await self.out.post(channel, part, thread_ts=thread)
         await self.out.upload_all(channel, rendered.images, thread_ts=thread)
 
-    async def _open_answer_form(
-        self, trigger_id: str, reply: Reply, channel: str, ts: str | None
-    ) -> bool:
-        """A modal with the question and a text box; its submission is the user's answer,
-        exactly as if typed in the channel (the flow is already waiting for it)."""
-        view = answer_view(reply.plain(), channel, ts)
+    async def _open_form(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        """Open a modal (`slack_forms`); False when Slack would not, and the chat (a question,
+        a typed command) stays the way to answer."""
         try:
             await self.app.client.views_open(trigger_id=trigger_id, view=view)
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
-            log.warning("slack: could not open the answer form (%s); asking in the chat", exc)
-            return False
-        return True
-
-    async def _open_receipt_form(self, trigger_id: str, channel: str) -> bool:
-        """Goods in, as a form (`slack_forms.receipt_view`); its submission is the command."""
-        try:
-            await self.app.client.views_open(trigger_id=trigger_id, view=receipt_view(channel))
-        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
-            log.warning("slack: could not open the receipt form (%s)", exc)
+            log.warning("slack: could not open the form %s (%s)", view.get("callback_id"), exc)
             return False
         return True
 

@@ -74,6 +74,9 @@ oauth_config:
       - chat:write.public
       - im:write
       - files:write
+      # photos of labels sent to the bot (a DM upload, or with an @mention): reading the
+      # file's url_private with the bot token needs this
+      - files:read
       - app_mentions:read
       - users:read
       # direct messages to the bot: commands without the mention, and answers such as the

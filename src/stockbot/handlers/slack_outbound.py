@@ -1,7 +1,8 @@
 """Slack outbound: the Web API calls that put a rendered reply in a channel, and the outbox's
 `send` with its delivery-error mapping.
 
-Everything the adapter posts goes through here: `chat.postMessage` / `chat.postEphemeral`
+Everything the adapter posts goes through here (and the one read it makes of people:
+`users.info` for a sender's name and locale, cached): `chat.postMessage` / `chat.postEphemeral`
 (with a plain-text retry when Slack refuses our blocks), `chat.update`, file uploads, and DMs
 opened with `conversations.open`. Slack's errors become the outbox's `DeliveryError` (retry,
 honouring `Retry-After`) or `PermanentDeliveryError` (park the message).
@@ -69,6 +70,9 @@ class ContactClient(AsyncWebClient):
         return res
 
 
+_PROFILE_CACHE = 5000
+
+
 class SlackOutbound:
     """Posting, editing and uploading through one workspace's Web API client."""
 
@@ -76,6 +80,30 @@ class SlackOutbound:
         self.client = client
         self._dm_channels: dict[str, str] = {}
         self._partial: dict[str, int] = {}  # outbox message digest → parts already posted
+        self._profiles: dict[str, tuple[str | None, str | None]] = {}
+
+    async def profile(self, user_id: str, fallback: str | None) -> tuple[str | None, str | None]:
+        """(display name, locale) from users.info, cached; the fallback name when it fails."""
+        if user_id in self._profiles:
+            return self._profiles[user_id]
+        name, locale = fallback, None
+        try:
+            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
+            profile = user.get("profile") or {}
+            name = (
+                profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or fallback
+            )
+            locale = user.get("locale")
+        except Exception as exc:
+            log.debug("slack users.info %s failed: %s", user_id, exc)
+        if len(self._profiles) >= _PROFILE_CACHE:
+            self._profiles.clear()
+        self._profiles[user_id] = (name, locale)
+        return name, locale
 
     async def update(self, channel: str, ts: str, message: SlackMessage) -> bool:
         try:

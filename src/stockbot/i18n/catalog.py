@@ -7,6 +7,11 @@ conversion of the ``"zh-Hans"`` text is wrong.
 from __future__ import annotations
 
 from stockbot.i18n.help_catalog import HELP, HELP_LINES
+from stockbot.platforms import identity_examples, names
+
+# The platforms an identity may name, from the one table (`stockbot.platforms`).
+_IDS = names("|")
+_EXAMPLES = identity_examples()
 
 __all__ = ["CATALOG", "HELP_LINES"]
 
@@ -261,8 +266,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`帮助 [命令]`（或 `/help`）",
     },
     "usage.role": {
-        "en": "Usage: `/role <@user> <staff|keeper|purchaser|approver|admin> [limit]`",
-        "zh-Hans": "用法：`/role <@用户> <staff|keeper|purchaser|approver|admin> [审批限额]`",
+        "en": "Usage: `/role <@user> <staff|keeper|purchaser|approver|admin> [limit]`; "
+              f"name someone as `<{_IDS}>:<id>` too",
+        "zh-Hans": "用法：`/role <@用户> <staff|keeper|purchaser|approver|admin> [审批限额]`；"
+                   f"也可写成 `<{_IDS}>:<编号>`",
     },
     "usage.bind": {
         "en": "Usage: `/bind <warehouse> [en|zh-Hans|zh-Hant]`",
@@ -305,12 +312,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-Hans": "用法：`待办`（或 `/pending`）",
     },
     "usage.link": {
-        "en": "Usage: `/link <@user> <slack|telegram>:<id>` (admins)",
-        "zh-Hans": "用法：`/link <@用户> <slack|telegram>:<编号>`（管理员）",
+        "en": f"Usage: `/link <@user> <{_IDS}>:<id>` (admins)",
+        "zh-Hans": f"用法：`/link <@用户> <{_IDS}>:<编号>`（管理员）",
     },
     "parse.bad_identity": {
-        "en": "“{value}” is not an identity; write it as `telegram:123456789` or `slack:U0123`.",
-        "zh-Hans": "“{value}”不是有效身份，请写成 `telegram:123456789` 或 `slack:U0123`。",
+        "en": f"“{{value}}” is not an identity; write it as `<platform>:<id>`, e.g. {_EXAMPLES}.",
+        "zh-Hans": f"“{{value}}”不是有效身份，请写成 `<平台>:<编号>`，例如 {_EXAMPLES}。",
     },
     "parse.identity_too_long": {
         "en": "“{value}” is longer than any user id or username ({max} characters at most).",

@@ -1,14 +1,16 @@
 """Administration answers about whom an admin means (`/role`, `/link`)."""
 
 from stockbot.i18n import register
+from stockbot.platforms import identity_examples, spoken_list
 
 _HOW_EN = (
     "mention them (pick them from the list as you type), reply to one of their messages with "
-    "the command, or name them as telegram:<id> or slack:<id>"
+    f"the command, or name them as <platform>:<id>, the platform being {spoken_list('en')} "
+    f"(e.g. {identity_examples()})"
 )
 _HOW_ZH = (
     "请在输入时从列表中选择并提及对方，或回复对方的消息发送命令，"
-    "或写成 telegram:<编号> 或 slack:<编号>"
+    f"或写成 <平台>:<编号>，平台为 {spoken_list('zh-Hans')}（例如 {identity_examples()}）"
 )
 
 MESSAGES = {
