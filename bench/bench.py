@@ -75,6 +75,7 @@ def prepare(url: str | None, n_items: int, n_movements: int, sync: str = "FULL")
             os.replace(tmp, path)
         else:
             print(f"reusing {path}")
+            upgrade(url)  # a factory built by an older stockbot gets this one's schema
     else:
         upgrade(url)
     db = Database(url, synchronous=sync)

@@ -25,7 +25,7 @@ from stockbot.lookup.index import SearchDoc
 from stockbot.store.catalog import default_location, ensure_warehouse
 from stockbot.store.db import Database
 from stockbot.store.ledger import business_day
-from stockbot.store.models import Balance, Item, ItemDaily, ItemMonthly, Movement, Posting
+from stockbot.store.models import Balance, Item, ItemDaily, Movement, Posting
 
 CHUNK = 20_000
 
@@ -150,17 +150,7 @@ def generate(
         ]
         for i in range(0, len(daily_rows), CHUNK):
             conn.execute(insert(ItemDaily), daily_rows[i : i + CHUNK])
-        monthly: dict[tuple[int, date], list[Decimal]] = {}
-        for (i, d), v in daily.items():
-            m = monthly.setdefault((i, d.replace(day=1)), [Decimal(0)] * 3)
-            for k in range(3):
-                m[k] += v[k]
-        monthly_rows = [
-            {"item_id": i, "month": m, "qty_in": v[0], "qty_out": v[1], "consumed": v[2]}
-            for (i, m), v in monthly.items()
-        ]
-        for i in range(0, len(monthly_rows), CHUNK):
-            conn.execute(insert(ItemMonthly), monthly_rows[i : i + CHUNK])
+        # item_monthly follows from these rows: the database's trigger adds each to its month
     if db.dialect == "postgresql":
         with db.engine.connect() as conn:
             for table in ("items", "postings", "movements", "balances"):

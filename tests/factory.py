@@ -52,3 +52,25 @@ def move_at(db: Database, item_id: int, qty: int | str, when) -> None:  # type: 
     with db.write() as s:
         loc = default_location(s, ensure_warehouse(s, "MAIN").id).id
     post(db, item_id, loc, Decimal(qty), kind, key=f"at:{item_id}:{when.isoformat()}:{qty}")
+
+
+def hand_edit(db: Database, sql_sqlite: str, sql_pg: str | None = None) -> None:
+    """Change rows behind stockbot's back, as a hand edit or a half-restored file would: with
+    the totals triggers (migration 0017) off, so `item_daily` can disagree with `item_monthly`.
+    SQLite has no switch for triggers: they are dropped and created again in the same
+    transaction; PostgreSQL skips them for the transaction (`session_replication_role`)."""
+    from sqlalchemy import text
+
+    with db.write() as s:
+        if s.get_bind().dialect.name != "sqlite":
+            s.execute(text("SET LOCAL session_replication_role = replica"))
+            s.execute(text(sql_pg or sql_sqlite))
+            return
+        triggers = s.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for name, _ in triggers:
+            s.execute(text(f"DROP TRIGGER {name}"))
+        s.execute(text(sql_sqlite))
+        for _, sql in triggers:
+            s.execute(text(sql))

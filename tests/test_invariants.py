@@ -5,7 +5,8 @@ A hypothesis `RuleBasedStateMachine` plays a factory floor through the real `Run
 transfers, returns, counts, reversals, purchases and receipts against their POs, and random
 people pressing random buttons they were shown. Whatever was refused, after every step:
 
-- every balance equals the sum of its ledger (`check_balances` finds nothing), none is negative;
+- every balance equals the sum of its ledger (`check_balances` finds nothing), none is negative,
+  and every daily and monthly total equals what its movements add up to (`check_totals`);
 - per item and per warehouse: reserved ≤ on hand (a count that finds less cuts the newest
   requests' reservations); per item `quantities()` agrees with the definitions in DESIGN.md §1
   recomputed here from the raw rows (on hand = Σ movements, reserved = Σ open reservations,
@@ -46,6 +47,7 @@ from sqlalchemy import create_engine, func, select, text
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.base import handle_once
 from stockbot.store.check import check_balances
+from stockbot.store.check_totals import check_totals
 from stockbot.store.db import Database
 from stockbot.store.models import (
     Balance,
@@ -230,9 +232,10 @@ class FloorMachine(RuleBasedStateMachine):
             )
 
     @invariant()
-    def balances_equal_their_ledger_and_none_is_negative(self) -> None:
+    def balances_and_totals_equal_their_ledger_and_none_is_negative(self) -> None:
         with self.db.read() as s:
             assert check_balances(s) == []
+            assert check_totals(s, self.db.timezone) == []
             negative = s.scalars(select(Balance).where(Balance.qty < ZERO)).all()
             assert negative == []
 

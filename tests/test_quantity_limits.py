@@ -2,27 +2,30 @@
 
 SQLite keeps millionths in a 64-bit integer (±9.22·10^12 units) and silently turns an
 overflowing sum into a float; PostgreSQL's NUMERIC(24, 6) would hold more. Both refuse the same
-values: |value| ≤ `MAX_QTY` (just under 10^12) per line, per balance and per daily total.
+values: |value| ≤ `MAX_QTY` (just under 10^12) per line, per balance and per daily and monthly
+total.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from stockbot.cli import main
 from stockbot.commands.quantity import QuantityError, parse_quantity
 from stockbot.store import ledger
 from stockbot.store.check import BadValue, Difference, check_balances
+from stockbot.store.check_totals import check_totals
 from stockbot.store.models import Balance, ItemDaily, Movement, MovementKind, Posting
 from stockbot.store.types import MAX_QTY, Qty, QtyRangeError, StoredValueError
+from stockbot.timeutil import set_clock
 
-from factory import make_item, post
+from factory import hand_edit, make_item, post
 
 R, ISSUE = MovementKind.RECEIPT, MovementKind.ISSUE
 NEAR = Decimal("99999999999")  # 11 digits: ten of them are just under the limit
@@ -122,6 +125,44 @@ def test_a_daily_total_past_the_limit_is_refused_even_when_the_balance_is_fine(d
     assert caught.value.what == "daily total"
     assert counts(db) == before
     assert balance(db, item) == 0 and daily_in(db, item) == big
+
+
+def test_a_monthly_total_past_the_limit_is_refused_even_when_each_day_is_fine(db):
+    item, loc = make_item(db)
+    big = Decimal("600000000000")
+    set_clock(lambda: datetime(2026, 3, 2, 2, tzinfo=UTC))
+    post(db, item, loc, big)
+    post(db, item, loc, -big, ISSUE)
+    set_clock(lambda: datetime(2026, 3, 3, 2, tzinfo=UTC))  # the next day, the same month
+    before = counts(db)
+    with pytest.raises(ledger.QuantityLimitExceeded) as caught:
+        post(db, item, loc, big)  # the 3rd's 6e11 is fine; received in March 1.2e12 is not
+    assert caught.value.what == "monthly total"
+    assert caught.value.item_code == "BOLT-M8"
+    assert caught.value.value == 2 * big
+    assert counts(db) == before
+    set_clock(lambda: datetime(2026, 4, 1, 2, tzinfo=UTC))  # a new month starts from zero
+    post(db, item, loc, big)
+    with db.read() as s:
+        assert check_balances(s) == [] and check_totals(s, db.timezone) == []
+
+
+def test_a_monthly_refusal_names_the_item_that_crosses_among_several(db):
+    items = [make_item(db, f"PART-{n}") for n in range(3)]
+    big = Decimal("600000000000")
+    set_clock(lambda: datetime(2026, 3, 2, 2, tzinfo=UTC))
+    post(db, *items[1], big)
+    post(db, *items[1], -big, ISSUE)
+    set_clock(lambda: datetime(2026, 3, 3, 2, tzinfo=UTC))
+    before = counts(db)
+    with pytest.raises(ledger.QuantityLimitExceeded) as caught, db.write() as s:
+        ledger.post(
+            s.connection(),
+            ledger.Meta("three-parts", R.value),
+            [ledger.Line(item, loc, big, R) for item, loc in items],
+        )
+    assert (caught.value.what, caught.value.item_code) == ("monthly total", "PART-1")
+    assert counts(db) == before
 
 
 def test_a_negative_balance_past_the_limit_is_refused_too(db):
@@ -244,14 +285,41 @@ def test_check_reports_a_ledger_sum_beyond_the_limit_as_a_finding(db):
 def test_check_reports_a_real_daily_total(db):
     item, loc = make_item(db)
     post(db, item, loc, "10")
-    _corrupt(
+    hand_edit(
         db,
         "UPDATE item_daily SET qty_in = 1.5",
         "UPDATE item_daily SET qty_in = 2000000000000",
     )
     with db.read() as s:
         findings = check_balances(s)
-    assert [(f.table, f.column) for f in findings] == [("item_daily", "qty_in")]
+        assert [(f.table, f.column) for f in findings] == [("item_daily", "qty_in")]
+        # the unreadable day is reported once, not compared with the ledger as well
+        assert check_totals(s, db.timezone) == []
+
+
+def test_check_reports_a_real_monthly_total(db):
+    item, loc = make_item(db)
+    post(db, item, loc, "10")
+    _corrupt(
+        db,
+        "UPDATE item_monthly SET consumed = 2.5",
+        "UPDATE item_monthly SET consumed = 2000000000000",
+    )
+    with db.read() as s:
+        findings = check_balances(s)
+        assert [(f.table, f.column) for f in findings] == [("item_monthly", "consumed")]
+        assert check_totals(s, db.timezone) == []
+
+
+def test_the_database_refuses_a_hand_edit_that_puts_a_day_beyond_the_limit(db):
+    item, loc = make_item(db)
+    post(db, item, loc, "10")
+    with pytest.raises(DBAPIError) as caught, db.write() as s:
+        s.execute(text("UPDATE item_daily SET qty_out = 1000000000000000000"
+                       if s.get_bind().dialect.name == "sqlite"
+                       else "UPDATE item_daily SET qty_out = 1000000000000"))  # fmt: skip
+    assert "daily total beyond the limit" in str(caught.value)
+    assert daily_in(db, item) == 10
 
 
 @pytest.mark.parametrize("token", ["10000000000000", "1,000,000,000,000", "1000000000000.5"])

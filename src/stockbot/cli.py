@@ -35,6 +35,10 @@ def _open(args: argparse.Namespace, *, writable: bool = False) -> Database:
     return subscribe(db, settings)
 
 
+def _database_url(args: argparse.Namespace) -> str:
+    return str(args.database_url or _settings().database_url)
+
+
 def _interactive() -> bool:
     """A person at a terminal (not a unit, a container or a pipe)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
@@ -43,7 +47,7 @@ def _interactive() -> bool:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from stockbot.store.migrate import current_revision, upgrade
 
-    url = args.database_url or _settings().database_url
+    url = _database_url(args)
     upgrade(url)
     print(f"database at revision {current_revision(url)}")
     _snapshot_search(_open(args))
@@ -64,74 +68,6 @@ def _snapshot_search(db: Database) -> None:
         print(
             f"search index: {n:,} items, snapshot {path} in {time.perf_counter() - started:.1f} s"
         )
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from stockbot.store.check import Difference, check_balances
-    from stockbot.store.types import fmt_qty
-
-    db = _open(args)
-    with db.read() as s:
-        findings = check_balances(s)
-    diffs = 0
-    for d in findings:
-        if not isinstance(d, Difference):
-            print(d)  # a stored value that cannot be read exactly (UNREADABLE …)
-            continue
-        diffs += 1
-        batch = f" batch#{d.batch_id}" if d.batch_id else ""
-        print(
-            f"MISMATCH {d.item_code} @ {d.place}{batch}: balance {fmt_qty(d.balance)} "
-            f"!= ledger {fmt_qty(d.ledger)}"
-        )
-    if not findings:
-        print("check: every balance equals its ledger")
-        return 0
-    print(
-        f"check: {len(findings)} finding(s): {diffs} difference(s), "
-        f"{len(findings) - diffs} unreadable value(s)"
-    )
-    return 1
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    """SQLite: an online copy while the service runs. PostgreSQL: the pg_dump line to use."""
-    from stockbot.store.backup import BackupError, backup_sqlite, pg_commands, sqlite_file
-
-    url = args.database_url or _settings().database_url
-    try:
-        path = sqlite_file(url)
-        if path is None:
-            print("PostgreSQL: back up with pg_dump (custom format, restorable with pg_restore):")
-            print(f"  {pg_commands(url, args.file).dump}")
-            return 0
-        size = backup_sqlite(path, Path(args.file))
-    except BackupError as exc:
-        print(f"backup: {exc}", file=sys.stderr)
-        return 1
-    print(f"backup: {path} → {args.file} ({size:,} bytes); restore with: stockbot restore FILE")
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    """SQLite: replace the database with the backup, migrate it to this version, then prove
-    every balance equals its ledger. Stop the service first: it caches what it read."""
-    from stockbot.store.backup import BackupError, pg_commands, restore_sqlite, sqlite_file
-
-    url = args.database_url or _settings().database_url
-    try:
-        path = sqlite_file(url)
-        if path is None:
-            print("PostgreSQL: stop every replica, then restore with pg_restore:")
-            print(f"  {pg_commands(url, args.file).restore}")
-            print("then: stockbot db upgrade && stockbot check")
-            return 0
-        restore_sqlite(Path(args.file), path)
-    except BackupError as exc:
-        print(f"restore: {exc}", file=sys.stderr)
-        return 1
-    print(f"restore: {args.file} → {path}; checking the ledger")
-    return cmd_check(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -388,18 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_db_upgrade
     )
 
-    sub.add_parser("check", help="prove every balance equals the sum of its ledger").set_defaults(
-        func=cmd_check
-    )
+    from stockbot.ops import maintenance
 
-    bak = sub.add_parser("backup", help="SQLite: online backup to FILE (PostgreSQL: pg_dump)")
-    bak.add_argument("file")
-    bak.set_defaults(func=cmd_backup)
-    res = sub.add_parser(
-        "restore", help="SQLite: restore FILE, then check the ledger (stop the service first)"
-    )
-    res.add_argument("file")
-    res.set_defaults(func=cmd_restore)
+    maintenance.register(sub, _open, _database_url)  # check, backup, restore
 
     imp = sub.add_parser(
         "import", help="import items, opening stock, suppliers or BOMs (.csv/.xlsx)"

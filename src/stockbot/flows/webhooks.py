@@ -30,8 +30,13 @@ from stockbot.timeutil import utcnow
 PLATFORM = "webhook"
 
 
+_LIVE_HOOKS = select(Webhook.id, Webhook.events).where(Webhook.removed_at.is_(None))
+"""Built once and run on the connection: this runs in every posting's unit of work, and the
+ORM's per-call statement handling cost a posting more than its own daily-totals upsert."""
+
+
 def _hooks(s: Session, event: str) -> list[int]:
-    rows = s.execute(select(Webhook.id, Webhook.events).where(Webhook.removed_at.is_(None)))
+    rows = s.connection().execute(_LIVE_HOOKS)
     return [hook_id for hook_id, events in rows if event in (events or [])]
 
 

@@ -36,6 +36,7 @@ MESSAGES = {
     "posting.what.line": {"en": "line", "zh-Hans": "单行数量"},
     "posting.what.balance": {"en": "balance", "zh-Hans": "库存余额"},
     "posting.what.daily total": {"en": "daily total", "zh-Hans": "当日累计"},
+    "posting.what.monthly total": {"en": "monthly total", "zh-Hans": "当月累计"},
     "posting.what.unit cost": {"en": "unit cost", "zh-Hans": "单价"},
     "runtime.posting_refused": {
         "en": "Refused: {reason}. Nothing was changed.",

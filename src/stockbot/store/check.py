@@ -30,7 +30,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from stockbot.store.models import Balance, Item, ItemDaily, Location, Movement, Warehouse
+from stockbot.store.models import (
+    Balance,
+    Item,
+    ItemDaily,
+    ItemMonthly,
+    Location,
+    Movement,
+    Warehouse,
+)
 from stockbot.store.types import MAX_QTY, MAX_RAW, SCALE, fmt_qty, in_range
 
 ZERO = Decimal(0)
@@ -54,7 +62,8 @@ class BadValue:
     column: str
     item_code: str
     where: str
-    """The place (and batch) of a balance or movement, or the day of a daily total."""
+    """The place (and batch) of a balance or movement, or the day (month) of a daily (monthly)
+    total."""
     raw: str
     """The value as the database returned it."""
     reason: str
@@ -132,6 +141,8 @@ def check_balances(session: Session) -> list[Finding]:
          (Movement.qty, Movement.unit_cost)),
         ("item_daily", (ItemDaily.day,), (ItemDaily.qty_in, ItemDaily.qty_out,
                                            ItemDaily.consumed)),
+        ("item_monthly", (ItemMonthly.month,), (ItemMonthly.qty_in, ItemMonthly.qty_out,
+                                                 ItemMonthly.consumed)),
     ):  # fmt: skip
         item_col = key_cols[0].table.c.item_id
         for col in columns:
@@ -140,7 +151,7 @@ def check_balances(session: Session) -> list[Finding]:
             ):
                 key: Key | None = None
                 day = ""
-                if table == "item_daily":
+                if table.startswith("item_"):
                     day = str(rest[0])
                 else:
                     key = (item_id, rest[0], rest[1])

@@ -10,10 +10,13 @@ In one transaction (the caller's), `post()`:
 3. refuses a result below zero, unless the item allows negative stock, with `InsufficientStock`
    naming the item, the place and the shortfall; the caller's transaction then rolls back, so a
    refusal writes nothing;
-4. appends the movement rows and bumps the per-item daily and monthly totals;
-5. refuses, with `QuantityLimitExceeded`, a line, a resulting balance or a resulting daily
-   total beyond ±`MAX_QTY` (see `store/types.py`): SQLite would otherwise turn the sum into a
-   float. The checks compare values the posting computes or reads back anyway;
+4. appends the movement rows and adds to the per-item daily totals in one upsert; the
+   database adds each change of a day to its month (`item_monthly`, a trigger on `item_daily`:
+   migration 0017), inside that same statement;
+5. refuses, with `QuantityLimitExceeded`, a line, a resulting balance, or a resulting daily or
+   monthly total beyond ±`MAX_QTY` (see `store/types.py`): SQLite would otherwise turn the sum
+   into a float. Lines and balances are checked here on values the posting computes or reads
+   back anyway; the totals by the trigger, which refuses the upsert (`_totals_refusal`);
 6. emits `StockPosted` into the unit of work (`store.events`): shortage warnings and other
    reactions are subscribed there by the process wiring, never hooked in at import time.
 
@@ -26,13 +29,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from stockbot.store.db import DEFAULT_TIMEZONE
 from stockbot.store.events import StockPosted, emit, net_moves, unit_of_work
@@ -57,6 +62,7 @@ from stockbot.store.posting import (
     PostingError,
     PostingResult,
     QuantityLimitExceeded,
+    totals_refusal,
 )
 from stockbot.store.types import MAX_QTY, Qty, to_decimal
 from stockbot.timeutil import local_date, utcnow
@@ -85,6 +91,7 @@ _balances = cast(Table, Balance.__table__)
 _daily = cast(Table, ItemDaily.__table__)
 _monthly = cast(Table, ItemMonthly.__table__)
 _TRANSFERS = {MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value}
+_TOTALS = ("qty_in", "qty_out", "consumed")
 
 
 def business_day(at: datetime, timezone: str) -> date:
@@ -146,22 +153,16 @@ class _Statements:
         self.movements = _movements.insert().returning(
             _movements.c.id, sort_by_parameter_order=True
         )
-        self.daily = _add_totals(ins, _daily, "day")
-        self.monthly = _add_totals(ins, _monthly, "month")
-
-
-def _add_totals(ins: Any, table: Table, period: str) -> Any:
-    """Add (in, out, consumed) to a per-item totals row, creating it; return the new totals."""
-    c = table.c
-    stmt = ins(table).values(
-        item_id=bindparam("i"), **{period: bindparam("day")},
-        qty_in=bindparam("qin", type_=Qty()), qty_out=bindparam("qout", type_=Qty()),
-        consumed=bindparam("used", type_=Qty()),
-    )  # fmt: skip
-    return stmt.on_conflict_do_update(
-        index_elements=["item_id", period],
-        set_={k: c[k] + stmt.excluded[k] for k in ("qty_in", "qty_out", "consumed")},
-    ).returning(c.item_id, c.qty_in, c.qty_out, c.consumed)  # for the limit check
+        # add (in, out, consumed) to the item's day, creating the row; the trigger does the
+        # month and refuses either beyond the limit, so nothing needs reading back
+        daily = ins(_daily).values(
+            item_id=bindparam("i"), day=bindparam("day"), qty_in=bindparam("qin", type_=Qty()),
+            qty_out=bindparam("qout", type_=Qty()), consumed=bindparam("used", type_=Qty()),
+        )  # fmt: skip
+        self.daily = daily.on_conflict_do_update(
+            index_elements=["item_id", "day"],
+            set_={k: _daily.c[k] + daily.excluded[k] for k in _TOTALS},
+        )
 
 
 @lru_cache(maxsize=4)
@@ -401,8 +402,8 @@ def _over_limit(
 
 
 def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: date) -> None:
-    """Keep per-item daily and monthly in/out/consumed totals current (summaries and reports
-    read these, not the ledger)."""
+    """Keep per-item daily (and, through the trigger, monthly) in/out/consumed totals current:
+    summaries and reports read these, not the ledger."""
     reversed_kinds: dict[int, str] = {}
     rev_ids = [ln.reverses_movement_id for ln in lines if ln.reverses_movement_id]
     if rev_ids:
@@ -431,14 +432,53 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
                 raise _over_limit(conn, i, "daily total", v)
     params = [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
               for i, t in sorted(totals.items())]  # fmt: skip
-    month = day.replace(day=1)
-    for stmt, what, key in ((st.daily, "daily total", day), (st.monthly, "monthly total", month)):
-        for p in params:
-            p["day"] = key
-        for i, *after in conn.execute(stmt, params):  # the totals including this posting
-            for v in after:
-                if v > MAX_QTY or v < _MIN_QTY:
-                    raise _over_limit(conn, i, what, v)
+    # SQLite undoes only the refused row of several; a savepoint undoes them all, so the
+    # refusal can name the item exactly (`_totals_refusal`). PostgreSQL's trigger names it.
+    several = len(params) > 1 and conn.dialect.name == "sqlite"
+    try:
+        with conn.begin_nested() if several else nullcontext():
+            conn.execute(st.daily, params)
+    except DBAPIError as exc:
+        what = totals_refusal(exc.orig)
+        if what is None:
+            raise
+        raise _totals_refusal(conn, exc.orig, what, totals, day) from None
+
+
+def _totals_refusal(
+    conn: Connection,
+    orig: BaseException | None,
+    what: str,
+    totals: dict[int, list[Decimal]],
+    day: date,
+) -> QuantityLimitExceeded:
+    """The refusal for a daily or monthly total the trigger found beyond the limit. PostgreSQL
+    has aborted the transaction, so its trigger names the item, value and code in the error's
+    detail; SQLite undid the statement (the savepoint, for several items) and the transaction
+    goes on, so the totals are read as they were and this posting's contribution added: the
+    first item, in the order the rows were written, whose total crosses is the one refused."""
+    detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+    if detail:
+        item_id, value, code = [*detail.split(" ", 2), "", ""][:3]
+        return QuantityLimitExceeded(int(item_id), code or f"#{item_id}", what, Decimal(value))
+    table, key = (_daily, day) if what == "daily total" else (_monthly, day.replace(day=1))
+    period = table.c.day if table is _daily else table.c.month
+    stored = {
+        i: (a, b, c)
+        for i, a, b, c in conn.execute(
+            select(table.c.item_id, *(table.c[k] for k in _TOTALS)).where(
+                tuple_(table.c.item_id, period).in_([(i, key) for i in sorted(totals)])
+            )
+        )
+    }
+    worst: tuple[Decimal, int] = (ZERO, min(totals))  # (not reached: the trigger refused one)
+    for i, add in sorted(totals.items()):
+        for before, more in zip(stored.get(i, (ZERO, ZERO, ZERO)), add, strict=True):
+            v = before + more
+            if v > MAX_QTY or v < _MIN_QTY:
+                return _over_limit(conn, i, what, v)
+            worst = max(worst, (abs(v), i))
+    return _over_limit(conn, worst[1], what, worst[0])
 
 
 def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> PostingResult:

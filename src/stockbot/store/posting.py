@@ -79,8 +79,8 @@ class InsufficientStock(PostingError):
 
 
 class QuantityLimitExceeded(PostingError):
-    """A line, a balance or a daily total would go beyond ±`MAX_QTY`, the most a quantity
-    column holds exactly on every backend; nothing of the posting is written."""
+    """A line, a balance or a daily or monthly total would go beyond ±`MAX_QTY`, the most a
+    quantity column holds exactly on every backend; nothing of the posting is written."""
 
     message_key = "posting.qty_limit"
     """i18n key for chat replies; params: `item`, `what`, `value`, `limit`, `place`."""
@@ -96,7 +96,7 @@ class QuantityLimitExceeded(PostingError):
     ) -> None:
         self.item_id = item_id
         self.item_code = item_code
-        self.what = what  # "line", "balance" or "daily total"
+        self.what = what  # "line", "balance", "unit cost", "daily total" or "monthly total"
         self.value = value
         self.place = place
         self.limit = limit
@@ -121,3 +121,13 @@ class AlreadyReversed(PostingError):
     def __init__(self, movement_ids: list[int]) -> None:
         self.movement_ids = movement_ids
         super().__init__(f"already reversed: {', '.join(map(str, movement_ids))}")
+
+
+def totals_refusal(orig: BaseException | None) -> str | None:
+    """ "daily total" or "monthly total" when `orig` is the totals trigger refusing a value
+    beyond the limit (migration 0017 words its message so), else None."""
+    text = str(orig)
+    for what in ("daily", "monthly"):
+        if f"stockbot: {what} total beyond the limit" in text:
+            return f"{what} total"
+    return None

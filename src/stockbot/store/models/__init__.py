@@ -8,7 +8,8 @@ Rules the schema encodes:
   `stockbot.store.ledger.post` in the same transaction; `stockbot check` proves it.
 - `item_daily` keeps per-item per-day in/out totals, also maintained by the posting path, so
   usage, days of cover and summaries never aggregate the raw ledger; `item_monthly` sums them
-  per calendar month (same posting) for reports over long periods.
+  per calendar month for reports over long periods, kept from `item_daily` by a trigger in the
+  database (migration 0017). `stockbot check` proves both against the ledger.
 """
 
 from __future__ import annotations

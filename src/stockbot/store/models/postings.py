@@ -117,8 +117,10 @@ class ItemDaily(Base):
 
 class ItemMonthly(Base):
     """Per item and calendar month (`month` is its first day): the sums of that month's
-    `item_daily` rows, kept by the same posting. A report over 90 days reads three of these per
-    item and the few days at the edges instead of ninety daily rows (`reports.rollup`)."""
+    `item_daily` rows, kept by the database — a trigger on `item_daily` (migration 0017) adds
+    every change of a day to its month in the same statement, and refuses a month beyond
+    ±MAX_QTY. A report over 90 days reads three of these per item and the few days at the edges
+    instead of ninety daily rows (`reports.rollup`)."""
 
     __tablename__ = "item_monthly"
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
