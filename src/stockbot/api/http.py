@@ -20,13 +20,15 @@ from typing import Any
 from aiohttp import web
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import stockbot.messages.api  # noqa: F401  (registers the catalogue)
 from stockbot.api import idempotency as idem
 from stockbot.api import reads, writes
 from stockbot.api import schemas as out
 from stockbot.api.openapi import docs_page, document
+from stockbot.flows.context import Ctx
 from stockbot.i18n import normalize_lang, t, tm
 from stockbot.runtime import Handled, Runtime
 from stockbot.store.apikeys import SCOPES, KeyInfo, allows, verify
@@ -38,6 +40,12 @@ MAX_BODY = 16 * 1024
 """Bytes: a receipt is a few hundred; anything near this is a mistake or an attack."""
 RATE = 50.0
 """Requests per second per key, with a burst of as many (`aiolimiter`)."""
+RETRIES = 3
+"""Attempts of one write when PostgreSQL rolls it back for a deadlock or serialization failure."""
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+"""serialization_failure, deadlock_detected: the transaction was chosen to lose a race, and
+running it again is the documented answer (a lock or statement *timeout* is not retried: the
+database is slow, and trying again would only queue more behind it)."""
 
 Call = Callable[..., Awaitable[Any]]
 
@@ -128,7 +136,10 @@ class Api:
                 seen.outcome = "refused"
                 headers = {"Retry-After": "1"} if exc.status == 429 else {}
                 return error(exc.status, exc.code, tm(exc.key, lang, **exc.params), **headers)
-            except DBAPIError:
+            except (OperationalError, InterfaceError, PoolTimeout):
+                # the database is away, slow or refused the connection: ask again later. Not
+                # every DBAPIError: a constraint violation is a bug of ours (a 500, logged) —
+                # issue 15's "unexplained 503s" were one, hidden behind this answer
                 seen.outcome = "unavailable"
                 log.warning("api %s: database unavailable", name, exc_info=True)
                 return error(503, "unavailable", t("api.unavailable", lang), **{"Retry-After": "1"})
@@ -246,36 +257,50 @@ class Api:
     def _run_write(
         self, op: writes.Operation, key: KeyInfo, lang: str, idem_key: str, data: BaseModel
     ) -> web.Response:
+        """One write, one transaction: the key's row, the flow's work and the answer commit
+        together (`idempotency`). A deadlock or serialization failure — PostgreSQL picked this
+        transaction as the one to roll back — runs the whole transaction again, at most
+        `RETRIES` times; nothing of the failed attempt remains."""
         digest = idem.request_hash(op.name, data.model_dump(mode="json"))
-        seen = idem.claim(self.db, key.id, idem_key, op.name, digest)
-        if seen is not None:
-            if not seen.same:
-                raise ApiError(422, "idempotency_key_reused", "api.idempotency_reused")
-            if seen.status == 0 or seen.response is None:
-                raise ApiError(409, "in_progress", "api.in_progress")
-            return web.json_response(
-                seen.response, status=seen.status, headers={"Idempotent-Replay": "true"}
+        ctx = writes.context(self.runtime, key, lang, idem_key)
+        for attempt in range(RETRIES):
+            try:
+                with self.db.one_transaction():
+                    seen = idem.reserve(self.db, key.id, idem_key, op.name, digest)
+                    if seen is None:
+                        status, body = self._answer(ctx, op, data)
+                        idem.finish(self.db, key.id, idem_key, status, body)
+            except DBAPIError as exc:
+                if attempt + 1 < RETRIES and retryable(exc):
+                    log.info("api %s: %s, running it again", op.name, _first_line(exc))
+                    continue
+                raise
+            break
+        if seen is None:
+            return web.json_response(body, status=status)
+        if not seen.same:
+            raise ApiError(422, "idempotency_key_reused", "api.idempotency_reused")
+        return web.json_response(
+            seen.response, status=seen.status, headers={"Idempotent-Replay": "true"}
+        )
+
+    def _answer(
+        self, ctx: Ctx, op: writes.Operation, data: BaseModel
+    ) -> tuple[int, dict[str, Any]]:
+        outcome = writes.run(self.runtime, ctx, op, data)
+        if not outcome.ok:
+            refused = out.Error(
+                error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
             )
-        try:
-            ctx = writes.context(self.runtime, key, lang, idem_key)
-            outcome = writes.run(self.runtime, ctx, op, data)
-            if outcome.ok:
-                docs, postings = writes.created(ctx)
-                body: dict[str, Any] = out.WriteResult(
-                    message=outcome.reply.plain(),
-                    message_key=next(iter(outcome.reply.keys()), None),
-                    documents=docs,
-                    postings=postings,
-                ).model_dump(mode="json")
-            else:
-                body = out.Error(
-                    error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
-                ).model_dump(mode="json")
-        except BaseException:
-            idem.release(self.db, key_id=key.id, idem=idem_key)
-            raise
-        idem.finish(self.db, key.id, idem_key, outcome.status, body)
-        return web.json_response(body, status=outcome.status)
+            return outcome.status, refused.model_dump(mode="json")
+        docs, postings = writes.created(ctx)
+        done = out.WriteResult(
+            message=outcome.reply.plain(),
+            message_key=next(iter(outcome.reply.keys()), None),
+            documents=docs,
+            postings=postings,
+        )
+        return outcome.status, done.model_dump(mode="json")
 
     # --- the description ------------------------------------------------------------------
 
@@ -284,6 +309,15 @@ class Api:
 
     async def docs(self, _request: web.Request) -> web.Response:
         return web.Response(text=docs_page(), content_type="text/html")
+
+
+def retryable(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _lang(request: web.Request, default: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from stockbot.api import schemas as body
 from stockbot.commands.models import PurchaseCmd, ReceiveCmd, RequestCmd, ReturnCmd, TransferCmd
@@ -23,7 +24,7 @@ from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime, explain
 from stockbot.store.apikeys import KeyInfo
-from stockbot.store.catalog import find_user
+from stockbot.store.catalog import ensure_user, find_user
 from stockbot.store.ledger import InsufficientStock, PostingError
 from stockbot.store.models import (
     GoodsReceipt,
@@ -40,7 +41,9 @@ ROLES = {
 }
 """What a key's scope may do in the flows' terms (a `post` key receives like a keeper)."""
 
-CONFLICT_KEYS = ("already", "state", "stale", "gone")
+CONFLICT_KEYS = ("already", "state", "stale", "gone", "short_", "busy")
+"""Refusal keys (substrings) that are a conflict with the state of things, not bad input: a
+document moved on, not enough stock to move (`mv.short_available`), a count already open."""
 POSTING_SUFFIXES = ("transfer", RET)
 """The suffixes the transfer and return flows derive their posting keys with
 (`Origin.key`); a receipt's posting is found through its document."""
@@ -114,15 +117,36 @@ class Outcome:
 
 
 def context(runtime: Runtime, key: KeyInfo, lang: str, idempotency_key: str) -> Ctx:
-    with runtime.db.read() as s:
-        user = find_user(s, PLATFORM, key.name)
+    """Who acts: the key's own user, created here on its first write in a transaction of its
+    own. Left to the flow (`actor_id`), the first writes of a new key — an ERP starting up
+    with 20 connections — would all insert that user at once, and all but one would fail on
+    the unique identity (PostgreSQL: 503s). Created once here, a lost race is just a re-read."""
+    user_id = _key_user(runtime, key)
     return Ctx(
         db=runtime.db,
         settings=runtime.settings,
-        actor=Actor(user.id if user else None, f"api:{key.name}", key.name, ROLES[key.scope]),
+        actor=Actor(user_id, f"api:{key.name}", key.name, ROLES[key.scope]),
         origin=Origin(PLATFORM, f"key:{key.name}", idempotency_key[:100], idempotency_key),
         lang=lang,
     )
+
+
+def _key_user(runtime: Runtime, key: KeyInfo) -> int:
+    db = runtime.db
+    with db.read() as s:
+        user = find_user(s, PLATFORM, key.name)
+    if user is not None:
+        return user.id
+    try:
+        with db.write() as s:
+            admins = runtime.settings.admin_identities()
+            user = ensure_user(s, PLATFORM, key.name, f"api:{key.name}", admins=admins)
+            return user.id
+    except IntegrityError:  # another call of this key created it first
+        with db.read() as s:
+            user = find_user(s, PLATFORM, key.name)
+        assert user is not None
+        return user.id
 
 
 def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:

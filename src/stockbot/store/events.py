@@ -116,9 +116,12 @@ class UnitOfWork:
     quiet: bool = False
 
 
-def attach(conn: Connection, uow: UnitOfWork) -> None:
-    """Make `emit(conn, …)` (and `emit(session, …)`) land in `uow` for this transaction."""
+def attach(conn: Connection, uow: UnitOfWork) -> UnitOfWork | None:
+    """Make `emit(conn, …)` (and `emit(session, …)`) land in `uow` for this transaction;
+    returns the unit of work it replaces (a savepoint's, inside `Database.one_transaction`)."""
+    before = unit_of_work(conn)
     conn.info[_KEY] = uow
+    return before
 
 
 def unit_of_work(conn: Connection) -> UnitOfWork | None:
@@ -126,8 +129,11 @@ def unit_of_work(conn: Connection) -> UnitOfWork | None:
     return uow if isinstance(uow, UnitOfWork) else None
 
 
-def detach(conn: Connection) -> None:
-    conn.info.pop(_KEY, None)
+def detach(conn: Connection, before: UnitOfWork | None = None) -> None:
+    if before is None:
+        conn.info.pop(_KEY, None)
+    else:
+        conn.info[_KEY] = before
 
 
 def emit(where: Session | Connection, event: Any) -> None:
