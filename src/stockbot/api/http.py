@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import stockbot.messages.api  # noqa: F401  (registers the catalogue)
@@ -40,12 +40,6 @@ MAX_BODY = 16 * 1024
 """Bytes: a receipt is a few hundred; anything near this is a mistake or an attack."""
 RATE = 50.0
 """Requests per second per key, with a burst of as many (`aiolimiter`)."""
-RETRIES = 3
-"""Attempts of one write when PostgreSQL rolls it back for a deadlock or serialization failure."""
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
-"""serialization_failure, deadlock_detected: the transaction was chosen to lose a race, and
-running it again is the documented answer (a lock or statement *timeout* is not retried: the
-database is slow, and trying again would only queue more behind it)."""
 
 Call = Callable[..., Awaitable[Any]]
 
@@ -258,24 +252,14 @@ class Api:
         self, op: writes.Operation, key: KeyInfo, lang: str, idem_key: str, data: BaseModel
     ) -> web.Response:
         """One write, one transaction: the key's row, the flow's work and the answer commit
-        together (`idempotency`). A deadlock or serialization failure — PostgreSQL picked this
-        transaction as the one to roll back — runs the whole transaction again, at most
-        `RETRIES` times; nothing of the failed attempt remains."""
+        together (`idempotency`); any failure leaves nothing, and the caller's retry runs it."""
         digest = idem.request_hash(op.name, data.model_dump(mode="json"))
         ctx = writes.context(self.runtime, key, lang, idem_key)
-        for attempt in range(RETRIES):
-            try:
-                with self.db.one_transaction():
-                    seen = idem.reserve(self.db, key.id, idem_key, op.name, digest)
-                    if seen is None:
-                        status, body = self._answer(ctx, op, data)
-                        idem.finish(self.db, key.id, idem_key, status, body)
-            except DBAPIError as exc:
-                if attempt + 1 < RETRIES and retryable(exc):
-                    log.info("api %s: %s, running it again", op.name, _first_line(exc))
-                    continue
-                raise
-            break
+        with self.db.one_transaction():
+            seen = idem.reserve(self.db, key.id, idem_key, op.name, digest)
+            if seen is None:
+                status, body = self._answer(ctx, op, data)
+                idem.finish(self.db, key.id, idem_key, status, body)
         if seen is None:
             return web.json_response(body, status=status)
         if not seen.same:
@@ -309,15 +293,6 @@ class Api:
 
     async def docs(self, _request: web.Request) -> web.Response:
         return web.Response(text=docs_page(), content_type="text/html")
-
-
-def retryable(exc: DBAPIError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _lang(request: web.Request, default: str) -> str:
