@@ -73,6 +73,8 @@ class Api:
     stops within this."""
     _limits: dict[int, AsyncLimiter] = field(default_factory=dict)
     _keys: dict[str, tuple[float, KeyInfo | None]] = field(default_factory=dict)
+    _users: dict[int, int] = field(default_factory=dict)
+    """Key id → the id of the user it acts as (`writes.key_user`)."""
 
     @property
     def db(self) -> Any:
@@ -254,12 +256,15 @@ class Api:
         """One write, one transaction: the key's row, the flow's work and the answer commit
         together (`idempotency`); any failure leaves nothing, and the caller's retry runs it."""
         digest = idem.request_hash(op.name, data.model_dump(mode="json"))
-        ctx = writes.context(self.runtime, key, lang, idem_key)
-        with self.db.one_transaction():
-            seen = idem.reserve(self.db, key.id, idem_key, op.name, digest)
+        user_id = self._users.get(key.id)
+        if user_id is None:  # once per key and process: the user of a key never changes
+            user_id = self._users[key.id] = writes.key_user(self.runtime, key)
+        ctx = writes.context(self.runtime, key, user_id, lang, idem_key)
+        with self.db.one_transaction() as conn:
+            seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
             if seen is None:
                 status, body = self._answer(ctx, op, data)
-                idem.finish(self.db, key.id, idem_key, status, body)
+                idem.finish(conn, key.id, idem_key, status, body)
         if seen is None:
             return web.json_response(body, status=status)
         if not seen.same:

@@ -116,12 +116,8 @@ class Outcome:
         return self.status < 300
 
 
-def context(runtime: Runtime, key: KeyInfo, lang: str, idempotency_key: str) -> Ctx:
-    """Who acts: the key's own user, created here on its first write in a transaction of its
-    own. Left to the flow (`actor_id`), the first writes of a new key — an ERP starting up
-    with 20 connections — would all insert that user at once, and all but one would fail on
-    the unique identity (PostgreSQL: 503s). Created once here, a lost race is just a re-read."""
-    user_id = _key_user(runtime, key)
+def context(runtime: Runtime, key: KeyInfo, user_id: int, lang: str, idempotency_key: str) -> Ctx:
+    """The flows' context for one write by `key`, acting as its user (`key_user`)."""
     return Ctx(
         db=runtime.db,
         settings=runtime.settings,
@@ -131,7 +127,11 @@ def context(runtime: Runtime, key: KeyInfo, lang: str, idempotency_key: str) -> 
     )
 
 
-def _key_user(runtime: Runtime, key: KeyInfo) -> int:
+def key_user(runtime: Runtime, key: KeyInfo) -> int:
+    """The key's own user (`api:<name>`), created here on its first write in a transaction of
+    its own. Left to the flow (`actor_id`), the first writes of a new key — an ERP starting up
+    with 20 connections — all inserted that user at once, and on PostgreSQL all but one failed
+    on the unique identity (issue 15's 503s). Here a lost race is just a re-read."""
     db = runtime.db
     with db.read() as s:
         user = find_user(s, PLATFORM, key.name)
