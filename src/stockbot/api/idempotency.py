@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -81,10 +81,13 @@ def reserve(conn: Connection, key_id: int, idem: str, operation: str, digest: st
     raise AssertionError("unreachable: the claim was deleted in this transaction")
 
 
+_FINISH = (
+    update(ApiCall)
+    .where(ApiCall.key_id == bindparam("k"), ApiCall.idempotency_key == bindparam("i"))
+    .values(status=bindparam("status"), response=bindparam("response"))
+)
+
+
 def finish(conn: Connection, key_id: int, idem: str, status: int, response: dict[str, Any]) -> None:
     """The answer, in the transaction `reserve` wrote the row in."""
-    conn.execute(
-        update(ApiCall)
-        .where(ApiCall.key_id == key_id, ApiCall.idempotency_key == idem)
-        .values(status=status, response=response)
-    )
+    conn.execute(_FINISH, {"k": key_id, "i": idem, "status": status, "response": response})

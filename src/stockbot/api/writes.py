@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from stockbot.api import schemas as body
@@ -171,30 +171,45 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
     return Outcome(201, "ok", reply)
 
 
+def _made(model: Any, col: Any) -> Any:
+    return (
+        select(col)
+        .where(
+            model.chat_platform == bindparam("platform"),
+            model.chat_id == bindparam("chat"),
+            model.message_id == bindparam("message"),
+        )
+        .order_by(model.id)
+    )
+
+
+_RECEIPTS = _made(GoodsReceipt, GoodsReceipt.id)
+_REQUESTS = _made(MaterialRequest, MaterialRequest.id)
+_PURCHASES = _made(PurchaseRequest, PurchaseRequest.number)
+_POSTINGS = (
+    select(Posting.id)
+    .where(
+        or_(
+            Posting.idempotency_key.in_(bindparam("keys", expanding=True)),
+            and_(Posting.doc_type == "gr", Posting.doc_id.in_(bindparam("docs", expanding=True))),
+        )
+    )
+    .order_by(Posting.id)
+)
+"""Built once (building them per call was a fifth of a receipt's CPU)."""
+
+
 def created(ctx: Ctx) -> tuple[list[str], list[int]]:
     """The documents and postings this call's origin (its idempotency key) made. Postings are
     found by their unique keys and their documents (indexed), never by scanning the ledger."""
     where = ctx.origin.columns()
-
-    def made(model: Any, *cols: Any) -> list[Any]:
-        cond = [getattr(model, k) == v for k, v in where.items()]
-        return list(s.execute(select(*cols).where(*cond).order_by(model.id)).all())
-
+    params = {"platform": where["chat_platform"], "chat": where["chat_id"]}
+    params["message"] = where["message_id"]
     with ctx.db.read() as s:
-        receipts = [f"GR-{r.id:05d}" for r in made(GoodsReceipt, GoodsReceipt.id)]
-        found = receipts + [f"MR-{r.id:05d}" for r in made(MaterialRequest, MaterialRequest.id)]
-        found += [r.number for r in made(PurchaseRequest, PurchaseRequest.number)]
+        conn = s.connection()
+        receipts = [f"GR-{n:05d}" for n in conn.execute(_RECEIPTS, params).scalars()]
+        found = receipts + [f"MR-{n:05d}" for n in conn.execute(_REQUESTS, params).scalars()]
+        found += list(conn.execute(_PURCHASES, params).scalars())
         keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
-        postings = list(
-            s.scalars(
-                select(Posting.id)
-                .where(
-                    or_(
-                        Posting.idempotency_key.in_(keys),
-                        and_(Posting.doc_type == "gr", Posting.doc_id.in_(receipts)),
-                    )
-                )
-                .order_by(Posting.id)
-            )
-        )
+        postings = list(conn.execute(_POSTINGS, {"keys": keys, "docs": receipts}).scalars())
     return found, postings
