@@ -286,7 +286,8 @@ class Api:
         done = out.WriteResult(
             message=outcome.reply.plain(),
             message_key=next(iter(outcome.reply.keys()), None),
-            documents=docs,
+            documents=list(docs),
+            states=docs,
             postings=postings,
         )
         return outcome.status, done.model_dump(mode="json")

@@ -8,6 +8,7 @@ is the `Idempotency-Key`, so the flows' own idempotency keys derive from it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from stockbot.commands.models import PurchaseCmd, ReceiveCmd, RequestCmd, Return
 from stockbot.flows.common import Refusal, refuse
 from stockbot.flows.context import Actor, Ctx, Origin
 from stockbot.flows.returns import RET
+from stockbot.flows.stocktake import reported
+from stockbot.flows.stocktake.reported import Counted
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime, explain
@@ -27,6 +30,7 @@ from stockbot.store.apikeys import KeyInfo
 from stockbot.store.catalog import ensure_user, find_user
 from stockbot.store.ledger import InsufficientStock, PostingError
 from stockbot.store.models import (
+    CountSession,
     GoodsReceipt,
     MaterialRequest,
     Posting,
@@ -49,9 +53,9 @@ POSTING_SUFFIXES = ("transfer", RET)
 (`Origin.key`); a receipt's posting is found through its document."""
 
 
-def _receipt(b: Any, item: str) -> BaseModel:
+def _receipt(b: Any, item_id: int) -> Any:
     return ReceiveCmd(
-        item=item,
+        item=f"#{item_id}",
         qty=b.qty,
         unit=b.unit,
         po=b.po,
@@ -62,22 +66,30 @@ def _receipt(b: Any, item: str) -> BaseModel:
     )
 
 
-def _issue(b: Any, item: str) -> BaseModel:
-    return RequestCmd(item=item, qty=b.qty, unit=b.unit, wo=b.work_order, note=b.note)
+def _issue(b: Any, item_id: int) -> Any:
+    return RequestCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, wo=b.work_order, note=b.note)
 
 
-def _transfer(b: Any, item: str) -> BaseModel:
+def _transfer(b: Any, item_id: int) -> Any:
     return TransferCmd(
-        item=item, qty=b.qty, unit=b.unit, from_loc=b.from_location, to_loc=b.to_location
+        item=f"#{item_id}",
+        qty=b.qty,
+        unit=b.unit,
+        from_loc=b.from_location,
+        to_loc=b.to_location,
     )
 
 
-def _return(b: Any, item: str) -> BaseModel:
-    return ReturnCmd(item=item, qty=b.qty, unit=b.unit, note=b.note)
+def _return(b: Any, item_id: int) -> Any:
+    return ReturnCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, note=b.note)
 
 
-def _purchase(b: Any, item: str) -> BaseModel:
-    return PurchaseCmd(item=item, qty=b.qty, unit=b.unit, supplier=b.supplier, note=b.note)
+def _purchase(b: Any, item_id: int) -> Any:
+    return PurchaseCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, supplier=b.supplier, note=b.note)
+
+
+def _adjustment(b: Any, item_id: int) -> Any:
+    return Counted(item_id, b.counted, b.unit, b.location, b.batch, b.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +97,11 @@ class Operation:
     name: str
     path: str
     body: type[BaseModel]
-    command: Any
+    command: Callable[[Any, int], Any]
+    """The body and the item's id → the typed command the flow takes."""
     summary: str
+    flow: Callable[[Ctx, Any], Reply] | None = None
+    """The flow to run; None: the chat's command table (`Runtime.run_command`)."""
 
 
 OPERATIONS = (
@@ -100,6 +115,14 @@ OPERATIONS = (
         body.PurchaseRequestIn,
         _purchase,
         "Request a purchase (采购申请)",
+    ),
+    Operation(
+        "adjustments",
+        "/adjustments",
+        body.AdjustmentIn,
+        _adjustment,
+        "Report a counted quantity: a stock adjustment, once approved (盘点调整)",
+        flow=reported.report,
     ),
 )
 
@@ -156,7 +179,8 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
             item_id = ItemSearch.exact(s, data.item)  # type: ignore[attr-defined]
         if item_id is None:  # the API names items exactly: a guess would post the wrong one
             raise refuse("item.none", ctx.lang, query=data.item[:100])  # type: ignore[attr-defined]
-        reply = runtime.run_command(ctx, op.command(data, f"#{item_id}"))
+        cmd = op.command(data, item_id)
+        reply = op.flow(ctx, cmd) if op.flow else runtime.run_command(ctx, cmd)
     except InsufficientStock as exc:
         return Outcome(409, "insufficient_stock", explain(exc, ctx.lang))
     except PostingError as exc:
@@ -173,7 +197,7 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
 
 def _made(model: Any, col: Any) -> Any:
     return (
-        select(col)
+        select(col, model.state)
         .where(
             model.chat_platform == bindparam("platform"),
             model.chat_id == bindparam("chat"),
@@ -183,9 +207,12 @@ def _made(model: Any, col: Any) -> Any:
     )
 
 
-_RECEIPTS = _made(GoodsReceipt, GoodsReceipt.id)
-_REQUESTS = _made(MaterialRequest, MaterialRequest.id)
-_PURCHASES = _made(PurchaseRequest, PurchaseRequest.number)
+_DOCUMENTS = (
+    (_made(GoodsReceipt, GoodsReceipt.id), "GR-{:05d}"),
+    (_made(MaterialRequest, MaterialRequest.id), "MR-{:05d}"),
+    (_made(PurchaseRequest, PurchaseRequest.number), "{}"),
+    (_made(CountSession, CountSession.id), reported.WF.prefix + "-{:05d}"),
+)
 _POSTINGS = (
     select(Posting.id)
     .where(
@@ -199,17 +226,19 @@ _POSTINGS = (
 """Built once (building them per call was a fifth of a receipt's CPU)."""
 
 
-def created(ctx: Ctx) -> tuple[list[str], list[int]]:
-    """The documents and postings this call's origin (its idempotency key) made. Postings are
-    found by their unique keys and their documents (indexed), never by scanning the ledger."""
+def created(ctx: Ctx) -> tuple[dict[str, str], list[int]]:
+    """The documents this call's origin (its idempotency key) made, number → state, and the
+    postings it made. Postings are found by their unique keys and their documents (indexed),
+    never by scanning the ledger."""
     where = ctx.origin.columns()
     params = {"platform": where["chat_platform"], "chat": where["chat_id"]}
     params["message"] = where["message_id"]
+    found: dict[str, str] = {}
     with ctx.db.read() as s:
         conn = s.connection()
-        receipts = [f"GR-{n:05d}" for n in conn.execute(_RECEIPTS, params).scalars()]
-        found = receipts + [f"MR-{n:05d}" for n in conn.execute(_REQUESTS, params).scalars()]
-        found += list(conn.execute(_PURCHASES, params).scalars())
+        for stmt, number in _DOCUMENTS:
+            found.update((number.format(n), state) for n, state in conn.execute(stmt, params))
         keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
+        receipts = [n for n in found if n.startswith("GR-")]
         postings = list(conn.execute(_POSTINGS, {"keys": keys, "docs": receipts}).scalars())
     return found, postings
