@@ -95,9 +95,7 @@ def test_two_identical_writes_at_once_post_once_and_get_the_same_answer(server, 
     assert floor.on_hand(floor.item("M8")) == 105
 
 
-def test_a_refusal_is_kept_as_the_answer_and_a_repeat_gets_it_without_running_again(
-    server, floor
-):
+def test_a_refusal_is_kept_as_the_answer_and_a_repeat_gets_it_without_running_again(server, floor):
     floor.item("M6", stock=0, warehouse="EAST")
     client = server.client("post")
     moved = {"item": "M6", "qty": "80", "from_location": "MAIN", "to_location": "EAST"}

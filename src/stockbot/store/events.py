@@ -55,6 +55,26 @@ class ShortageOpened:
     warehouse_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ShortageClosed:
+    """An open shortage incident was closed (the stock is there again)."""
+
+    incident_id: int
+    item_id: int
+    warehouse_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDecided:
+    """A document was created or moved on (`flows.common.decide`: every workflow step and
+    every document's first record): a request now waits for approval, was approved, a count
+    was submitted … What waits for whom changed, though no stock may have moved."""
+
+    doc_type: str
+    doc_id: int
+    action: str
+
+
 class EventBus:
     """Handlers by event type, per database (see the module docstring)."""
 
