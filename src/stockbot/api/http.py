@@ -114,7 +114,9 @@ class Api:
                 seen.user, seen.chat = key.name, f"key:{key.name}"
                 if not allows(key.scope, scope):
                     raise ApiError(403, "forbidden", "api.forbidden", scope=key.scope, needed=scope)
-                limiter = self._limits.setdefault(key.id, AsyncLimiter(self.rate, 1))
+                limiter = self._limits.get(key.id)
+                if limiter is None:  # not `setdefault`: that builds a limiter on every call
+                    limiter = self._limits[key.id] = AsyncLimiter(self.rate, 1)
                 if not limiter.has_capacity():
                     raise ApiError(429, "rate_limited", "api.rate_limited", seconds=1)
                 await limiter.acquire()
