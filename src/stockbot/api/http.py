@@ -262,11 +262,13 @@ class Api:
         if user_id is None:  # once per key and process: the user of a key never changes
             user_id = self._users[key.id] = writes.key_user(self.runtime, key)
         ctx = writes.context(self.runtime, key, user_id, lang, idem_key)
-        with self.db.one_transaction() as conn:
-            seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
-            if seen is None:
-                status, body = self._answer(ctx, op, data)
-                idem.finish(conn, key.id, idem_key, status, body)
+        seen = idem.answered(self.db, key.id, idem_key, op.name, digest)
+        if seen is None:
+            with self.db.one_transaction() as conn:
+                seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
+                if seen is None:
+                    status, body = self._answer(ctx, op, data)
+                    idem.finish(conn, key.id, idem_key, status, body)
         if seen is None:
             return web.json_response(body, status=status)
         if not seen.same:

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from stockbot.store.db import Database
 from stockbot.store.models import ApiCall
 from stockbot.timeutil import utcnow
 
@@ -46,6 +47,19 @@ def _row(conn: Connection, key_id: int, idem: str) -> Any:
             ApiCall.id, ApiCall.operation, ApiCall.request_hash, ApiCall.status, ApiCall.response
         ).where(ApiCall.key_id == key_id, ApiCall.idempotency_key == idem)
     ).first()
+
+
+def _seen(row: Any, operation: str, digest: str) -> Seen:
+    same = (row.operation, row.request_hash) == (operation, digest)
+    return Seen(row.status, row.response, same)
+
+
+def answered(db: Database, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
+    """The answer already stored under the key, read without the write lock: a repeat (an
+    ERP retrying after a timeout) does not queue behind the writers, on SQLite above all."""
+    with db.read() as s:
+        row = _row(s.connection(), key_id, idem)
+    return _seen(row, operation, digest) if row is not None and row.status != 0 else None
 
 
 def reserve(conn: Connection, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
@@ -75,8 +89,7 @@ def reserve(conn: Connection, key_id: int, idem: str, operation: str, digest: st
             return None
         row = _row(conn, key_id, idem)
         if row.status != 0:
-            same = (row.operation, row.request_hash) == (operation, digest)
-            return Seen(row.status, row.response, same)
+            return _seen(row, operation, digest)
         conn.execute(delete(ApiCall).where(ApiCall.id == row.id))
     raise AssertionError("unreachable: the claim was deleted in this transaction")
 
