@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,31 @@ def sqlite_factory(n_items: int, n_movements: int) -> str:
         build.dispose()
         os.replace(tmp, path)
     return f"sqlite:///{path}"
+
+
+def kept_database(server_url: str, name: str) -> str:
+    """`name` on the server of `server_url`, created when missing (drop it yourself)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server_url)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if found.scalar() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def has_items(url: str) -> bool:
+    upgrade(url)
+    db = Database(url)
+    try:
+        with db.read() as s:
+            return s.scalar(select(Item.id).limit(1)) is not None
+    finally:
+        db.dispose()
 
 
 def prepare(url: str, n_items: int, n_movements: int, fresh: bool) -> tuple[str, list[str]]:
@@ -112,12 +138,29 @@ async def run_clients(clients: int, jobs: list[Any], call: Any) -> tuple[list[fl
 
 
 async def measure(url: str, args: argparse.Namespace, work: Path, fresh: bool) -> None:
+    """One database; each source tree's service measured on it in turn, back to back (so an
+    old/new comparison shares the data and the machine's load of the moment)."""
     key, codes = prepare(url, args.items, args.movements, fresh)
+    runs = [("old", args.old_src), ("new", str(ROOT / "src"))] if args.old_src else [("", None)]
+    for label, src in runs:
+        await measure_one(url, args, work, key, codes, label, src)
+
+
+async def measure_one(
+    url: str,
+    args: argparse.Namespace,
+    work: Path,
+    key: str,
+    codes: list[str],
+    label: str,
+    src: str | None,
+) -> None:
     fake = FakeSlack(users=fake_users())
     await fake.start()
-    replica = await start_replica(
-        "api", replica_env(url, fake.url, api_rate_limit="1000000"), work, timeout=300
-    )
+    env = replica_env(url, fake.url, api_rate_limit="1000000")
+    if src is not None:  # this tree's stockbot first on the path
+        env["PYTHONPATH"] = os.pathsep.join([src, *env.get("PYTHONPATH", "").split(os.pathsep)])
+    replica = await start_replica(f"api{label}", env, work, timeout=300)
     rng = random.Random(7)
     statuses: dict[int, int] = {}
     try:
@@ -145,20 +188,44 @@ async def measure(url: str, args: argparse.Namespace, work: Path, fresh: bool) -
             statuses.clear()
             gets = [rng.choice(codes) for _ in range(args.requests)]
             posts = [(f"bench-{uuid.uuid4().hex}", rng.choice(codes)) for _ in range(args.requests)]
-            results = {
-                "GET balance": await run_clients(args.clients, gets, get),
-                "POST receipt": await run_clients(args.clients, posts, post),
-                "POST replay": await run_clients(args.clients, posts, post),
-            }
+            results = {}
+            for name, jobs, call in [
+                ("GET balance", gets, get),
+                ("POST receipt", posts, post),
+                ("POST replay", posts, post),
+            ]:
+                cpu = replica.cpu_seconds()
+                times, wall = await run_clients(args.clients, jobs, call)
+                results[name] = (times, wall, replica.cpu_seconds() - cpu)
     finally:
         await replica.stop()
         await fake.stop()
-    print(f"\n{args.db}: {args.items:,} items / {args.movements:,} movements, "
+        load = os.getloadavg()
+    failures = server_errors(replica.output())
+    title = f"{args.db} {label}".rstrip()
+    print(f"\n{title}: {args.items:,} items / {args.movements:,} movements, "
           f"{args.clients} clients, {args.requests} requests per kind")  # fmt: skip
-    print(f"  statuses {statuses}")
-    for name, (times, wall) in results.items():
+    print(f"  statuses {statuses}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    for name, (times, wall, cpu) in results.items():
         print(f"  {name:13s} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  "
-              f"p99 {pct(times, 99):6.1f} ms  {len(times) / wall:6.0f}/s")  # fmt: skip
+              f"p99 {pct(times, 99):6.1f} ms  {len(times) / wall:6.0f}/s  "
+              f"server CPU {cpu * 1000 / len(times):5.2f} ms/request")  # fmt: skip
+    for line, count in failures.most_common():
+        print(f"  {count:5d} x {line}")
+    (OUT / f"bench_api-{args.db}{label}.log").write_text(replica.output())
+
+
+def server_errors(log: str) -> Counter[str]:
+    """The exception behind each 5xx the service logged (the last line of its traceback), so a
+    503 under load names its cause instead of being a count."""
+    found: Counter[str] = Counter()
+    for block in log.split("Traceback (most recent call last):")[1:]:
+        if "The above exception was the direct cause" in block:
+            continue  # the cause of the next traceback, whose last line names both
+        lines = [ln for ln in block.splitlines() if ln and not ln.startswith((" ", "\t"))]
+        if lines:
+            found[lines[0][:200]] += 1
+    return found
 
 
 def main() -> int:
@@ -169,12 +236,26 @@ def main() -> int:
     p.add_argument("--movements", type=int, default=1_000_000)
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--requests", type=int, default=2000)
+    p.add_argument(
+        "--old-src",
+        help="another checkout's src/: measure its service first, then this tree's, same data",
+    )
+    p.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="PostgreSQL: use (and keep) database NAME, generated only when it has no items",
+    )
     args = p.parse_args()
+    OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stockbot-bench-api-") as tmp:
         work = Path(tmp)
         if args.db == "sqlite":
             url = sqlite_factory(args.items, args.movements)
             asyncio.run(measure(url, args, work, fresh=False))
+            return 0
+        if args.keep:
+            url = kept_database(args.url, args.keep)
+            asyncio.run(measure(url, args, work, fresh=not has_items(url)))
             return 0
         with scratch_database(args.url) as url:
             asyncio.run(measure(url, args, work, fresh=True))

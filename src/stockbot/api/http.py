@@ -20,13 +20,15 @@ from typing import Any
 from aiohttp import web
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import stockbot.messages.api  # noqa: F401  (registers the catalogue)
 from stockbot.api import idempotency as idem
 from stockbot.api import reads, writes
 from stockbot.api import schemas as out
 from stockbot.api.openapi import docs_page, document
+from stockbot.flows.context import Ctx
 from stockbot.i18n import normalize_lang, t, tm
 from stockbot.runtime import Handled, Runtime
 from stockbot.store.apikeys import SCOPES, KeyInfo, allows, verify
@@ -71,6 +73,8 @@ class Api:
     stops within this."""
     _limits: dict[int, AsyncLimiter] = field(default_factory=dict)
     _keys: dict[str, tuple[float, KeyInfo | None]] = field(default_factory=dict)
+    _users: dict[int, int] = field(default_factory=dict)
+    """Key id → the id of the user it acts as (`writes.key_user`)."""
 
     @property
     def db(self) -> Any:
@@ -110,7 +114,9 @@ class Api:
                 seen.user, seen.chat = key.name, f"key:{key.name}"
                 if not allows(key.scope, scope):
                     raise ApiError(403, "forbidden", "api.forbidden", scope=key.scope, needed=scope)
-                limiter = self._limits.setdefault(key.id, AsyncLimiter(self.rate, 1))
+                limiter = self._limits.get(key.id)
+                if limiter is None:  # not `setdefault`: that builds a limiter on every call
+                    limiter = self._limits[key.id] = AsyncLimiter(self.rate, 1)
                 if not limiter.has_capacity():
                     raise ApiError(429, "rate_limited", "api.rate_limited", seconds=1)
                 await limiter.acquire()
@@ -128,7 +134,10 @@ class Api:
                 seen.outcome = "refused"
                 headers = {"Retry-After": "1"} if exc.status == 429 else {}
                 return error(exc.status, exc.code, tm(exc.key, lang, **exc.params), **headers)
-            except DBAPIError:
+            except (OperationalError, InterfaceError, PoolTimeout):
+                # the database is away, slow or refused the connection: ask again later. Not
+                # every DBAPIError: a constraint violation is a bug of ours (a 500, logged) —
+                # issue 15's "unexplained 503s" were one, hidden behind this answer
                 seen.outcome = "unavailable"
                 log.warning("api %s: database unavailable", name, exc_info=True)
                 return error(503, "unavailable", t("api.unavailable", lang), **{"Retry-After": "1"})
@@ -246,36 +255,46 @@ class Api:
     def _run_write(
         self, op: writes.Operation, key: KeyInfo, lang: str, idem_key: str, data: BaseModel
     ) -> web.Response:
+        """One write, one transaction: the key's row, the flow's work and the answer commit
+        together (`idempotency`); any failure leaves nothing, and the caller's retry runs it."""
         digest = idem.request_hash(op.name, data.model_dump(mode="json"))
-        seen = idem.claim(self.db, key.id, idem_key, op.name, digest)
-        if seen is not None:
-            if not seen.same:
-                raise ApiError(422, "idempotency_key_reused", "api.idempotency_reused")
-            if seen.status == 0 or seen.response is None:
-                raise ApiError(409, "in_progress", "api.in_progress")
-            return web.json_response(
-                seen.response, status=seen.status, headers={"Idempotent-Replay": "true"}
+        user_id = self._users.get(key.id)
+        if user_id is None:  # once per key and process: the user of a key never changes
+            user_id = self._users[key.id] = writes.key_user(self.runtime, key)
+        ctx = writes.context(self.runtime, key, user_id, lang, idem_key)
+        seen = idem.answered(self.db, key.id, idem_key, op.name, digest)
+        if seen is None:
+            with self.db.one_transaction() as conn:
+                seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
+                if seen is None:
+                    status, body = self._answer(ctx, op, data)
+                    idem.finish(conn, key.id, idem_key, status, body)
+        if seen is None:
+            return web.json_response(body, status=status)
+        if not seen.same:
+            raise ApiError(422, "idempotency_key_reused", "api.idempotency_reused")
+        return web.json_response(
+            seen.response, status=seen.status, headers={"Idempotent-Replay": "true"}
+        )
+
+    def _answer(
+        self, ctx: Ctx, op: writes.Operation, data: BaseModel
+    ) -> tuple[int, dict[str, Any]]:
+        outcome = writes.run(self.runtime, ctx, op, data)
+        if not outcome.ok:
+            refused = out.Error(
+                error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
             )
-        try:
-            ctx = writes.context(self.runtime, key, lang, idem_key)
-            outcome = writes.run(self.runtime, ctx, op, data)
-            if outcome.ok:
-                docs, postings = writes.created(ctx)
-                body: dict[str, Any] = out.WriteResult(
-                    message=outcome.reply.plain(),
-                    message_key=next(iter(outcome.reply.keys()), None),
-                    documents=docs,
-                    postings=postings,
-                ).model_dump(mode="json")
-            else:
-                body = out.Error(
-                    error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
-                ).model_dump(mode="json")
-        except BaseException:
-            idem.release(self.db, key_id=key.id, idem=idem_key)
-            raise
-        idem.finish(self.db, key.id, idem_key, outcome.status, body)
-        return web.json_response(body, status=outcome.status)
+            return outcome.status, refused.model_dump(mode="json")
+        docs, postings = writes.created(ctx)
+        done = out.WriteResult(
+            message=outcome.reply.plain(),
+            message_key=next(iter(outcome.reply.keys()), None),
+            documents=list(docs),
+            states=docs,
+            postings=postings,
+        )
+        return outcome.status, done.model_dump(mode="json")
 
     # --- the description ------------------------------------------------------------------
 

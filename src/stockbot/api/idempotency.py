@@ -1,9 +1,13 @@
 """`Idempotency-Key`: the first answer to a write is kept and given again to every repeat.
 
-The key is claimed (a row, status 0) in its own transaction *before* the flow runs, so two
-concurrent repeats cannot both run it: the second sees the claim and is told to ask again.
-A claim whose process died before finishing lapses after `STALE` and may run again — the
-flows' own idempotency keys (derived from the same key) keep their postings single.
+The key, the request's hash and the answer are written in the SAME transaction as the flow's
+work (`Database.one_transaction`): one commit per write, and a process that dies half-way
+leaves nothing behind — the caller's retry simply runs it. The row is inserted (`reserve`)
+before the flow runs, so the unique (key_id, idempotency_key) index decides between two
+concurrent calls with the same key: on PostgreSQL the second insert waits for the first
+transaction, then does nothing (`ON CONFLICT DO NOTHING`) and reads the committed answer; on
+SQLite writers are serial, so the second finds the row. Either way the flow runs once and both
+callers get the same answer. Refusals (409/422) are answers too, kept like successes.
 """
 
 from __future__ import annotations
@@ -11,23 +15,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from stockbot.store.db import Database
 from stockbot.store.models import ApiCall
-from stockbot.timeutil import as_utc, utcnow
-
-STALE = timedelta(seconds=60)
+from stockbot.timeutil import utcnow
 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """A key used before: its answer, or status 0 while the first call still runs; `same` is
-    False when the repeat's body differs from the first's."""
+    """A key used before: its answer; `same` is False when the repeat's body (or operation)
+    differs from the first's."""
 
     status: int
     response: dict[str, Any] | None
@@ -39,53 +41,66 @@ def request_hash(operation: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def claim(db: Database, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
-    """None: this call owns the key and must `finish` (or `release`) it."""
-    for _ in range(2):
-        with db.read() as s:
-            row = s.scalar(
-                select(ApiCall).where(ApiCall.key_id == key_id, ApiCall.idempotency_key == idem)
-            )
-        if row is not None:
-            stale = row.status == 0 and as_utc(row.created_at) < utcnow() - STALE
-            if not stale:
-                same = row.request_hash == digest and row.operation == operation
-                return Seen(row.status, row.response, same)
-            release(db, row.id)
-        try:
-            with db.write() as s:
-                s.add(
-                    ApiCall(
-                        key_id=key_id,
-                        idempotency_key=idem,
-                        operation=operation,
-                        request_hash=digest,
-                        status=0,
-                    )
-                )
-            return None
-        except IntegrityError:  # a concurrent repeat claimed it first: report that one
-            continue
-    return Seen(0, None, True)
+def _row(conn: Connection, key_id: int, idem: str) -> Any:
+    return conn.execute(
+        select(
+            ApiCall.id, ApiCall.operation, ApiCall.request_hash, ApiCall.status, ApiCall.response
+        ).where(ApiCall.key_id == key_id, ApiCall.idempotency_key == idem)
+    ).first()
 
 
-def finish(db: Database, key_id: int, idem: str, status: int, response: dict[str, Any]) -> None:
-    with db.write() as s:
-        s.execute(
-            update(ApiCall)
-            .where(ApiCall.key_id == key_id, ApiCall.idempotency_key == idem)
-            .values(status=status, response=response)
+def _seen(row: Any, operation: str, digest: str) -> Seen:
+    same = (row.operation, row.request_hash) == (operation, digest)
+    return Seen(row.status, row.response, same)
+
+
+def answered(db: Database, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
+    """The answer already stored under the key, read without the write lock: a repeat (an
+    ERP retrying after a timeout) does not queue behind the writers, on SQLite above all."""
+    with db.read() as s:
+        row = _row(s.connection(), key_id, idem)
+    return _seen(row, operation, digest) if row is not None and row.status != 0 else None
+
+
+def reserve(conn: Connection, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
+    """On the connection of `Database.one_transaction()`: None when this call is the first
+    with the key (its row is written, to be `finish`ed in the same transaction), else what
+    the first call answered. One statement in the usual case: an insert that does nothing on
+    a conflict (waiting, on PostgreSQL, for a concurrent first call to commit).
+
+    A row with status 0 is a claim left by a version that committed claims separately and
+    died before finishing: it proves nothing was answered, so it is taken over."""
+    ins = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    stmt = (
+        ins(ApiCall)
+        .values(
+            key_id=key_id,
+            idempotency_key=idem,
+            operation=operation,
+            request_hash=digest,
+            status=0,
+            created_at=utcnow(),
         )
+        .on_conflict_do_nothing(index_elements=["key_id", "idempotency_key"])
+        .returning(ApiCall.id)
+    )
+    for _ in range(2):
+        if conn.execute(stmt).first() is not None:
+            return None
+        row = _row(conn, key_id, idem)
+        if row.status != 0:
+            return _seen(row, operation, digest)
+        conn.execute(delete(ApiCall).where(ApiCall.id == row.id))
+    raise AssertionError("unreachable: the claim was deleted in this transaction")
 
 
-def release(db: Database, call_id: int | None = None, key_id: int = 0, idem: str = "") -> None:
-    """Forget a claim whose call failed unexpectedly, so the caller's retry runs it."""
-    with db.write() as s:
-        if call_id is not None:
-            s.execute(delete(ApiCall).where(ApiCall.id == call_id))
-        else:
-            s.execute(
-                delete(ApiCall).where(
-                    ApiCall.key_id == key_id, ApiCall.idempotency_key == idem, ApiCall.status == 0
-                )
-            )
+_FINISH = (
+    update(ApiCall)
+    .where(ApiCall.key_id == bindparam("k"), ApiCall.idempotency_key == bindparam("i"))
+    .values(status=bindparam("status"), response=bindparam("response"))
+)
+
+
+def finish(conn: Connection, key_id: int, idem: str, status: int, response: dict[str, Any]) -> None:
+    """The answer, in the transaction `reserve` wrote the row in."""
+    conn.execute(_FINISH, {"k": key_id, "i": idem, "status": status, "response": response})

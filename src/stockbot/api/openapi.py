@@ -176,7 +176,7 @@ def document() -> dict[str, Any]:
                     "409": _answer(
                         out.Error,
                         "conflict: not enough stock, a document's state, "
-                        "the first call with this key still running",
+                        "a count of that place already open",
                     ),
                     **_errors("401", "403", "413", "422", "429"),
                 },

@@ -219,8 +219,40 @@ class PurchaseRequestIn(_ItemQtyIn):
     note: str | None = Field(default=None, max_length=500)
 
 
+CountedIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,12}(\.[0-9]{1,6})?$",
+            "description": "a decimal ≥ 0, at most 6 places (0: none found)",
+            "examples": ["0", "198"],
+        }
+    ),
+]
+
+
+class AdjustmentIn(_In):
+    """What a count found: a stocktake document (CNT-…) of one line, submitted for approval.
+    The stock changes when an approver approves it in chat, as for any count."""
+
+    item: str = Field(min_length=1, max_length=64, description="item code or barcode, exact")
+    counted: CountedIn = Field(ge=0, max_digits=18, decimal_places=6)
+    unit: str | None = Field(default=None, max_length=20, description="default: the item's unit")
+    location: str = Field(
+        min_length=1, max_length=64, description="`WH/LOC`, or `WH` for its default location"
+    )
+    batch: str | None = Field(
+        default=None, max_length=64, description="needed where the item is in several batches"
+    )
+    note: str | None = Field(default=None, max_length=500, description="why, for the approver")
+
+
 class WriteResult(_Out):
     message: str = Field(description="what the chat would have answered, in Accept-Language")
     message_key: str | None
     documents: list[str] = Field(description="documents this call created (GR-00012, …)")
+    states: dict[str, str] = Field(
+        description="each document's state after this call (`submitted`: waits for approval)"
+    )
     postings: list[int] = Field(description="ledger postings this call made")

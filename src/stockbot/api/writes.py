@@ -8,24 +8,29 @@ is the `Idempotency-Key`, so the flows' own idempotency keys derive from it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from stockbot.api import schemas as body
 from stockbot.commands.models import PurchaseCmd, ReceiveCmd, RequestCmd, ReturnCmd, TransferCmd
 from stockbot.flows.common import Refusal, refuse
 from stockbot.flows.context import Actor, Ctx, Origin
 from stockbot.flows.returns import RET
+from stockbot.flows.stocktake import reported
+from stockbot.flows.stocktake.reported import Counted
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Reply
 from stockbot.runtime import Runtime, explain
 from stockbot.store.apikeys import KeyInfo
-from stockbot.store.catalog import find_user
+from stockbot.store.catalog import ensure_user, find_user
 from stockbot.store.ledger import InsufficientStock, PostingError
 from stockbot.store.models import (
+    CountSession,
     GoodsReceipt,
     MaterialRequest,
     Posting,
@@ -40,15 +45,17 @@ ROLES = {
 }
 """What a key's scope may do in the flows' terms (a `post` key receives like a keeper)."""
 
-CONFLICT_KEYS = ("already", "state", "stale", "gone")
+CONFLICT_KEYS = ("already", "state", "stale", "gone", "short_", "busy")
+"""Refusal keys (substrings) that are a conflict with the state of things, not bad input: a
+document moved on, not enough stock to move (`mv.short_available`), a count already open."""
 POSTING_SUFFIXES = ("transfer", RET)
 """The suffixes the transfer and return flows derive their posting keys with
 (`Origin.key`); a receipt's posting is found through its document."""
 
 
-def _receipt(b: Any, item: str) -> BaseModel:
+def _receipt(b: Any, item_id: int) -> Any:
     return ReceiveCmd(
-        item=item,
+        item=f"#{item_id}",
         qty=b.qty,
         unit=b.unit,
         po=b.po,
@@ -59,22 +66,30 @@ def _receipt(b: Any, item: str) -> BaseModel:
     )
 
 
-def _issue(b: Any, item: str) -> BaseModel:
-    return RequestCmd(item=item, qty=b.qty, unit=b.unit, wo=b.work_order, note=b.note)
+def _issue(b: Any, item_id: int) -> Any:
+    return RequestCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, wo=b.work_order, note=b.note)
 
 
-def _transfer(b: Any, item: str) -> BaseModel:
+def _transfer(b: Any, item_id: int) -> Any:
     return TransferCmd(
-        item=item, qty=b.qty, unit=b.unit, from_loc=b.from_location, to_loc=b.to_location
+        item=f"#{item_id}",
+        qty=b.qty,
+        unit=b.unit,
+        from_loc=b.from_location,
+        to_loc=b.to_location,
     )
 
 
-def _return(b: Any, item: str) -> BaseModel:
-    return ReturnCmd(item=item, qty=b.qty, unit=b.unit, note=b.note)
+def _return(b: Any, item_id: int) -> Any:
+    return ReturnCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, note=b.note)
 
 
-def _purchase(b: Any, item: str) -> BaseModel:
-    return PurchaseCmd(item=item, qty=b.qty, unit=b.unit, supplier=b.supplier, note=b.note)
+def _purchase(b: Any, item_id: int) -> Any:
+    return PurchaseCmd(item=f"#{item_id}", qty=b.qty, unit=b.unit, supplier=b.supplier, note=b.note)
+
+
+def _adjustment(b: Any, item_id: int) -> Any:
+    return Counted(item_id, b.counted, b.unit, b.location, b.batch, b.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +97,11 @@ class Operation:
     name: str
     path: str
     body: type[BaseModel]
-    command: Any
+    command: Callable[[Any, int], Any]
+    """The body and the item's id → the typed command the flow takes."""
     summary: str
+    flow: Callable[[Ctx, Any], Reply] | None = None
+    """The flow to run; None: the chat's command table (`Runtime.run_command`)."""
 
 
 OPERATIONS = (
@@ -97,6 +115,14 @@ OPERATIONS = (
         body.PurchaseRequestIn,
         _purchase,
         "Request a purchase (采购申请)",
+    ),
+    Operation(
+        "adjustments",
+        "/adjustments",
+        body.AdjustmentIn,
+        _adjustment,
+        "Report a counted quantity: a stock adjustment, once approved (盘点调整)",
+        flow=reported.report,
     ),
 )
 
@@ -113,16 +139,37 @@ class Outcome:
         return self.status < 300
 
 
-def context(runtime: Runtime, key: KeyInfo, lang: str, idempotency_key: str) -> Ctx:
-    with runtime.db.read() as s:
-        user = find_user(s, PLATFORM, key.name)
+def context(runtime: Runtime, key: KeyInfo, user_id: int, lang: str, idempotency_key: str) -> Ctx:
+    """The flows' context for one write by `key`, acting as its user (`key_user`)."""
     return Ctx(
         db=runtime.db,
         settings=runtime.settings,
-        actor=Actor(user.id if user else None, f"api:{key.name}", key.name, ROLES[key.scope]),
+        actor=Actor(user_id, f"api:{key.name}", key.name, ROLES[key.scope]),
         origin=Origin(PLATFORM, f"key:{key.name}", idempotency_key[:100], idempotency_key),
         lang=lang,
     )
+
+
+def key_user(runtime: Runtime, key: KeyInfo) -> int:
+    """The key's own user (`api:<name>`), created here on its first write in a transaction of
+    its own. Left to the flow (`actor_id`), the first writes of a new key — an ERP starting up
+    with 20 connections — all inserted that user at once, and on PostgreSQL all but one failed
+    on the unique identity (issue 15's 503s). Here a lost race is just a re-read."""
+    db = runtime.db
+    with db.read() as s:
+        user = find_user(s, PLATFORM, key.name)
+    if user is not None:
+        return user.id
+    try:
+        with db.write() as s:
+            admins = runtime.settings.admin_identities()
+            user = ensure_user(s, PLATFORM, key.name, f"api:{key.name}", admins=admins)
+            return user.id
+    except IntegrityError:  # another call of this key created it first
+        with db.read() as s:
+            user = find_user(s, PLATFORM, key.name)
+        assert user is not None
+        return user.id
 
 
 def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
@@ -132,7 +179,8 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
             item_id = ItemSearch.exact(s, data.item)  # type: ignore[attr-defined]
         if item_id is None:  # the API names items exactly: a guess would post the wrong one
             raise refuse("item.none", ctx.lang, query=data.item[:100])  # type: ignore[attr-defined]
-        reply = runtime.run_command(ctx, op.command(data, f"#{item_id}"))
+        cmd = op.command(data, item_id)
+        reply = op.flow(ctx, cmd) if op.flow else runtime.run_command(ctx, cmd)
     except InsufficientStock as exc:
         return Outcome(409, "insufficient_stock", explain(exc, ctx.lang))
     except PostingError as exc:
@@ -147,30 +195,50 @@ def run(runtime: Runtime, ctx: Ctx, op: Operation, data: BaseModel) -> Outcome:
     return Outcome(201, "ok", reply)
 
 
-def created(ctx: Ctx) -> tuple[list[str], list[int]]:
-    """The documents and postings this call's origin (its idempotency key) made. Postings are
-    found by their unique keys and their documents (indexed), never by scanning the ledger."""
-    where = ctx.origin.columns()
-
-    def made(model: Any, *cols: Any) -> list[Any]:
-        cond = [getattr(model, k) == v for k, v in where.items()]
-        return list(s.execute(select(*cols).where(*cond).order_by(model.id)).all())
-
-    with ctx.db.read() as s:
-        receipts = [f"GR-{r.id:05d}" for r in made(GoodsReceipt, GoodsReceipt.id)]
-        found = receipts + [f"MR-{r.id:05d}" for r in made(MaterialRequest, MaterialRequest.id)]
-        found += [r.number for r in made(PurchaseRequest, PurchaseRequest.number)]
-        keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
-        postings = list(
-            s.scalars(
-                select(Posting.id)
-                .where(
-                    or_(
-                        Posting.idempotency_key.in_(keys),
-                        and_(Posting.doc_type == "gr", Posting.doc_id.in_(receipts)),
-                    )
-                )
-                .order_by(Posting.id)
-            )
+def _made(model: Any, col: Any) -> Any:
+    return (
+        select(col, model.state)
+        .where(
+            model.chat_platform == bindparam("platform"),
+            model.chat_id == bindparam("chat"),
+            model.message_id == bindparam("message"),
         )
+        .order_by(model.id)
+    )
+
+
+_DOCUMENTS = (
+    (_made(GoodsReceipt, GoodsReceipt.id), "GR-{:05d}"),
+    (_made(MaterialRequest, MaterialRequest.id), "MR-{:05d}"),
+    (_made(PurchaseRequest, PurchaseRequest.number), "{}"),
+    (_made(CountSession, CountSession.id), reported.WF.prefix + "-{:05d}"),
+)
+_POSTINGS = (
+    select(Posting.id)
+    .where(
+        or_(
+            Posting.idempotency_key.in_(bindparam("keys", expanding=True)),
+            and_(Posting.doc_type == "gr", Posting.doc_id.in_(bindparam("docs", expanding=True))),
+        )
+    )
+    .order_by(Posting.id)
+)
+"""Built once (building them per call was a fifth of a receipt's CPU)."""
+
+
+def created(ctx: Ctx) -> tuple[dict[str, str], list[int]]:
+    """The documents this call's origin (its idempotency key) made, number → state, and the
+    postings it made. Postings are found by their unique keys and their documents (indexed),
+    never by scanning the ledger."""
+    where = ctx.origin.columns()
+    params = {"platform": where["chat_platform"], "chat": where["chat_id"]}
+    params["message"] = where["message_id"]
+    found: dict[str, str] = {}
+    with ctx.db.read() as s:
+        conn = s.connection()
+        for stmt, number in _DOCUMENTS:
+            found.update((number.format(n), state) for n, state in conn.execute(stmt, params))
+        keys = [ctx.origin.key(suffix) for suffix in POSTING_SUFFIXES]
+        receipts = [n for n in found if n.startswith("GR-")]
+        postings = list(conn.execute(_POSTINGS, {"keys": keys, "docs": receipts}).scalars())
     return found, postings

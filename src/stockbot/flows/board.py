@@ -5,7 +5,8 @@
 GET /board?k=… ──▶ open_link: signature, row not revoked, not expired, user active
                ──▶ Viewer (roles read now, so a role taken away shows at the next load)
 /board revoke  ──▶ every link of that person stops opening the board
-StockPosted (after commit) ──▶ Pulse.posted ──▶ the web board's listeners (SSE)
+StockPosted, DocumentDecided, ShortageOpened/Closed (after commit) ──▶ Pulse.changed
+                             ──▶ the web board's listeners (SSE) read the version now
 ```
 No passwords: a link is a bearer token for one person, signed so that a guessed or altered id
 opens nothing, and stored so that it can be revoked. What the board shows is the person's role's
@@ -37,7 +38,6 @@ from stockbot.flows.notices import Notice
 from stockbot.i18n import normalize_lang, t
 from stockbot.replies import Reply
 from stockbot.store.db import Database
-from stockbot.store.events import StockPosted
 from stockbot.store.models import BoardLink, User, UserRole
 from stockbot.timeutil import as_utc, utcnow
 
@@ -176,15 +176,16 @@ def board(ctx: Ctx, cmd: Any) -> Reply:
 
 
 class Pulse:
-    """The newest posting this process saw commit, and who wants to hear of the next one. The
-    web board listens; replicas that did not post learn of it by polling `version` instead."""
+    """ "Something the board shows changed here": this process's own units of work say so after
+    they commit (a posting, a document decided, a shortage incident opened or closed), and the
+    web board's listeners (SSE) read the version at once. Replicas that did not make the change
+    learn of it by reading `reports.board.version` every second instead."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._listeners: list[Callable[[int], None]] = []
-        self.last = 0
+        self._listeners: list[Callable[[], None]] = []
 
-    def listen(self, fn: Callable[[int], None]) -> Callable[[], None]:
+    def listen(self, fn: Callable[[], None]) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(fn)
 
@@ -195,12 +196,11 @@ class Pulse:
 
         return stop
 
-    def posted(self, posting_id: int) -> None:
+    def changed(self) -> None:
         with self._lock:
-            self.last = max(self.last, posting_id)
             listeners = list(self._listeners)
         for fn in listeners:
-            fn(posting_id)
+            fn()
 
 
 _PULSES: weakref.WeakKeyDictionary[Database, Pulse] = weakref.WeakKeyDictionary()
@@ -215,9 +215,10 @@ def pulse_of(db: Database) -> Pulse:
         return pulse
 
 
-def on_stock_posted(events: Sequence[StockPosted], *, db: Database) -> None:
-    """After commit: wake the board (not needed for correctness — the board also polls)."""
-    pulse_of(db).posted(max(e.posting_id for e in events))
+def on_change(_events: Sequence[object], *, db: Database) -> None:
+    """After commit, for every event that changes what the board shows (`flows.wiring`): wake
+    the open boards (not needed for correctness — they also read the version every second)."""
+    pulse_of(db).changed()
 
 
 COMMANDS = {"board": board}

@@ -25,6 +25,7 @@ from stockbot.i18n import item_text, t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
 from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user, remember_handle
+from stockbot.store.events import DocumentDecided, emit
 from stockbot.store.models import (
     ActionToken,
     Decision,
@@ -381,6 +382,7 @@ def decide(
     )
     session.add(d)
     session.flush()
+    emit(session, DocumentDecided(doc_type, doc_id, action))
     return d
 
 

@@ -22,7 +22,7 @@ from stockbot.flows.context import Ctx
 from stockbot.flows.notices import ItemLabel, Notice, Q
 from stockbot.i18n import item_text, register, tm
 from stockbot.replies import Block, Buttons, Fields, Reply
-from stockbot.store.events import ShortageOpened, StockPosted, emit
+from stockbot.store.events import ShortageClosed, ShortageOpened, StockPosted, emit
 from stockbot.store.models import Item, ItemSubstitute, ShortageIncident, Warehouse
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import utcnow
@@ -184,4 +184,5 @@ def on_stock_posted(s: Session, events: Sequence[StockPosted]) -> None:
         available = quantities(s, [inc.item_id], inc.warehouse_id)[inc.item_id].available
         if available >= inc.qty_requested:
             inc.state, inc.closed_at, inc.closed_how = "closed", utcnow(), "stock_back"
+            emit(s, ShortageClosed(inc.id, inc.item_id, inc.warehouse_id))
     s.flush()

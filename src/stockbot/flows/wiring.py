@@ -10,7 +10,7 @@ from functools import partial
 from stockbot.config import Settings
 from stockbot.flows import alerts, board, shortage, webhooks
 from stockbot.store.db import Database
-from stockbot.store.events import ShortageOpened, StockPosted
+from stockbot.store.events import DocumentDecided, ShortageClosed, ShortageOpened, StockPosted
 
 
 def subscribe(db: Database, settings: Settings) -> Database:
@@ -21,7 +21,8 @@ def subscribe(db: Database, settings: Settings) -> Database:
         StockPosted, partial(alerts.on_stock_posted, settings=settings), phase="commit"
     )
     db.events.subscribe(StockPosted, shortage.on_stock_posted, phase="commit")
-    db.events.subscribe(StockPosted, partial(board.on_stock_posted, db=db), phase="after")
+    for changes_the_board in (StockPosted, DocumentDecided, ShortageOpened, ShortageClosed):
+        db.events.subscribe(changes_the_board, partial(board.on_change, db=db), phase="after")
     db.events.subscribe(StockPosted, webhooks.on_stock_posted, phase="commit")
     db.events.subscribe(ShortageOpened, webhooks.on_shortage_opened, phase="commit")
     return db

@@ -40,10 +40,6 @@ MESSAGES = {
         "en": "This Idempotency-Key was used for a different request; use a new key.",
         "zh-Hans": "此 Idempotency-Key 已用于另一个不同的请求，请换一个新的键。",
     },
-    "api.in_progress": {
-        "en": "A request with this Idempotency-Key is still running; ask again in a moment.",
-        "zh-Hans": "使用此 Idempotency-Key 的请求仍在处理中，请稍后再试。",
-    },
     "api.unavailable": {
         "en": "The database did not answer; nothing was changed. Try again in a moment.",
         "zh-Hans": "数据库暂无响应，未做任何更改。请稍后重试。",

@@ -121,6 +121,14 @@ MESSAGES = {
         "en": "Nothing to count in {scope}: no stock is booked there.",
         "zh-Hans": "{scope} 没有账面库存，无需盘点。",
     },
+    "cnt.which_batch": {
+        "en": "{item} is held there in several batches ({lots}): name the batch counted.",
+        "zh-Hans": "{item} 在该位置有多个批次（{lots}），请注明所盘批次。",
+    },
+    "cnt.no_batch": {
+        "en": "{item} has no batch {lot} (batches there: {lots}).",
+        "zh-Hans": "{item} 没有批次 {lot}（该位置的批次：{lots}）。",
+    },
     "cnt.busy": {
         "en": "{no} already covers {scope} and is {state}; finish it first.",
         "zh-Hans": "{no} 已覆盖 {scope}，当前{state}，请先完成它。",

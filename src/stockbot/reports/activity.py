@@ -19,7 +19,7 @@ from stockbot.reports.inventory import Args, item_facts
 from stockbot.reports.levels import Raw
 from stockbot.reports.morning import daily_values
 from stockbot.reports.periods import Period
-from stockbot.reports.rules import CENT, ZERO
+from stockbot.reports.rules import ZERO, cents
 from stockbot.reports.tables import Chart, Column, Report, Section, share
 from stockbot.store.models import (
     GoodsReceipt,
@@ -42,10 +42,6 @@ def bounds(period: Period, timezone: str) -> tuple[datetime, datetime]:
     tz = zone(timezone)
     start = datetime.combine(period.first, time(), tzinfo=tz)
     return start, datetime.combine(period.last + timedelta(days=1), time(), tzinfo=tz)
-
-
-def _cents(v: float | None) -> Decimal:
-    return Decimal(repr(round(v or 0.0, 2))).quantize(CENT)
 
 
 # --- suppliers ----------------------------------------------------------------------------------
@@ -231,7 +227,7 @@ def movements(session: Session, args: Args) -> Report:
             .group_by(Warehouse.code)
             .order_by(Warehouse.code)
         ).all()
-        rows = [(w, _cents(a and a * raw.real_scale), _cents(b and b * raw.real_scale), n)
+        rows = [(w, cents(a and a * raw.real_scale), cents(b and b * raw.real_scale), n)
                 for w, a, b, n in got]  # fmt: skip
         key, chart = "warehouse", Chart("bar", "warehouse", ("value_in", "value_out"))
     elif args.by == "category":
@@ -246,12 +242,12 @@ def movements(session: Session, args: Args) -> Report:
             .where(ItemDaily.day >= p.first, ItemDaily.day <= p.last)
             .group_by(Item.category)
         ).all()
-        rows = [(c or "-", _cents(a and a * raw.real_scale), _cents(b and b * raw.real_scale), n)
+        rows = [(c or "-", cents(a and a * raw.real_scale), cents(b and b * raw.real_scale), n)
                 for c, a, b, n in got]  # fmt: skip
         rows.sort(key=lambda r: -(r[1] + r[2]))
         key, chart = "category", Chart("bar", "category", ("value_in", "value_out"))
     else:
-        rows = [(d, _cents(a), _cents(b)) for d, a, b in daily_values(session, p.first, p.last)]
+        rows = [(d, cents(a), cents(b)) for d, a, b in daily_values(session, p.first, p.last)]
         key, chart = "day", Chart("line", "day", ("value_in", "value_out"), limit=400)
     cols: tuple[Column, ...] = (
         Column(key, "date" if key == "day" else "text"),

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stockbot.reports.activity import _cents, suppliers
+from stockbot.reports.activity import suppliers
 from stockbot.reports.inventory import Args
 from stockbot.reports.levels import Raw, inventory_value, load_levels
 from stockbot.reports.morning import (
@@ -31,8 +31,15 @@ from stockbot.reports.morning import (
     waiting_documents,
 )
 from stockbot.reports.periods import parse_period
-from stockbot.reports.rules import ZERO
-from stockbot.store.models import Balance, Item, Posting, ShortageIncident, Warehouse
+from stockbot.reports.rules import ZERO, cents
+from stockbot.store.models import (
+    Balance,
+    Decision,
+    Item,
+    Posting,
+    ShortageIncident,
+    Warehouse,
+)
 
 SUPPLIER_DAYS = 90
 SHORTAGE_ROWS = 50
@@ -60,7 +67,7 @@ class OpenShortage:
 @dataclass(slots=True)
 class Board:
     today: date
-    version: int
+    version: str
     summary: Summary
     by_category: list[Share] = field(default_factory=list)
     by_warehouse: list[Share] = field(default_factory=list)
@@ -70,9 +77,21 @@ class Board:
     """(supplier, receipts, on time 0–1 or None, QC pass 0–1 or None, lead days)."""
 
 
-def version(session: Session) -> int:
-    """The newest posting's id: changes whenever stock moved, in any replica."""
-    return int(session.scalar(select(func.max(Posting.id))) or 0)
+_VERSION = select(
+    select(func.max(Posting.id)).scalar_subquery(),
+    select(func.max(Decision.id)).scalar_subquery(),
+    select(func.max(ShortageIncident.id)).scalar_subquery(),
+    select(func.count()).where(ShortageIncident.state != "open").scalar_subquery(),
+)
+
+
+def version(session: Session, today: date) -> str:
+    """What the board shows, as a mark that changes whenever it does, in any replica: the
+    newest posting (stock moved), the newest decision (a document was raised or moved on: a
+    request waits for approval, was approved), the shortage incidents opened and closed, and
+    the factory's day (a purchase order falls overdue at midnight). Opaque to the browser."""
+    posting, decision, opened, closed = session.execute(_VERSION).one()
+    return f"{posting or 0}.{decision or 0}.{opened or 0}.{closed}.{today.isoformat()}"
 
 
 def _shares(session: Session, key: Any, join: Any = None) -> list[Share]:
@@ -87,7 +106,7 @@ def _shares(session: Session, key: Any, join: Any = None) -> list[Share]:
     if join is not None:
         stmt = stmt.join(*join)
     rows = [
-        Share(name or "-", _cents(v and v * raw.real_scale), int(n))
+        Share(name or "-", cents(v and v * raw.real_scale), int(n))
         for name, v, n in session.execute(stmt)
     ]
     rows.sort(key=lambda r: (-r.value, -r.items, r.name))
@@ -142,7 +161,7 @@ def board(session: Session, today: date, timezone: str, *, daily: Trend | None =
     s.po_due_today, s.po_overdue = purchase_orders_due(session, today)
     s.inventory_value = inventory_value(levels)
     s.trend = daily if daily is not None else trend(session, today)
-    b = Board(today=today, version=version(session), summary=s)
+    b = Board(today=today, version=version(session, today), summary=s)
     b.by_category = _shares(session, Item.category)
     b.by_warehouse = _shares(
         session, Warehouse.code, (Warehouse, Warehouse.id == Balance.warehouse_id)

@@ -9,6 +9,12 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
 
+def cents(v: float | None) -> Decimal:
+    """A float sum from SQL (value by category, by warehouse, per day) as money to the cent:
+    rounded as a float first (`repr` keeps `0.1 + 0.2` from becoming 0.30000000000000004)."""
+    return Decimal(repr(round(v or 0.0, 2))).quantize(CENT)
+
+
 def stock_reasons(available: Any, projected: Any, safety: Any, rop: Any) -> list[str]:
     """The stock-level reasons that hold now, most severe first (any consistent numbers)."""
     if safety <= 0 and rop <= 0:

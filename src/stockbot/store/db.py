@@ -27,7 +27,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
@@ -225,6 +225,15 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+@dataclass
+class _Joined:
+    """The transaction `Database.one_transaction()` runs this thread's units of work in."""
+
+    conn: Connection
+    after: list[Any] = field(default_factory=list)
+    """Events whose after-commit handlers run once the one transaction has committed."""
+
+
 class Database:
     """The one handle flows and commands get: engine, sessions, and write transactions."""
 
@@ -250,6 +259,7 @@ class Database:
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._writer_queue = FairLock() if self.is_sqlite else None
+        self._joined = threading.local()
         self.events = EventBus()
         self.search: Any = None  # the item search cache (stockbot.lookup.service) sets itself
 
@@ -271,7 +281,15 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only session (SQLite: a deferred transaction; sees one consistent snapshot).
 
-        Closing (not rolling back) ends it: objects loaded here stay readable afterwards."""
+        Closing (not rolling back) ends it: objects loaded here stay readable afterwards.
+        Inside `one_transaction()` it reads that transaction (its own uncommitted writes too)."""
+        joined = self._joined_tx()
+        if joined is not None:
+            with Session(
+                joined.conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            ) as session:
+                yield session
+            return
         with self._read_sessions() as session:
             yield session
 
@@ -283,6 +301,23 @@ class Database:
         handlers in the same transaction, `after`-phase handlers once it has committed (outside
         the SQLite writer queue, so they may open a unit of work of their own)."""
         uow = UnitOfWork(self.timezone, quiet=self.events.quiet)
+        joined = self._joined_tx()
+        if joined is not None:  # a savepoint in the one transaction: see `one_transaction`
+            with (
+                Session(
+                    joined.conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+                ) as session,
+                session.begin(),
+            ):
+                before = attach(joined.conn, uow)
+                try:
+                    yield session
+                    if uow.events:
+                        self.events.run_commit_phase(session, uow.events)
+                finally:
+                    detach(joined.conn, before)
+            joined.after.extend(uow.events)
+            return
         with self._writer_slot(), self._write_sessions() as session, session.begin():
             conn = session.connection()
             attach(conn, uow)
@@ -300,6 +335,24 @@ class Database:
         """A Core connection in a write transaction: the fast path for bulk work and benches.
         Events emitted here are handled like those of `write()`."""
         uow = UnitOfWork(self.timezone, quiet=self.events.quiet)
+        joined = self._joined_tx()
+        if joined is not None:
+            with joined.conn.begin_nested():
+                before = attach(joined.conn, uow)
+                try:
+                    yield joined.conn
+                    if uow.events:
+                        with (
+                            Session(
+                                bind=joined.conn, join_transaction_mode="create_savepoint"
+                            ) as session,
+                            session.begin(),
+                        ):
+                            self.events.run_commit_phase(session, uow.events)
+                finally:
+                    detach(joined.conn, before)
+            joined.after.extend(uow.events)
+            return
         with self._writer_slot(), self._write_engine.begin() as conn:
             attach(conn, uow)
             try:
@@ -312,6 +365,34 @@ class Database:
                 detach(conn)
         if uow.events:
             self.events.run_after_phase(uow.events)
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Everything this thread does through `read()`, `write()` and `write_conn()` inside the
+        block is ONE database transaction, committed when the block ends (rolled back on any
+        exception): each `write()` becomes a savepoint in it — it still rolls back alone when
+        a flow refuses half-way, exactly as its own transaction would — and each `read()` sees
+        what the block wrote so far. After-commit event handlers wait for the real commit.
+
+        Why: an API write must record its idempotency key and its answer in the same commit
+        as the flow's posting (one fsync instead of three, and no claim to clean up when the
+        process dies); the flows keep opening their own units of work, unchanged. SQLite takes
+        the write lock for the whole block (`BEGIN IMMEDIATE`), so keep the block to the write
+        itself. Not reentrant: a block inside a block is a programming error."""
+        if self._joined_tx() is not None:
+            raise RuntimeError("one_transaction() does not nest")
+        with self._writer_slot(), self._write_engine.connect() as conn, conn.begin():
+            joined = _Joined(conn)
+            self._joined.tx = joined
+            try:
+                yield conn
+            finally:
+                self._joined.tx = None
+        if joined.after:
+            self.events.run_after_phase(joined.after)
+
+    def _joined_tx(self) -> _Joined | None:
+        return getattr(self._joined, "tx", None)
 
     @contextmanager
     def quiet(self) -> Iterator[None]:

@@ -55,6 +55,26 @@ class ShortageOpened:
     warehouse_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ShortageClosed:
+    """An open shortage incident was closed (the stock is there again)."""
+
+    incident_id: int
+    item_id: int
+    warehouse_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDecided:
+    """A document was created or moved on (`flows.common.decide`: every workflow step and
+    every document's first record): a request now waits for approval, was approved, a count
+    was submitted … What waits for whom changed, though no stock may have moved."""
+
+    doc_type: str
+    doc_id: int
+    action: str
+
+
 class EventBus:
     """Handlers by event type, per database (see the module docstring)."""
 
@@ -116,9 +136,12 @@ class UnitOfWork:
     quiet: bool = False
 
 
-def attach(conn: Connection, uow: UnitOfWork) -> None:
-    """Make `emit(conn, …)` (and `emit(session, …)`) land in `uow` for this transaction."""
+def attach(conn: Connection, uow: UnitOfWork) -> UnitOfWork | None:
+    """Make `emit(conn, …)` (and `emit(session, …)`) land in `uow` for this transaction;
+    returns the unit of work it replaces (a savepoint's, inside `Database.one_transaction`)."""
+    before = unit_of_work(conn)
     conn.info[_KEY] = uow
+    return before
 
 
 def unit_of_work(conn: Connection) -> UnitOfWork | None:
@@ -126,8 +149,11 @@ def unit_of_work(conn: Connection) -> UnitOfWork | None:
     return uow if isinstance(uow, UnitOfWork) else None
 
 
-def detach(conn: Connection) -> None:
-    conn.info.pop(_KEY, None)
+def detach(conn: Connection, before: UnitOfWork | None = None) -> None:
+    if before is None:
+        conn.info.pop(_KEY, None)
+    else:
+        conn.info[_KEY] = before
 
 
 def emit(where: Session | Connection, event: Any) -> None:

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Select, and_, bindparam, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -40,8 +40,6 @@ from stockbot.store.models import (
 from stockbot.store.types import Qty
 from stockbot.timeutil import utcnow
 
-_Select = TypeVar("_Select", bound=Select)
-
 ZERO = Decimal(0)
 
 
@@ -62,6 +60,40 @@ class Quantities:
         return self.available + self.on_order + self.requested
 
 
+def _grouped(*cols: Any, where: Any, scope: Any, key: Any) -> tuple[Select, Select]:
+    """One grouped sum by item over `ids`, unscoped and scoped to the warehouse `wh`."""
+    stmt = select(key, *cols).where(key.in_(bindparam("ids", expanding=True)), where).group_by(key)
+    return stmt, stmt.where(scope == bindparam("wh"))
+
+
+_ON_HAND = _grouped(
+    func.sum(Balance.qty), where=true(), scope=Balance.warehouse_id, key=Balance.item_id
+)
+_RESERVED = _grouped(
+    func.sum(Reservation.qty),
+    where=Reservation.state == "open",
+    scope=Reservation.warehouse_id,
+    key=Reservation.item_id,
+)
+_ON_ORDER = _grouped(
+    func.sum(PurchaseOrderLine.qty_ordered),
+    func.sum(PurchaseOrderLine.qty_received),
+    where=PurchaseOrderLine.state == "open",
+    scope=PurchaseOrderLine.warehouse_id,
+    key=PurchaseOrderLine.item_id,
+)
+_REQUESTED = _grouped(
+    func.sum(PurchaseRequestLine.qty),
+    where=and_(
+        PurchaseRequest.id == PurchaseRequestLine.request_id, PurchaseRequest.state == "approved"
+    ),
+    scope=true(),
+    key=PurchaseRequestLine.item_id,
+)[0]
+"""Built once: building and cache-keying these per call cost more than running them (the API's
+`GET /items/{code}` is mostly this function)."""
+
+
 def quantities(
     session: Session, item_ids: Iterable[int], warehouse_id: int | None = None
 ) -> dict[int, Quantities]:
@@ -70,43 +102,17 @@ def quantities(
     out: dict[int, Quantities] = {i: Quantities() for i in ids}
     if not ids:
         return out
-
-    def scoped(stmt: _Select, col: Any) -> _Select:
-        return stmt if warehouse_id is None else stmt.where(col == warehouse_id)
-
-    for item_id, qty in session.execute(
-        scoped(
-            select(Balance.item_id, func.sum(Balance.qty))
-            .where(Balance.item_id.in_(ids))
-            .group_by(Balance.item_id),
-            Balance.warehouse_id,
-        )
-    ):
+    scoped = 0 if warehouse_id is None else 1
+    params = {"ids": ids, "wh": warehouse_id}
+    conn = session.connection()
+    for item_id, qty in conn.execute(_ON_HAND[scoped], params):
         out[item_id].on_hand = qty or ZERO
-    for item_id, qty in session.execute(
-        scoped(
-            select(Reservation.item_id, func.sum(Reservation.qty))
-            .where(Reservation.item_id.in_(ids), Reservation.state == "open")
-            .group_by(Reservation.item_id),
-            Reservation.warehouse_id,
-        )
-    ):
+    for item_id, qty in conn.execute(_RESERVED[scoped], params):
         out[item_id].reserved = qty or ZERO
-    for item_id, ordered, received in session.execute(
-        scoped(
-            select(
-                PurchaseOrderLine.item_id,
-                func.sum(PurchaseOrderLine.qty_ordered),
-                func.sum(PurchaseOrderLine.qty_received),
-            )
-            .where(PurchaseOrderLine.item_id.in_(ids), PurchaseOrderLine.state == "open")
-            .group_by(PurchaseOrderLine.item_id),
-            PurchaseOrderLine.warehouse_id,
-        )
-    ):
+    for item_id, ordered, received in conn.execute(_ON_ORDER[scoped], params):
         out[item_id].on_order = max(ZERO, (ordered or ZERO) - (received or ZERO))
     if warehouse_id is None:
-        for item_id, qty in session.execute(requested_per_item(ids, ("approved",))):
+        for item_id, qty in conn.execute(_REQUESTED, params):
             out[item_id].requested = qty or ZERO
     return out
 

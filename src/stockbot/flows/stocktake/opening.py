@@ -145,9 +145,8 @@ def _category(s: Session, target: str) -> str | None:
     )
 
 
-def _start(ctx: Ctx, s: Session, wh: Warehouse, scope: str, where: list[Any]) -> Reply:
-    """The session and its lines (book quantities snapshotted), then the first question."""
-    scope = scope[:200]
+def refuse_if_busy(ctx: Ctx, s: Session, scope: str) -> None:
+    """One open count per scope: a second would count the same shelf twice."""
     busy = s.scalar(
         select(CountSession)
         .where(CountSession.scope == scope, CountSession.state.in_(OPEN_STATES))
@@ -157,6 +156,12 @@ def _start(ctx: Ctx, s: Session, wh: Warehouse, scope: str, where: list[Any]) ->
         state = WF.state_label(busy.state)
         notice = Notice("cnt.busy", {"no": WF.number(busy.id), "scope": scope, "state": state})
         raise WF.refusal(ctx, notice)
+
+
+def _start(ctx: Ctx, s: Session, wh: Warehouse, scope: str, where: list[Any]) -> Reply:
+    """The session and its lines (book quantities snapshotted), then the first question."""
+    scope = scope[:200]
+    refuse_if_busy(ctx, s, scope)
     rows = s.execute(
         select(Balance.item_id, Balance.location_id, Balance.batch_id, Balance.qty)
         .join(Item, Item.id == Balance.item_id)

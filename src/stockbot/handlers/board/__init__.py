@@ -7,10 +7,12 @@ GET /board/version?k=<token>                      {"version": N}: the fallback f
 GET /board/static/…                               Chart.js (vendored, MIT), board.js, board.css
 ```
 The page is rendered on the server (jinja2) from `stockbot.reports.board`; the browser only
-draws the charts and swaps in a fresh `<main>` when the version changes. A version is the
-newest posting's id. This process hears of its own postings at once (the unit of work's
-`StockPosted`, through `flows.board.Pulse`); postings made by another replica are found by
-reading the version every `POLL_S`, so every replica's board follows every posting.
+draws the charts and swaps in a fresh `<main>` when the version changes. A version
+(`reports.board.version`) marks the newest posting, decision and shortage incident, and the
+day. This process hears of its own changes at once (the unit of work's events, through
+`flows.board.Pulse`); changes made by another replica are found by reading the version every
+`POLL_S`, so every replica's board follows every change — a posting, a request raised or
+approved, a shortage opened or closed, a purchase order falling overdue at midnight.
 A bad, expired or revoked link is a 403 with the reason, in the asked language.
 """
 
@@ -56,14 +58,14 @@ class BoardSite:
     def __init__(self, host: Host, settings: Settings) -> None:
         self.host = host
         self.settings = settings
-        self._version = -1
+        self._version: str | None = None
         self._changed: asyncio.Event | None = None
         self._wake: asyncio.Event | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._stop_listening: Any = None
         self._lock = threading.Lock()
         self._closing = False
-        self._cached: tuple[tuple[int, date], float, Board] | None = None
+        self._cached: tuple[str, float, Board] | None = None
         self._trend: tuple[date, Trend] | None = None
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -97,20 +99,20 @@ class BoardSite:
 
     def _numbers(self) -> Board:
         """The board's numbers, shared by every viewer: computed once per version (and at most
-        CACHE_S old, for what changes without a posting — a request waiting for approval); the
-        30-day trend once a day. One thread computes while the others wait for its result."""
+        CACHE_S old, for the ages it shows: "waiting 5 min"); the 30-day trend once a day. One
+        thread computes while the others wait for its result."""
         tz = self.settings.timezone
         today = local_date(utcnow(), tz)
         with self._lock:
             with self.host.db.read() as s:
-                v = version(s)
+                v = version(s, today)
                 hit = self._cached
-                if hit and hit[0] == (v, today) and time.monotonic() - hit[1] < CACHE_S:
+                if hit and hit[0] == v and time.monotonic() - hit[1] < CACHE_S:
                     return hit[2]
                 if self._trend is None or self._trend[0] != today:
                     self._trend = (today, trend(s, today))
                 data = board(s, today, tz, daily=self._trend[1])
-            self._cached = ((data.version, today), time.monotonic(), data)
+            self._cached = (data.version, time.monotonic(), data)
             return data
 
     def warm(self) -> threading.Thread:
@@ -156,12 +158,13 @@ class BoardSite:
 
     # --- live updates ------------------------------------------------------------------------
 
-    async def _read_version(self) -> int:
-        def read() -> int:
+    async def _read_version(self) -> str:
+        def read() -> str:
+            today = local_date(utcnow(), self.settings.timezone)
             with self.host.db.read() as s:
-                return version(s)
+                return version(s, today)
 
-        return int(await self.host.call(read))
+        return str(await self.host.call(read))
 
     def _ensure_watcher(self) -> None:
         if self._watcher is not None and not self._watcher.done():
@@ -171,14 +174,14 @@ class BoardSite:
         self._wake = asyncio.Event()
         wake = self._wake
 
-        def woken(_posting_id: int) -> None:
+        def woken() -> None:
             loop.call_soon_threadsafe(wake.set)
 
         self._stop_listening = pulse_of(self.host.db).listen(woken)
         self._watcher = asyncio.create_task(self._watch(), name="board-version")
 
     async def _watch(self) -> None:
-        """Read the version when woken by a local posting, or every POLL_S for the others'."""
+        """Read the version when woken by a change here, or every POLL_S for the others'."""
         assert self._wake is not None
         try:
             while True:
@@ -229,7 +232,7 @@ class BoardSite:
                     await asyncio.wait_for(changed.wait(), HEARTBEAT_S)
                 if self._closing:
                     break
-                if self._version != sent and self._version >= 0:
+                if self._version is not None and self._version != sent:
                     sent = self._version
                     await resp.write(f"event: version\ndata: {sent}\n\n".encode())
                 else:

@@ -28,8 +28,8 @@ class ApiKey(Base):
 
 class ApiCall(Base):
     """The first answer to a write under one `Idempotency-Key`: a repeat gets it back verbatim.
-    Inserted *before* the flow runs (status 0 = in progress), so two concurrent repeats cannot
-    both run it."""
+    Inserted *before* the flow runs (status 0 = in progress) in the write's one transaction, so
+    two concurrent repeats cannot both run it; committed only with its answer."""
 
     __tablename__ = "api_calls"
     __table_args__ = (UniqueConstraint("key_id", "idempotency_key"),)

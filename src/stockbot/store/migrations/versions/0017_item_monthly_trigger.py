@@ -1,7 +1,7 @@
 """item_monthly kept by the database from item_daily (triggers), not by a second upsert
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-01 12:00:00
 
 Since 0012 every posting ran a second upsert with RETURNING (the month after the day) and
