@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -38,8 +38,6 @@ from stockbot.store.models import (
 )
 from stockbot.store.types import Qty
 from stockbot.timeutil import utcnow
-
-_Select = TypeVar("_Select", bound=Select)
 
 ZERO = Decimal(0)
 
@@ -61,6 +59,34 @@ class Quantities:
         return self.available + self.on_order + self.requested
 
 
+def _per_item(*cols: Any, where: Any, warehouse: Any = None) -> dict[str, Select[Any]]:
+    """One grouped query, for all warehouses and for one (`:wh`); built once, at import: the
+    quantities run in every lookup, request and approval, and a prebuilt statement skips
+    building the expression and its cache key each time."""
+    ids = bindparam("ids", expanding=True)
+    stmt = select(*cols).where(cols[0].in_(ids), *where).group_by(cols[0])
+    if warehouse is None:
+        return {"all": stmt}
+    return {"all": stmt, "one": stmt.where(warehouse == bindparam("wh"))}
+
+
+_b, _r, _pol, _pr = (
+    m.__table__.c for m in (Balance, Reservation, PurchaseOrderLine, PurchaseRequest)
+)
+_ON_HAND = _per_item(_b.item_id, func.sum(_b.qty), where=(), warehouse=_b.warehouse_id)
+_RESERVED = _per_item(
+    _r.item_id, func.sum(_r.qty), where=(_r.state == "open",), warehouse=_r.warehouse_id
+)
+_ON_ORDER = _per_item(
+    _pol.item_id,
+    func.sum(_pol.qty_ordered),
+    func.sum(_pol.qty_received),
+    where=(_pol.state == "open",),
+    warehouse=_pol.warehouse_id,
+)
+_REQUESTED = _per_item(_pr.item_id, func.sum(_pr.qty), where=(_pr.state == "approved",))["all"]
+
+
 def quantities(
     session: Session, item_ids: Iterable[int], warehouse_id: int | None = None
 ) -> dict[int, Quantities]:
@@ -70,46 +96,16 @@ def quantities(
     if not ids:
         return out
 
-    def scoped(stmt: _Select, col: Any) -> _Select:
-        return stmt if warehouse_id is None else stmt.where(col == warehouse_id)
-
-    for item_id, qty in session.execute(
-        scoped(
-            select(Balance.item_id, func.sum(Balance.qty))
-            .where(Balance.item_id.in_(ids))
-            .group_by(Balance.item_id),
-            Balance.warehouse_id,
-        )
-    ):
+    scope = "all" if warehouse_id is None else "one"
+    params = {"ids": ids, "wh": warehouse_id}
+    for item_id, qty in session.execute(_ON_HAND[scope], params):
         out[item_id].on_hand = qty or ZERO
-    for item_id, qty in session.execute(
-        scoped(
-            select(Reservation.item_id, func.sum(Reservation.qty))
-            .where(Reservation.item_id.in_(ids), Reservation.state == "open")
-            .group_by(Reservation.item_id),
-            Reservation.warehouse_id,
-        )
-    ):
+    for item_id, qty in session.execute(_RESERVED[scope], params):
         out[item_id].reserved = qty or ZERO
-    for item_id, ordered, received in session.execute(
-        scoped(
-            select(
-                PurchaseOrderLine.item_id,
-                func.sum(PurchaseOrderLine.qty_ordered),
-                func.sum(PurchaseOrderLine.qty_received),
-            )
-            .where(PurchaseOrderLine.item_id.in_(ids), PurchaseOrderLine.state == "open")
-            .group_by(PurchaseOrderLine.item_id),
-            PurchaseOrderLine.warehouse_id,
-        )
-    ):
+    for item_id, ordered, received in session.execute(_ON_ORDER[scope], params):
         out[item_id].on_order = max(ZERO, (ordered or ZERO) - (received or ZERO))
     if warehouse_id is None:
-        for item_id, qty in session.execute(
-            select(PurchaseRequest.item_id, func.sum(PurchaseRequest.qty))
-            .where(PurchaseRequest.item_id.in_(ids), PurchaseRequest.state == "approved")
-            .group_by(PurchaseRequest.item_id)
-        ):
+        for item_id, qty in session.execute(_REQUESTED, params):
             out[item_id].requested = qty or ZERO
     return out
 
