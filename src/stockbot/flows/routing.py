@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from stockbot.config import Settings
@@ -86,7 +87,7 @@ class Reach:
 
 
 # Built once: every notice runs these (a Core insert, not an ORM object to flush).
-_ENQUEUE = insert(OutboxMessage.__table__)
+_ENQUEUE = insert(cast(Table, OutboxMessage.__table__))
 _ids = UserIdentity.__table__.c
 _IDENTITIES = (
     select(_ids.platform, _ids.platform_user_id)

@@ -23,8 +23,9 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from stockbot.store.db import Database, rowcount
@@ -40,7 +41,7 @@ PRUNE_EVERY = 600.0
 MAX_ID = 200
 """The ``processed_events.event_id`` column width."""
 
-_RECORD = insert(ProcessedEvent.__table__)
+_RECORD = insert(cast(Table, ProcessedEvent.__table__))
 """Built once: every inbound delivery runs it (created_at comes from the column default)."""
 _lock = threading.Lock()
 _last_prune = -PRUNE_EVERY

@@ -63,8 +63,9 @@ def _per_item(*cols: Any, where: Any, warehouse: Any = None) -> dict[str, Select
     """One grouped query, for all warehouses and for one (`:wh`); built once, at import: the
     quantities run in every lookup, request and approval, and a prebuilt statement skips
     building the expression and its cache key each time."""
-    ids = bindparam("ids", expanding=True)
-    stmt = select(*cols).where(cols[0].in_(ids), *where).group_by(cols[0])
+    stmt = (
+        select(*cols).where(cols[0].in_(bindparam("ids", expanding=True)), *where).group_by(cols[0])
+    )
     if warehouse is None:
         return {"all": stmt}
     return {"all": stmt, "one": stmt.where(warehouse == bindparam("wh"))}
