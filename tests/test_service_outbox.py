@@ -130,6 +130,12 @@ class _ClaimedMeanwhile:
             meanwhile()
         return self._db.write()
 
+    def write_conn(self):  # type: ignore[no-untyped-def]
+        meanwhile, self._meanwhile = self._meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        return self._db.write_conn()
+
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self._db, name)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -37,10 +37,9 @@ from stockbot.flows.wiring import subscribe
 from stockbot.flows.workflow import Workflow, find_workflow
 from stockbot.i18n import detect_language, help_text, normalize_lang, t, tm
 from stockbot.replies import Reply
-from stockbot.store.catalog import find_user, user_roles
 from stockbot.store.db import Database, is_read_only
 from stockbot.store.ledger import InsufficientStock, PostingError, QuantityLimitExceeded
-from stockbot.store.models import ActionToken, Chat
+from stockbot.store.models import ActionToken, Chat, User, UserIdentity, UserRole
 from stockbot.store.types import fmt_qty
 from stockbot.text import has_cjk
 
@@ -48,6 +47,25 @@ log = logging.getLogger(__name__)
 
 
 _COMMAND = TypeAdapter(Command)
+
+_users, _idents, _roles, _chats = (
+    m.__table__ for m in (User, UserIdentity, UserRole, Chat)
+)  # fmt: skip
+_WHO = (
+    select(_users.c.id, _users.c.display_name, _users.c.language, _roles.c.role)
+    .join(_idents, _idents.c.user_id == _users.c.id)
+    .outerjoin(_roles, _roles.c.user_id == _users.c.id)
+    .where(_idents.c.platform == bindparam("platform"))
+    .where(_idents.c.platform_user_id == bindparam("user"))
+)
+"""The person behind a platform identity, one row per role (none: a user without roles)."""
+_WHERE = (
+    select(_chats.c.language, _chats.c.timezone, _chats.c.warehouse_id)
+    .where(_chats.c.platform == bindparam("platform"))
+    .where(_chats.c.platform_chat_id == bindparam("chat"))
+)
+"""The chat's language, timezone and bound warehouse."""
+
 Handler = Callable[..., Reply]
 
 
@@ -269,15 +287,16 @@ class Runtime:
 
     def _context(self, inbound: Inbound) -> Ctx:
         """Who and where, read-only: unknown users and chats are created only by a flow that
-        writes, so a message that is refused leaves no trace."""
-        with self.db.read() as s:
-            user = find_user(s, inbound.platform, inbound.user_id)
-            chat = s.scalar(
-                select(Chat).where(
-                    Chat.platform == inbound.platform, Chat.platform_chat_id == inbound.chat_id
-                )
-            )
-            roles = user_roles(s, user.id) if user else {"staff"}
+        writes, so a message that is refused leaves no trace.
+
+        Every message and press starts here, so it is two prebuilt Core statements on one
+        connection (the person with their roles, the chat), not ORM loads in a session."""
+        where = {"platform": inbound.platform, "user": inbound.user_id, "chat": inbound.chat_id}
+        with self.db.read_conn() as conn:
+            rows = conn.execute(_WHO, where).all()
+            chat = conn.execute(_WHERE, where).first()
+        user = rows[0] if rows else None
+        roles = {r.role for r in rows if r.role is not None} if user else {"staff"}
         if (inbound.platform, inbound.user_id) in self._admins:
             roles = {*roles, "admin"}
         lang = (

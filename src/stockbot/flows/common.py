@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.common  # noqa: F401  (registers the catalogue)
@@ -82,20 +82,22 @@ def require(ctx: Ctx, *roles: str) -> None:
         raise refuse("flow.no_role", ctx.lang, roles=names)
 
 
+# Built once (approvals ask on every request and click): no expression or cache key to build.
+_WITH_ROLE = (
+    select(User)
+    .join(UserRole, UserRole.user_id == User.id)
+    .where(UserRole.role.in_(bindparam("roles", expanding=True)), User.active.is_(True))
+)
+_LIMITS = select(UserRole.user_id, UserRole.role, UserRole.amount_limit).where(
+    UserRole.user_id.in_(bindparam("users", expanding=True))
+)
+
+
 def users_with_role(session: Session, role: str, min_limit: Decimal | None = None) -> list[User]:
-    stmt = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_([role, "admin"]), User.active.is_(True))
-    )
-    users = {u.id: u for u in session.scalars(stmt)}
+    users = {u.id: u for u in session.scalars(_WITH_ROLE, {"roles": [role, "admin"]})}
     if min_limit is not None:
         ok = set()
-        for uid, r, limit in session.execute(
-            select(UserRole.user_id, UserRole.role, UserRole.amount_limit).where(
-                UserRole.user_id.in_(users)
-            )
-        ):
+        for uid, r, limit in session.execute(_LIMITS, {"users": list(users)}):
             if r == "admin" or (r == role and (limit is None or limit >= min_limit)):
                 ok.add(uid)
         users = {k: v for k, v in users.items() if k in ok}

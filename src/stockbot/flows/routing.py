@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from stockbot.config import Settings
@@ -85,6 +86,16 @@ class Reach:
         return reply.then(extra.key, **extra.params)
 
 
+# Built once: every notice runs these (a Core insert, not an ORM object to flush).
+_ENQUEUE = insert(cast(Table, OutboxMessage.__table__))
+_ids = UserIdentity.__table__.c
+_IDENTITIES = (
+    select(_ids.platform, _ids.platform_user_id)
+    .where(_ids.user_id == bindparam("user"))
+    .order_by(_ids.id)
+)
+
+
 def enqueue(
     s: Session, platform: str, target: str, message: Notice | Reply, dedupe_key: str | None = None
 ) -> None:
@@ -92,14 +103,8 @@ def enqueue(
     delivery; a finished `Reply` is for a job that already wrote it for one known reader (a
     chat's morning summary with its chart, in the chat's language)."""
     payload = message.dump() if isinstance(message, Notice) else message.model_dump(mode="json")
-    s.add(
-        OutboxMessage(
-            platform=platform,
-            target=target,
-            payload=payload,
-            dedupe_key=dedupe_key[:200] if dedupe_key else None,
-        )
-    )
+    row = {"platform": platform, "target": target, "payload": payload}
+    s.execute(_ENQUEUE, {**row, "dedupe_key": dedupe_key[:200] if dedupe_key else None})
 
 
 def to_user(
@@ -108,10 +113,10 @@ def to_user(
     """Every identity of the person (Slack DM, Telegram private chat, console); False when
     the person has none we can write to."""
     user_id = user if isinstance(user, int) else user.id
-    idents = s.scalars(select(UserIdentity).where(UserIdentity.user_id == user_id)).all()
-    for n, ident in enumerate(idents):
+    idents = s.execute(_IDENTITIES, {"user": user_id}).all()
+    for n, (platform, platform_user_id) in enumerate(idents):
         key = f"{dedupe}:{n}" if dedupe else None
-        enqueue(s, ident.platform, f"user:{ident.platform_user_id}", notice, key)
+        enqueue(s, platform, f"user:{platform_user_id}", notice, key)
     return bool(idents)
 
 

@@ -48,6 +48,8 @@ _COLUMNS = (
     Item.active, Item.search_rev,
 )  # fmt: skip
 
+_LATEST = select(func.max(Item.__table__.c.search_rev))
+"""Asked before every fuzzy question: built once."""
 
 log = logging.getLogger(__name__)
 SNAPSHOT_VERSION = 2
@@ -237,7 +239,7 @@ class ItemSearch:
         """Catch the index up with the items table. `asking` (a question waits on this): a bulk
         catch-up in a warmed process is handed to the background instead, and False says the
         question should be answered by `interim` meanwhile."""
-        latest = session.execute(select(func.max(Item.search_rev))).scalar() or 0
+        latest = session.execute(_LATEST).scalar() or 0
         if self._index is not None and latest <= self._rev:
             return True
         if asking and self._db is not None and self._bulk_behind(session):

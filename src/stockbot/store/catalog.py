@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -116,19 +116,29 @@ def items_labelled(session: Session, label: str, limit: int = 10) -> list[int]:
     q = label.strip()
     if not q or len(q) > 64:
         return []
-    by_code = session.scalar(
-        select(Item.id).where(Item.active.is_(True), Item.code.in_({q, q.upper()})).limit(1)
-    )
+    by_code = session.scalar(_BY_CODE, {"codes": list({q, q.upper()})})
     if by_code is not None:
         return [by_code]
-    extra = select(ItemBarcode.item_id).where(ItemBarcode.code == q)
-    found = session.scalars(
-        select(Item.id)
-        .where(Item.active.is_(True), (Item.barcode == q) | Item.id.in_(extra))
-        .order_by(Item.id)
-        .limit(limit)
-    ).all()
-    return list(found)
+    return list(session.scalars(_BY_BARCODE, {"label": q, "limit": limit}))
+
+
+_items, _barcodes = Item.__table__.c, ItemBarcode.__table__.c
+# built once: every lookup and request asks these first
+_BY_CODE = (
+    select(_items.id)
+    .where(_items.active.is_(True), _items.code.in_(bindparam("codes", expanding=True)))
+    .limit(1)
+)
+_BY_BARCODE = (
+    select(_items.id)
+    .where(
+        _items.active.is_(True),
+        (_items.barcode == bindparam("label"))
+        | _items.id.in_(select(_barcodes.item_id).where(_barcodes.code == bindparam("label"))),
+    )
+    .order_by(_items.id)
+    .limit(bindparam("limit"))
+)
 
 
 def set_barcodes(session: Session, item: Item, codes: list[str]) -> None:

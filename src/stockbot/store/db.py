@@ -294,6 +294,14 @@ class Database:
             yield session
 
     @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """A read-only Core connection (SQLite: a deferred transaction, one snapshot), for the
+        few statements every request runs (who is asking, where): no ORM session to build and
+        tear down, no objects to load when three columns answer the question."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: commits if the block finishes, rolls back on any exception.
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from stockbot.store.db import Database, rowcount
@@ -40,6 +41,8 @@ PRUNE_EVERY = 600.0
 MAX_ID = 200
 """The ``processed_events.event_id`` column width."""
 
+_RECORD = insert(cast(Table, ProcessedEvent.__table__))
+"""Built once: every inbound delivery runs it (created_at comes from the column default)."""
 _lock = threading.Lock()
 _last_prune = -PRUNE_EVERY
 
@@ -47,9 +50,8 @@ _last_prune = -PRUNE_EVERY
 def first_delivery(db: Database, platform: str, event_id: str) -> bool:
     """Record one delivery; True the first time, False for a replay or redelivery."""
     try:
-        with db.write() as s:
-            s.add(ProcessedEvent(platform=platform, event_id=event_id[:MAX_ID]))
-            s.flush()
+        with db.write_conn() as conn:  # a Core insert: no ORM unit of work for one row
+            conn.execute(_RECORD, {"platform": platform, "event_id": event_id[:MAX_ID]})
     except IntegrityError:
         return False
     _maybe_prune(db)
