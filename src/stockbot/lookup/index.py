@@ -21,11 +21,14 @@ So the search is two-staged:
    name/alias/code is explained by the query, so the plain `Hex bolt M6x20` beats
    `Hex bolt M6x20 stainless A4`) and a small rapidfuzz string ratio as a tie-breaker.
 
-Exact hits (code ignoring case and punctuation, barcode, exact name or alias) always come
-first with `exact=True`.
+Exact hits (code ignoring case and punctuation, any barcode, exact name or alias) always come
+first with `exact=True`. Barcodes are also text like the code: a barcode typed with the spaces
+printed under it is exact, and its first 6+ digits find it as `m8` finds `m8x30`.
 
 The index is pure Python. Writers must be serialised (see `service.py`); a search racing a
-`remove` skips the vanished item instead of failing.
+`remove` skips the vanished item instead of failing. It pickles as a few flat buffers
+(`stores.py`) that load in milliseconds; a loaded index turns rows into objects as questions
+first read them.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from stockbot.lookup.entries import Entry, Hit, SearchDoc, Term, is_word, num_match
+from stockbot.lookup.stores import Entries, Table
 from stockbot.lookup.tokens import (
     CJKRUN,
     HEAD,
@@ -64,6 +68,14 @@ _MAX_EXPANSIONS = 12
 _CANDIDATES = 150  # documents that reach the full scorer
 _COUNT_BUDGET = 6_000  # postings counted per query before the rest only refine
 _MIN_RECALL = 0.15
+_MIN_PARTIAL = 6  # digits of a long number (a barcode) that find it by its start
+_LONG_NUMBER = 8  # digits from which a number is a barcode, found by its start
+_PACKED = 3
+"""Pickle format of the index (`__getstate__`): a change makes older snapshots unusable."""
+
+
+def _is_long_number(key: str) -> bool:
+    return len(key) >= _LONG_NUMBER and key.isdigit()
 
 
 # --------------------------------------------------------------------------- the index
@@ -73,13 +85,14 @@ class ItemIndex:
     """Searchable set of items; build once, then `upsert`/`remove` as items change."""
 
     def __init__(self, docs: Iterable[SearchDoc] = ()) -> None:
-        self._entries: dict[int, Entry] = {}
-        self._post: dict[str, set[int]] = {}  # word / number / CJK gram -> items
-        self._by_code: dict[str, tuple[int, ...]] = {}
-        self._by_barcode: dict[str, tuple[int, ...]] = {}
-        self._by_name: dict[str, tuple[int, ...]] = {}
-        self._by_prior: dict[int, set[int]] = {}
+        self._entries = Entries()
+        self._post = Table()  # word / number / CJK gram -> items
+        self._by_code = Table()
+        self._by_barcode = Table()
+        self._by_name = Table()
+        self._by_prior = Table()  # `_prior_key(len(name))` -> items
         self._vocab: list[str] = []
+        self._numbers: list[str] = []  # long numbers (barcodes), found by their start
         self._vocab_dirty = True
         self._exp_cache: dict[str, dict[str, float]] = {}
         # A bulk build allocates ~10 long-lived objects per item; left on, the cyclic GC
@@ -102,8 +115,32 @@ class ItemIndex:
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._entries
 
-    def docs(self) -> list[SearchDoc]:
-        return [e.doc for e in self._entries.values()]
+    def __getstate__(self) -> dict[str, object]:
+        """Flat buffers, not objects: a snapshot of 50,000 items loads in milliseconds."""
+        self._refresh_vocab()
+        return {
+            "format": _PACKED,
+            "entries": self._entries.pack(),
+            "tables": [t.pack() for t in self._tables()],
+            "vocab": "\n".join(self._vocab),
+            "numbers": "\n".join(self._numbers),  # leading zeros are part of a barcode
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        if state.get("format") != _PACKED:
+            raise ValueError("search index pickled in another format")
+        tables = [Table(packed) for packed in state["tables"]]  # type: ignore[attr-defined]
+        self._post, self._by_code, self._by_barcode, self._by_name, self._by_prior = tables
+        self._entries = Entries(state["entries"])  # type: ignore[arg-type]
+        vocab = state["vocab"]
+        self._vocab = vocab.split("\n") if vocab else []  # type: ignore[attr-defined]
+        numbers = state["numbers"]
+        self._numbers = numbers.split("\n") if numbers else []  # type: ignore[attr-defined]
+        self._vocab_dirty = False
+        self._exp_cache = {}
+
+    def _tables(self) -> tuple[Table, ...]:
+        return self._post, self._by_code, self._by_barcode, self._by_name, self._by_prior
 
     # ------------------------------------------------------------------ writes
 
@@ -113,47 +150,34 @@ class ItemIndex:
             self.remove(doc.item_id)
         e = Entry(doc)
         iid = doc.item_id
-        self._entries[iid] = e
-        post = self._post
+        self._entries.put(iid, e)
+        add = self._post.add
         for k in e.keys:
-            s = post.get(k)
-            if s is None:
-                post[k] = {iid}
-                if not self._vocab_dirty and is_word(k):
-                    self._vocab_dirty = True
-            else:
-                s.add(iid)
+            if add(k, iid) and not self._vocab_dirty and (is_word(k) or _is_long_number(k)):
+                self._vocab_dirty = True
         for name in e.names:
-            self._by_name[name] = (*self._by_name.get(name, ()), iid)
+            self._by_name.add(name, iid)
         if e.code_key:
-            self._by_code[e.code_key] = (*self._by_code.get(e.code_key, ()), iid)
-        if e.barcode_key:
-            self._by_barcode[e.barcode_key] = (*self._by_barcode.get(e.barcode_key, ()), iid)
-        self._by_prior.setdefault(e.prior, set()).add(iid)
+            self._by_code.add(e.code_key, iid)
+        for barcode in e.barcode_keys:
+            self._by_barcode.add(barcode, iid)
+        self._by_prior.add(_prior_key(e.prior), iid)
 
     def remove(self, item_id: int) -> None:
         """Forget one item; unknown ids are ignored (deactivating twice is harmless)."""
-        e = self._entries.pop(item_id, None)
+        e = self._entries.pop(item_id)
         if e is None:
             return
         for k in e.keys:
-            s = self._post.get(k)
-            if s is not None:
-                s.discard(item_id)
-                if not s:
-                    del self._post[k]
-                    if is_word(k):
-                        self._vocab_dirty = True
-        same_prior = self._by_prior[e.prior]
-        same_prior.discard(item_id)
-        if not same_prior:
-            del self._by_prior[e.prior]
+            if self._post.discard(k, item_id) and (is_word(k) or _is_long_number(k)):
+                self._vocab_dirty = True
+        self._by_prior.discard(_prior_key(e.prior), item_id)
         for name in e.names:
-            _drop_exact(self._by_name, name, item_id)
+            self._by_name.discard(name, item_id)
         if e.code_key:
-            _drop_exact(self._by_code, e.code_key, item_id)
-        if e.barcode_key:
-            _drop_exact(self._by_barcode, e.barcode_key, item_id)
+            self._by_code.discard(e.code_key, item_id)
+        for barcode in e.barcode_keys:
+            self._by_barcode.discard(barcode, item_id)
 
     # ------------------------------------------------------------------ search
 
@@ -168,9 +192,9 @@ class ItemIndex:
         seen: set[int] = set()
         compact = nq.replace(" ", "")
         for bucket in (
-            self._by_code.get(compact, ()),
-            self._by_barcode.get(compact, ()),
-            self._by_name.get(nq, ()),
+            self._by_code.get(compact) or (),
+            self._by_barcode.get(compact) or (),
+            self._by_name.get(nq) or (),
         ):
             for iid in sorted(bucket):
                 if iid not in seen:
@@ -198,10 +222,7 @@ class ItemIndex:
         the vocabulary may be one edit off (`bae` -> `bare`) at 0.7. Cached per vocabulary
         version, so a query pays for rapidfuzz only on words it has not seen before.
         """
-        if self._vocab_dirty:
-            self._vocab = sorted(filter(is_word, list(self._post)))
-            self._vocab_dirty = False
-            self._exp_cache.clear()
+        self._refresh_vocab()
         cached = self._exp_cache.get(word)
         if cached is not None:
             return cached
@@ -239,6 +260,27 @@ class ItemIndex:
         self._exp_cache[word] = exp
         return exp
 
+    def _refresh_vocab(self) -> None:
+        if self._vocab_dirty:
+            keys = self._post.keys()
+            self._vocab = sorted(filter(is_word, keys))
+            self._numbers = sorted(filter(_is_long_number, keys))
+            self._vocab_dirty = False
+            self._exp_cache.clear()
+
+    def _longer(self, digits: str) -> tuple[str, ...]:
+        """Long numbers (barcodes) that begin with the typed digits, a few at most."""
+        if len(digits) < _MIN_PARTIAL or not digits.isdigit():
+            return ()
+        self._refresh_vocab()
+        numbers, out = self._numbers, list[str]()
+        i = bisect_left(numbers, digits)
+        while i < len(numbers) and numbers[i].startswith(digits) and len(out) < _MAX_EXPANSIONS:
+            if numbers[i] != digits:
+                out.append(numbers[i])
+            i += 1
+        return tuple(out)
+
     def _plan(self, nq: str) -> tuple[list[Term], list[tuple[set[int], int]]]:
         """Turn a normalised query into scored terms and pre-filter features."""
         terms: list[Term] = []
@@ -265,8 +307,9 @@ class ItemIndex:
                         features.append((s, 1))
             elif has_digit(tok):
                 alts, head = query_num_keys(tok)
-                terms.append(Term(NUM, 2.0, alts=alts, head=head))
-                s = _union([self._post.get(a) for a in (*alts, *(HEAD + a for a in alts))])
+                longer = self._longer(tok)
+                terms.append(Term(NUM, 2.0, alts=alts, head=head, longer=longer))
+                s = _union([self._post.get(a) for a in (*alts, *(HEAD + a for a in alts), *longer)])
                 if s:
                     features.append((s, 2))
                 if head:  # same size, other length (`m6x25` for `m6x20`) ranks next
@@ -334,8 +377,8 @@ class ItemIndex:
     def _shortest(self, ids: set[int], need: int) -> list[int]:
         """`need` of `ids`, preferring short names, then low ids (deterministic)."""
         out: list[int] = []
-        for p in sorted(self._by_prior):
-            sel = ids & self._by_prior.get(p, set())
+        for p in sorted(self._by_prior.keys()):
+            sel = ids & (self._by_prior.get(p) or set())
             if not sel:
                 continue
             room = need - len(out)
@@ -443,9 +486,6 @@ def _union(sets: list[set[int] | None]) -> set[int]:
     return set().union(*present)
 
 
-def _drop_exact(index: dict[str, tuple[int, ...]], key: str, iid: int) -> None:
-    rest = tuple(i for i in index.get(key, ()) if i != iid)
-    if rest:
-        index[key] = rest
-    else:
-        index.pop(key, None)
+def _prior_key(prior: int) -> str:
+    """Sorts as the number does (`_shortest` walks them shortest first)."""
+    return f"{prior:03d}"
