@@ -7,6 +7,8 @@ either finds the M6x20 hex bolt or drowns it among M6x25s, M6 nuts and brand dup
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from stockbot.demo.catalog import catalog_size, generate_catalog
@@ -321,6 +323,22 @@ def test_new_words_from_an_upsert_are_typo_tolerant_too() -> None:
     index.search("flange")  # builds the vocabulary before the new word arrives
     index.upsert(SearchDoc(4, "GSK-FLG-DN50", "Flange gasket DN50", ("法兰垫片 DN50",)))
     assert [h.item_id for h in index.search("flagne gasket")][:1] == [4]
+
+
+def test_a_pickled_index_answers_exactly_as_the_one_it_was_pickled_from_also_after_changes():
+    docs = generate_catalog(5_000, seed=2)
+    queries = [q for q, _ in ENGLISH_TYPOS + CHINESE_FRAGMENTS] + [d.name for d in docs[::97]]
+    built = ItemIndex(docs)
+    loaded = pickle.loads(pickle.dumps(built))
+    assert [loaded.search(q) for q in queries] == [built.search(q) for q in queries]
+    for index in (built, loaded):  # a rename with a new word, a new barcode, a removal
+        index.upsert(SearchDoc(docs[0].item_id, "GSK-FLG-DN50", "Flange gasket DN50",
+                               barcodes=("6912345678904",)))  # fmt: skip
+        index.remove(docs[1].item_id)
+    again = pickle.loads(pickle.dumps(loaded))
+    queries += ["flagne gasket", "691234567", docs[1].name]
+    assert [again.search(q) for q in queries] == [built.search(q) for q in queries]
+    assert len(again) == len(built) == len(docs) - 1
 
 
 # --------------------------------------------------------------------------- catalog generator

@@ -110,8 +110,8 @@ class Entry:
         return "\x1f".join(parts).encode()
 
     @classmethod
-    def decode(cls, line: bytes) -> Entry:
-        code_key, barcodes, prior, names, keys, fields = line.decode().split("\x1f")
+    def decode(cls, line: str) -> Entry:
+        code_key, barcodes, prior, names, keys, fields = line.split("\x1f")
         e = cls.__new__(cls)
         e.code_key = code_key
         e.barcode_keys = tuple(barcodes.split(" ")) if barcodes else ()

@@ -34,15 +34,14 @@ first read them.
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from typing import SupportsIndex
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz import fuzz
 
-from stockbot.lookup.entries import Entry, Hit, SearchDoc, Term, is_word, num_match
-from stockbot.lookup.stores import Entries, Table
+from stockbot.lookup.entries import Entry, Hit, SearchDoc, Term, num_match
+from stockbot.lookup.stores import Entries, Table, buffers
 from stockbot.lookup.tokens import (
     CJKRUN,
     HEAD,
@@ -54,6 +53,7 @@ from stockbot.lookup.tokens import (
     num_keys,
     query_num_keys,
 )
+from stockbot.lookup.vocab import Vocabulary
 from stockbot.text import is_cjk
 
 __all__ = ["Hit", "ItemIndex", "SearchDoc", "normalize"]
@@ -64,18 +64,11 @@ __all__ = ["Hit", "ItemIndex", "SearchDoc", "normalize"]
 _MAX_QUERY_CHARS = 200
 _MAX_TERMS = 12
 _MAX_GRAMS = 24
-_MAX_EXPANSIONS = 12
 _CANDIDATES = 150  # documents that reach the full scorer
 _COUNT_BUDGET = 6_000  # postings counted per query before the rest only refine
 _MIN_RECALL = 0.15
-_MIN_PARTIAL = 6  # digits of a long number (a barcode) that find it by its start
-_LONG_NUMBER = 8  # digits from which a number is a barcode, found by its start
 _PACKED = 3
 """Pickle format of the index (`__getstate__`): a change makes older snapshots unusable."""
-
-
-def _is_long_number(key: str) -> bool:
-    return len(key) >= _LONG_NUMBER and key.isdigit()
 
 
 # --------------------------------------------------------------------------- the index
@@ -91,10 +84,7 @@ class ItemIndex:
         self._by_barcode = Table()
         self._by_name = Table()
         self._by_prior = Table()  # `_prior_key(len(name))` -> items
-        self._vocab: list[str] = []
-        self._numbers: list[str] = []  # long numbers (barcodes), found by their start
-        self._vocab_dirty = True
-        self._exp_cache: dict[str, dict[str, float]] = {}
+        self._vocab = Vocabulary(self._post)
         # A bulk build allocates ~10 long-lived objects per item; left on, the cyclic GC
         # would rescan the growing heap again and again (~45% of the build time at 50k).
         gc_was_enabled = gc.isenabled()
@@ -115,16 +105,17 @@ class ItemIndex:
     def __contains__(self, item_id: object) -> bool:
         return item_id in self._entries
 
-    def __getstate__(self) -> dict[str, object]:
-        """Flat buffers, not objects: a snapshot of 50,000 items loads in milliseconds."""
-        self._refresh_vocab()
-        return {
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        """Flat buffers, not objects: a snapshot of 50,000 items loads in milliseconds. With
+        protocol 5 they are pickle buffers (`snapshot.write` keeps them out of band)."""
+        wrap = buffers if int(protocol) >= 5 else tuple
+        state = {
             "format": _PACKED,
-            "entries": self._entries.pack(),
-            "tables": [t.pack() for t in self._tables()],
-            "vocab": "\n".join(self._vocab),
-            "numbers": "\n".join(self._numbers),  # leading zeros are part of a barcode
+            "entries": wrap(self._entries.pack()),
+            "tables": [wrap(t.pack()) for t in self._tables()],
+            "vocab": self._vocab.state(),
         }
+        return _blank, (), state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         if state.get("format") != _PACKED:
@@ -132,12 +123,9 @@ class ItemIndex:
         tables = [Table(packed) for packed in state["tables"]]  # type: ignore[attr-defined]
         self._post, self._by_code, self._by_barcode, self._by_name, self._by_prior = tables
         self._entries = Entries(state["entries"])  # type: ignore[arg-type]
-        vocab = state["vocab"]
-        self._vocab = vocab.split("\n") if vocab else []  # type: ignore[attr-defined]
-        numbers = state["numbers"]
-        self._numbers = numbers.split("\n") if numbers else []  # type: ignore[attr-defined]
-        self._vocab_dirty = False
-        self._exp_cache = {}
+        for prior in self._by_prior.keys():  # a dozen sets every cold question's tie-break reads
+            self._by_prior.get(prior)
+        self._vocab = Vocabulary(self._post, state["vocab"])  # type: ignore[arg-type]
 
     def _tables(self) -> tuple[Table, ...]:
         return self._post, self._by_code, self._by_barcode, self._by_name, self._by_prior
@@ -153,8 +141,8 @@ class ItemIndex:
         self._entries.put(iid, e)
         add = self._post.add
         for k in e.keys:
-            if add(k, iid) and not self._vocab_dirty and (is_word(k) or _is_long_number(k)):
-                self._vocab_dirty = True
+            if add(k, iid):
+                self._vocab.changed(k, True)
         for name in e.names:
             self._by_name.add(name, iid)
         if e.code_key:
@@ -169,8 +157,8 @@ class ItemIndex:
         if e is None:
             return
         for k in e.keys:
-            if self._post.discard(k, item_id) and (is_word(k) or _is_long_number(k)):
-                self._vocab_dirty = True
+            if self._post.discard(k, item_id):
+                self._vocab.changed(k, False)
         self._by_prior.discard(_prior_key(e.prior), item_id)
         for name in e.names:
             self._by_name.discard(name, item_id)
@@ -213,74 +201,6 @@ class ItemIndex:
 
     # ------------------------------------------------------------------ internals
 
-    def _expand(self, word: str) -> dict[str, float]:
-        """Vocabulary words a typed word may stand for, with a similarity 0..1.
-
-        Exact 1.0; the word as a prefix (`bear` -> `bearing`) 0.6..0.95 by how much of it
-        was typed; one OSA edit (transpositions count once: `blot` -> `bolt`) 0.85 for
-        words of 4+ letters, two edits 0.7 from 8 letters; a 3-letter word that is not in
-        the vocabulary may be one edit off (`bae` -> `bare`) at 0.7. Cached per vocabulary
-        version, so a query pays for rapidfuzz only on words it has not seen before.
-        """
-        self._refresh_vocab()
-        cached = self._exp_cache.get(word)
-        if cached is not None:
-            return cached
-        exp: dict[str, float] = {}
-        n = len(word)
-        known = word in self._post
-        max_d = 2 if n >= 8 else 1 if n >= 4 or (n == 3 and not known) else 0
-        if max_d:
-            short = n < 4
-            for cand, dist, _ in process.extract(
-                word, self._vocab, scorer=OSA.distance, score_cutoff=max_d, limit=None
-            ):
-                if short and len(cand) < 3:
-                    continue
-                exp[cand] = 0.7 if short or dist > 1 else 0.85
-        if n >= 3:
-            i = bisect_left(self._vocab, word)
-            vocab = self._vocab
-            taken = 0
-            while i < len(vocab) and vocab[i].startswith(word) and taken < 40:
-                v = vocab[i]
-                if v != word:
-                    sim = 0.6 + 0.35 * n / len(v)
-                    if sim > exp.get(v, 0.0):
-                        exp[v] = sim
-                i += 1
-                taken += 1
-        if known:
-            exp[word] = 1.0
-        if len(exp) > _MAX_EXPANSIONS:
-            best = sorted(exp.items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_EXPANSIONS]
-            exp = dict(best)
-        if len(self._exp_cache) > 20_000:
-            self._exp_cache.clear()
-        self._exp_cache[word] = exp
-        return exp
-
-    def _refresh_vocab(self) -> None:
-        if self._vocab_dirty:
-            keys = self._post.keys()
-            self._vocab = sorted(filter(is_word, keys))
-            self._numbers = sorted(filter(_is_long_number, keys))
-            self._vocab_dirty = False
-            self._exp_cache.clear()
-
-    def _longer(self, digits: str) -> tuple[str, ...]:
-        """Long numbers (barcodes) that begin with the typed digits, a few at most."""
-        if len(digits) < _MIN_PARTIAL or not digits.isdigit():
-            return ()
-        self._refresh_vocab()
-        numbers, out = self._numbers, list[str]()
-        i = bisect_left(numbers, digits)
-        while i < len(numbers) and numbers[i].startswith(digits) and len(out) < _MAX_EXPANSIONS:
-            if numbers[i] != digits:
-                out.append(numbers[i])
-            i += 1
-        return tuple(out)
-
     def _plan(self, nq: str) -> tuple[list[Term], list[tuple[set[int], int]]]:
         """Turn a normalised query into scored terms and pre-filter features."""
         terms: list[Term] = []
@@ -307,7 +227,7 @@ class ItemIndex:
                         features.append((s, 1))
             elif has_digit(tok):
                 alts, head = query_num_keys(tok)
-                longer = self._longer(tok)
+                longer = self._vocab.longer(tok)
                 terms.append(Term(NUM, 2.0, alts=alts, head=head, longer=longer))
                 s = _union([self._post.get(a) for a in (*alts, *(HEAD + a for a in alts), *longer)])
                 if s:
@@ -317,7 +237,7 @@ class ItemIndex:
                     if s:
                         features.append((s, 1))
             else:
-                exp = self._expand(tok)
+                exp = self._vocab.expand(tok)
                 terms.append(Term(WORD, 1.0, exp=exp))
                 s = _union([self._post.get(w) for w in exp])
                 if s:
@@ -484,6 +404,11 @@ def _union(sets: list[set[int] | None]) -> set[int]:
     if len(present) == 1:
         return present[0]
     return set().union(*present)
+
+
+def _blank() -> ItemIndex:
+    """What unpickling fills in (`__setstate__`)."""
+    return ItemIndex.__new__(ItemIndex)
 
 
 def _prior_key(prior: int) -> str:

@@ -29,10 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import logging
-import os
-import pickle
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -41,8 +38,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stockbot.lookup import interim
+from stockbot.lookup import interim, snapshot
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
+from stockbot.lookup.snapshot import path_for as snapshot_path
 from stockbot.store.catalog import items_labelled
 from stockbot.store.db import Database
 from stockbot.store.models import Item, ItemBarcode
@@ -54,21 +52,6 @@ _COLUMNS = (
 
 
 log = logging.getLogger(__name__)
-SNAPSHOT_VERSION = 3
-"""3: two pickles — (version, rev), then the index as flat buffers (`ItemIndex.__getstate__`);
-item docs carry their further barcodes."""
-
-
-def snapshot_path(url: str) -> Path | None:
-    where = os.environ.get("STOCKBOT_SEARCH_CACHE")
-    if where == "":
-        return None
-    base = (
-        Path(where)
-        if where
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stockbot"
-    )
-    return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
 
 
 _SETTLE_S = 0.5
@@ -89,23 +72,6 @@ def _no_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-
-
-def _write(path: Path, rev: int, index: ItemIndex) -> bool:
-    """Pickle the index to `path` atomically (a reader never sees half a file)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            pickle.dump((SNAPSHOT_VERSION, rev), f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        return True
-    except OSError as exc:
-        log.warning("could not save the search snapshot: %s", exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return False
 
 
 def save_snapshot(db: Database) -> tuple[int, Path] | None:
@@ -191,17 +157,21 @@ class ItemSearch:
         database, and only then publish it."""
         if self._snapshot is None or not self._snapshot.exists():
             return False
+        found: list[int] = []
+
+        def usable(version: int, rev: int) -> bool:
+            found.append(rev)
+            return version == snapshot.VERSION and newer_than < rev <= latest
+
         try:
-            with _no_gc(), self._snapshot.open("rb") as f:
-                version, rev = pickle.load(f)
-                if version != SNAPSHOT_VERSION or rev > latest or rev <= newer_than:
-                    return False
-                index = pickle.load(f)
+            with _no_gc():
+                index = snapshot.read(self._snapshot, usable)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
         if not isinstance(index, ItemIndex):
             return False
+        rev = found[0]
         rows, barcodes = _changed(session, rev)
         with _no_gc():
             _apply(index, rows, barcodes)
@@ -221,7 +191,7 @@ class ItemSearch:
 
         def save() -> None:
             with self._lock:  # no incremental upsert while it is pickled
-                _write(path, rev, index)
+                snapshot.write(path, rev, index)
 
         # not a daemon: a short-lived process (one console line) still finishes writing it
         threading.Thread(target=save, name="search-snapshot", daemon=False).start()
@@ -236,7 +206,9 @@ class ItemSearch:
             # built afresh: after a bulk change that is faster than catching an old one up
             self._build(session, latest)
             assert self._index is not None
-            return self._snapshot if _write(self._snapshot, self._rev, self._index) else None
+            return (
+                self._snapshot if snapshot.write(self._snapshot, self._rev, self._index) else None
+            )
 
     def refresh(self, session: Session, asking: bool = False) -> bool:
         """Catch the index up with the items table. `asking` (a question waits on this): a bulk

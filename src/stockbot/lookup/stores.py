@@ -12,21 +12,36 @@ snapshot is a handful of flat buffers instead:
   scorer first reads that item.
 
 What a running index changes lives in ordinary dicts over the packed part (`_live`), so
-`upsert`/`remove` stay cheap; `pack` merges both for the next snapshot. Loading is three
-memory copies; the work of turning rows into objects is spread over the questions that need
-them, a few hundred per question at most.
+`upsert`/`remove` stay cheap; `pack` merges both for the next snapshot. The packed parts are
+read through memoryviews, so they may live in a mapped file (`snapshot.read`): loading copies
+nothing, and turning rows into objects is spread over the questions that need them, a few
+hundred per question at most.
 """
 
 from __future__ import annotations
 
+import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from stockbot.lookup.entries import Entry
 
 Packed = tuple[Any, ...]
+
+
+def _view(buffer: Any, fmt: Literal["B", "i", "q"]) -> memoryview:
+    """A packed part as a flat memoryview of `fmt` items, wherever its bytes are (an array
+    just packed, `bytes` unpickled in-band, a slice of a mapped snapshot)."""
+    raw = memoryview(buffer)
+    return raw.cast("B").cast(fmt) if raw.format != fmt else raw
+
+
+def buffers(packed: Packed) -> Packed:
+    """`packed` as pickle buffers: written out-of-band when the pickler takes them
+    (`snapshot.write`), else in-band as bytes."""
+    return tuple(pickle.PickleBuffer(part) for part in packed)
 
 
 def _offsets(lengths: Iterator[int]) -> array:
@@ -46,11 +61,11 @@ class Table:
         self._live: dict[str, set[int]] = {}
         """Read or changed keys; an empty set stands for a key no item has any more."""
         keys, key_offs, ids, id_offs = packed or (b"", array("q", [0]), array("i"), array("q", [0]))
-        self._keys: bytes = keys
-        self._key_offs: array = key_offs
-        self._ids: array = ids
-        self._id_offs: array = id_offs
-        self._n = len(key_offs) - 1
+        self._keys = _view(keys, "B")
+        self._key_offs = _view(key_offs, "q")
+        self._ids = _view(ids, "i")
+        self._id_offs = _view(id_offs, "q")
+        self._n = len(self._key_offs) - 1
 
     def _find(self, key: str) -> int:
         """The packed row of `key`, or -1 (keys are sorted by their UTF-8 bytes, which is
@@ -59,7 +74,7 @@ class Table:
         lo, hi = 0, self._n
         while lo < hi:
             mid = (lo + hi) // 2
-            if keys[offs[mid] : offs[mid + 1]] < want:
+            if bytes(keys[offs[mid] : offs[mid + 1]]) < want:
                 lo = mid + 1
             else:
                 hi = mid
@@ -105,7 +120,7 @@ class Table:
         """Every key some item has (for the vocabularies: a rebuild, not a question's work)."""
         live = self._live
         keys, offs = self._keys, self._key_offs
-        packed = (keys[offs[i] : offs[i + 1]].decode() for i in range(self._n))
+        packed = (str(keys[offs[i] : offs[i + 1]], "utf-8") for i in range(self._n))
         return [k for k in packed if k not in live] + [k for k, s in live.items() if s]
 
     def values(self) -> Iterator[set[int]]:
@@ -119,10 +134,10 @@ class Table:
 
     def pack(self) -> Packed:
         """The whole table, packed: (keys, key offsets, ids, id offsets)."""
-        live, rows = self._live, []
+        live, rows = self._live, list[tuple[str, Any]]()
         keys, offs, ids, id_offs = self._keys, self._key_offs, self._ids, self._id_offs
         for i in range(self._n):
-            key = keys[offs[i] : offs[i + 1]].decode()
+            key = str(keys[offs[i] : offs[i + 1]], "utf-8")
             if key not in live:
                 rows.append((key, ids[id_offs[i] : id_offs[i + 1]]))
         rows += [(k, array("i", sorted(s))) for k, s in live.items() if s]
@@ -146,13 +161,13 @@ class Entries:
 
     def __init__(self, packed: Packed | None = None) -> None:
         ids, offs, blob = packed or (array("i"), array("q", [0]), b"")
-        self._ids: array = ids
-        self._offs: array = offs
-        self._blob: bytes = blob
+        self._ids = _view(ids, "i")
+        self._offs = _view(offs, "q")
+        self._blob = _view(blob, "B")
         self._live: dict[int, Entry] = {}
         self._gone: set[int] = set()
         """Packed ids removed since (or replaced: the live entry wins)."""
-        self._count = len(ids)
+        self._count = len(self._ids)
 
     def _row(self, item_id: int) -> int:
         ids = self._ids
@@ -166,7 +181,7 @@ class Entries:
         row = self._row(item_id)
         if row < 0:
             return None
-        line = self._blob[self._offs[row] : self._offs[row + 1]]
+        line = str(self._blob[self._offs[row] : self._offs[row + 1]], "utf-8")
         found = self._live[item_id] = Entry.decode(line)
         return found
 
@@ -200,7 +215,7 @@ class Entries:
         rows: dict[int, bytes] = {}
         for row, item_id in enumerate(self._ids):
             if item_id not in self._gone and item_id not in self._live:
-                rows[item_id] = blob[offs[row] : offs[row + 1]]
+                rows[item_id] = bytes(blob[offs[row] : offs[row + 1]])
         for item_id, entry in self._live.items():
             rows[item_id] = entry.encode()
         ids = sorted(rows)
