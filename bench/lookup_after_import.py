@@ -27,12 +27,16 @@ the load average is printed before and after each.
 from __future__ import annotations
 
 import contextlib
+import cProfile
+import gc
 import json
 import os
+import pstats
 import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -94,21 +98,43 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
         print(json.dumps({"ready": True}), flush=True)
         while not Path(wait_for).exists():
             time.sleep(0.01)
+    pauses: list[float] = []
+    started = [0.0]
+
+    def collector(phase: str, info: dict) -> None:
+        if info["generation"] == 2 and threading.current_thread() is threading.main_thread():
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(collector)
+    profiled = int(os.environ.get("STOCKBOT_BENCH_PROFILE") or 0)
+    """The first N cold questions profiled on the asking thread (to stderr)."""
     passes = []
     for n_pass in range(2):
         lat, cpu, missed = [], [], []
         for i, (kind, q, code) in enumerate(queries):
+            profile = cProfile.Profile() if n_pass == 0 and i < profiled else None
             c, t = time.thread_time(), time.perf_counter()
+            if profile:
+                profile.enable()
             reply = handle(
                 Inbound(platform="console", user_id="bench", chat_id="bench",
                         message_id=f"{n_pass}.{i}", text=f"/stock {q}")
             )  # fmt: skip
+            if profile:
+                profile.disable()
+                print(f"-- {kind} {q!r}: cpu {(time.thread_time() - c) * 1000:.1f} ms",
+                      file=sys.stderr)  # fmt: skip
+                pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(8)
             text = render_text(reply, lambda b: 1)
             lat.append((time.perf_counter() - t) * 1000)
             cpu.append((time.thread_time() - c) * 1000)
             if code not in text:
                 missed.append(kind)
-        passes.append({"lat": lat, "cpu": cpu, "missed": missed})
+        passes.append({"lat": lat, "cpu": cpu, "missed": missed, "gc": pauses[:]})
+        pauses.clear()
     print(json.dumps({"ready_s": ready, "snapshot": search.loaded_from_snapshot,
                       "passes": passes}), flush=True)  # fmt: skip
     return 0
@@ -120,6 +146,9 @@ def _report(label: str, queries: list[tuple[str, str, str]], result: dict) -> No
             xs = [x for x, q in zip(run["lat"], queries, strict=True) if kind in ("all", q[0])]
             cs = [x for x, q in zip(run["cpu"], queries, strict=True) if kind in ("all", q[0])]
             missed = sum(1 for m in run["missed"] if kind in ("all", m))
+            if kind == "all":
+                print(f"  {label:<22} {name:<4} full collections on the asking thread: "
+                      f"{len(run['gc'])}, longest {max(run['gc'], default=0):.1f} ms")  # fmt: skip
             print(f"  {label:<22} {name:<4} {kind:<4} n={len(xs):<3} first {xs[0]:7.1f} ms  "
                   f"p50 {_pct(xs, 50):6.1f}  p99 {_pct(xs, 99):6.1f}  max {max(xs):7.1f} ms  "
                   f"| cpu first {cs[0]:6.1f}  p50 {_pct(cs, 50):5.1f}  p99 {_pct(cs, 99):6.1f} ms"

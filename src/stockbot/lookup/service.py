@@ -180,6 +180,9 @@ class ItemSearch:
             return False
         self._index, self._rev = index, latest
         self.loaded_from_snapshot = True
+        # whatever the process holds by now is long-lived: a full collection after this load
+        # would otherwise walk all of it in whichever thread allocates next (a question)
+        gc.freeze()
         if len(rows) > BULK:
             self._save_later()
         return True
