@@ -271,6 +271,8 @@ class ItemSearch:
             rows, barcodes = _changed(session, self._rev)
             with _no_gc():
                 _apply(self._index, rows, barcodes)
+            if bulk:  # (another process's import, before its snapshot was written)
+                gc.freeze()  # long-lived now: no full collection in a question walks them
             self._rev = latest
         finally:
             if bulk:
@@ -289,6 +291,7 @@ class ItemSearch:
         barcodes = _barcodes(session)
         self._index = ItemIndex(_doc(r, barcodes) for r in rows)
         self._rev = max(max((r.search_rev for r in rows), default=latest), latest)
+        gc.freeze()  # millions of long-lived objects: keep full collections off them
 
     def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
