@@ -3,7 +3,7 @@
 Not a test (timings depend on the machine); run it by hand:
 
     .venv/bin/python bench/bench_lookup.py [--items 50000] [--queries 2000] [--seed 0]
-    .venv/bin/python bench/bench_lookup.py --after-import [--items 50000]   # see below
+    .venv/bin/python bench/bench_lookup.py --after-import [--items 50000] [--compare SRC]
 
 `--after-import` measures the whole path instead (`bench/lookup_after_import.py`): a fresh
 database, `stockbot import items`, then `/stock` in a new process and in one running since
@@ -140,12 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--after-import", action="store_true", help="import, then /stock cold/warm")
-    ap.add_argument("--url", help="--after-import: an empty database instead of a new SQLite")
+    ap.add_argument("--url", help="--after-import: a PostgreSQL server instead of a new SQLite")
+    ap.add_argument("--compare", help="--after-import: first run another checkout's src dir")
     args = ap.parse_args(argv)
     if args.after_import:
         import lookup_after_import
 
-        return lookup_after_import.main(args.items, args.url)
+        return lookup_after_import.main(args.items, args.url, compare=args.compare)
 
     t0 = time.perf_counter()
     docs = generate_catalog(args.items, seed=args.seed)

@@ -1,8 +1,10 @@
 """`/stock` right after `stockbot import items`, as the floor meets it (issue 10).
 
     .venv/bin/python bench/bench_lookup.py --after-import [--items 50000] [--url URL]
+        [--compare OTHER/src]
 
-1. a fresh database (a new SQLite file; `--url` names an empty PostgreSQL database instead);
+1. a fresh database (a new SQLite file; `--url` names a PostgreSQL server, on which a scratch
+   database is created and dropped);
 2. `stockbot import items` of the generated catalogue, in a subprocess, exactly as typed by an
    admin (the import ends by indexing the catalogue and writing the search snapshot);
 3. a new process that opens the database the way `stockbot chat` does (the console handler,
@@ -12,25 +14,36 @@
 4. the multi-process case: a process started *before* the import (an empty catalogue, like a
    `stockbot run` left running), asked the same questions right after the import finishes.
 
-It prints the first lookup's latency, p50, p99 and max of each pass and never fails on them;
-a lookup that does not find the item it was derived from is counted (codes must all be found).
+It prints the first lookup's latency, p50, p99 and max of each pass — wall time, and the CPU
+time of the thread that answered (what the question itself cost, without the time it waited
+for the GIL or for another process on a shared machine) — and never fails on them; a lookup
+that does not find the item it was derived from is counted (codes must all be found).
+
+`--compare OTHER/src` runs the whole scenario first with another checkout's code (the previous
+main, say) and then with this one, back to back, so the two are measured under the same load;
+the load average is printed before and after each.
 """
 
 from __future__ import annotations
 
+import contextlib
+import cProfile
+import gc
 import json
 import os
+import pstats
 import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from stockbot.demo.catalog import generate_catalog
 from stockbot.lookup.index import SearchDoc
 
-from generate import write_items_csv
+from generate import scratch_database, write_items_csv
 
 N_EACH = 120
 
@@ -85,20 +98,42 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
         print(json.dumps({"ready": True}), flush=True)
         while not Path(wait_for).exists():
             time.sleep(0.01)
+    pauses: list[float] = []
+    started = [0.0]
+
+    def collector(phase: str, info: dict) -> None:
+        if info["generation"] == 2 and threading.current_thread() is threading.main_thread():
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(collector)
+    profiled = int(os.environ.get("STOCKBOT_BENCH_PROFILE") or 0)
+    """The first N cold questions profiled on the asking thread (to stderr)."""
     passes = []
     for n_pass in range(2):
-        lat, missed = [], []
+        lat, cpu, missed = [], [], []
         for i, (kind, q, code) in enumerate(queries):
-            t = time.perf_counter()
+            profile = cProfile.Profile() if n_pass == 0 and i < profiled else None
+            c, t = time.thread_time(), time.perf_counter()
+            if profile:
+                profile.enable()
             reply = handle(
                 Inbound(platform="console", user_id="bench", chat_id="bench",
                         message_id=f"{n_pass}.{i}", text=f"/stock {q}")
             )  # fmt: skip
             text = render_text(reply, lambda b: 1)
             lat.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.thread_time() - c) * 1000)
+            if profile:
+                profile.disable()
+                print(f"-- {kind} {q!r}: cpu {cpu[-1]:.1f} ms", file=sys.stderr)
+                pstats.Stats(profile, stream=sys.stderr).sort_stats("cumtime").print_stats(14)
             if code not in text:
                 missed.append(kind)
-        passes.append({"lat": lat, "missed": missed})
+        passes.append({"lat": lat, "cpu": cpu, "missed": missed, "gc": pauses[:]})
+        pauses.clear()
     print(json.dumps({"ready_s": ready, "snapshot": search.loaded_from_snapshot,
                       "passes": passes}), flush=True)  # fmt: skip
     return 0
@@ -106,20 +141,38 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
 
 def _report(label: str, queries: list[tuple[str, str, str]], result: dict) -> None:
     for name, run in zip(("cold", "warm"), result["passes"], strict=True):
-        lat = run["lat"]
         for kind in ("code", "name", "all"):
-            xs = [x for x, q in zip(lat, queries, strict=True) if kind in ("all", q[0])]
+            xs = [x for x, q in zip(run["lat"], queries, strict=True) if kind in ("all", q[0])]
+            cs = [x for x, q in zip(run["cpu"], queries, strict=True) if kind in ("all", q[0])]
             missed = sum(1 for m in run["missed"] if kind in ("all", m))
-            print(f"  {label:<22} {name:<4} {kind:<4} n={len(xs):<3} first {xs[0]:8.1f} ms  "
-                  f"p50 {_pct(xs, 50):6.1f}  p99 {_pct(xs, 99):7.1f}  max {max(xs):7.1f} ms"
-                  f"  not found {missed}")  # fmt: skip
+            if kind == "all":
+                print(f"  {label:<22} {name:<4} full collections on the asking thread: "
+                      f"{len(run['gc'])}, longest {max(run['gc'], default=0):.1f} ms")  # fmt: skip
+            print(f"  {label:<22} {name:<4} {kind:<4} n={len(xs):<3} first {xs[0]:7.1f} ms  "
+                  f"p50 {_pct(xs, 50):6.1f}  p99 {_pct(xs, 99):6.1f}  max {max(xs):7.1f} ms  "
+                  f"| cpu first {cs[0]:6.1f}  p50 {_pct(cs, 50):5.1f}  p99 {_pct(cs, 99):6.1f} ms"
+                  f"  | not found {missed}")  # fmt: skip
 
 
-def main(n_items: int, url: str | None, seed: int = 11) -> int:
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(n_items: int, url: str | None, seed: int = 11, compare: str | None = None) -> int:
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    for label, src in ((("other", compare),) if compare else ()) + (("this", here),):
+        print(f"== {label} code ({src}), {_load()}")
+        with scratch_database(url) if url else contextlib.nullcontext() as scratch:
+            _scenario(n_items, scratch, seed, src)
+        print(f"   {_load()}")
+    return 0
+
+
+def _scenario(n_items: int, url: str | None, seed: int, src: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         url = url or f"sqlite:///{tmpdir / 'fresh.db'}"
-        env = {**os.environ, "STOCKBOT_SEARCH_CACHE": str(tmpdir / "cache"),
+        env = {**os.environ, "STOCKBOT_SEARCH_CACHE": str(tmpdir / "cache"), "PYTHONPATH": src,
                "STOCKBOT_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}  # fmt: skip
         docs = generate_catalog(n_items, seed=seed)
         items_csv, queries_file = tmpdir / "items.csv", tmpdir / "queries.json"
@@ -154,7 +207,6 @@ def main(n_items: int, url: str | None, seed: int = 11) -> int:
               f"snapshot: {result['snapshot']}")  # fmt: skip
         _report("new process", queries, result)
         _report("running before import", queries, running)
-    return 0
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--probe"]:

@@ -7,6 +7,8 @@ either finds the M6x20 hex bolt or drowns it among M6x25s, M6 nuts and brand dup
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from stockbot.demo.catalog import catalog_size, generate_catalog
@@ -296,11 +298,47 @@ def test_a_removed_item_is_no_longer_found_and_removing_twice_is_harmless() -> N
     assert [h.item_id for h in index.search("hex nut")][:1] == [2]
 
 
+def test_every_barcode_finds_its_item_exactly_as_printed_and_by_its_first_digits() -> None:
+    index = ItemIndex(
+        [
+            SearchDoc(1, "BRG-6204", "Ball bearing 6204", barcode="6901234567892",
+                      barcodes=("16901234567899", "04012345678901")),
+            SearchDoc(2, "BRG-6205", "Ball bearing 6205", barcodes=("6901234500011",)),
+            SearchDoc(3, "BOLT-M8", "Hex bolt M8", barcode="6905555000013"),
+        ]
+    )  # fmt: skip
+    for typed in ("16901234567899", "0401 2345 6789 01", "6 901234 567892"):
+        assert index.search(typed)[0] == Hit(1, 100.0, True), typed
+    assert [h.item_id for h in index.search("1690123")] == [1]  # the start of a barcode
+    assert [h.item_id for h in index.search("040123")] == [1]  # leading zeros count
+    assert {h.item_id for h in index.search("6901234")} == {1, 2}  # a shared prefix: both
+    assert index.search("69012") == []  # five digits say too little
+    index.upsert(SearchDoc(2, "BRG-6205", "Ball bearing 6205", barcodes=("6909999000017",)))
+    assert [h.item_id for h in index.search("6901234")] == [1]
+    assert [h.item_id for h in index.search("690999")] == [2]
+
+
 def test_new_words_from_an_upsert_are_typo_tolerant_too() -> None:
     index = _small_index()
     index.search("flange")  # builds the vocabulary before the new word arrives
     index.upsert(SearchDoc(4, "GSK-FLG-DN50", "Flange gasket DN50", ("法兰垫片 DN50",)))
     assert [h.item_id for h in index.search("flagne gasket")][:1] == [4]
+
+
+def test_a_pickled_index_answers_exactly_as_the_one_it_was_pickled_from_also_after_changes():
+    docs = generate_catalog(5_000, seed=2)
+    queries = [q for q, _ in ENGLISH_TYPOS + CHINESE_FRAGMENTS] + [d.name for d in docs[::97]]
+    built = ItemIndex(docs)
+    loaded = pickle.loads(pickle.dumps(built))
+    assert [loaded.search(q) for q in queries] == [built.search(q) for q in queries]
+    for index in (built, loaded):  # a rename with a new word, a new barcode, a removal
+        index.upsert(SearchDoc(docs[0].item_id, "GSK-FLG-DN50", "Flange gasket DN50",
+                               barcodes=("6912345678904",)))  # fmt: skip
+        index.remove(docs[1].item_id)
+    again = pickle.loads(pickle.dumps(loaded))
+    queries += ["flagne gasket", "691234567", docs[1].name]
+    assert [again.search(q) for q in queries] == [built.search(q) for q in queries]
+    assert len(again) == len(built) == len(docs) - 1
 
 
 # --------------------------------------------------------------------------- catalog generator

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import pickle
+import csv
+import gc
+import os
+import random
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from stockbot.lookup.entries import Hit, SearchDoc
+from stockbot.cli import main
+from stockbot.demo.catalog import generate_catalog
+from stockbot.lookup import interim, snapshot
+from stockbot.lookup.entries import SearchDoc
 from stockbot.lookup.service import ItemSearch, snapshot_path
 from stockbot.store.catalog import upsert_item
+from stockbot.store.models import Item
 
 from factory import make_item
 
@@ -115,35 +124,97 @@ def test_a_question_asked_while_the_index_loads_is_answered_from_the_database(db
     assert len(slow_load) == 0  # answered without the index, which is still loading
 
 
-def test_the_snapshots_first_part_answers_codes_names_and_traditional_aliases():
-    from stockbot.lookup.interim import Haystack
-
-    docs = [
-        SearchDoc(1, "BOLT-HEX-M12X50", "Hex bolt M12x50", ("六角螺栓 M12x50",), "8.8级 镀锌"),
-        SearchDoc(2, "BOLT-HEX-M12X60", "Hex bolt M12x60", ("六角螺栓 M12x60",), "8.8级 镀锌"),
-        SearchDoc(3, "NUT-M12", "Hex nut M12", ("六角螺母",)),
-    ]
-    haystack = pickle.loads(pickle.dumps(Haystack(docs)))
-    assert haystack.search("bolthexm12x60")[0] == Hit(item_id=2, score=100.0, exact=True)
-    assert [h.item_id for h in haystack.search("m12x50 bolt")] == [1]
-    assert [h.item_id for h in haystack.search("六角螺母")] == [3]
-    assert {h.item_id for h in haystack.search("六角螺栓")} == {1, 2}
-    assert [h.item_id for h in haystack.search("鍍鋅 m12x60")] == [2]  # 繁體 spec words
-    assert haystack.search("") == [] and haystack.search("washer") == []
-
-
-def test_a_snapshot_holds_the_stand_in_first_and_a_new_process_answers_from_its_index(
-    db, cache_dir
-):  # type: ignore[no-untyped-def]
+def test_a_snapshot_loads_as_a_few_buffers_and_a_new_instance_answers_from_its_index(db, cache_dir):  # type: ignore[no-untyped-def]
     many_items(db)
     first = ItemSearch(db.url)
     with db.read() as s:
         first.refresh(s)
     _wait_for(snapshot_path(db.url))
-    with snapshot_path(db.url).open("rb") as f:
-        version, _rev, haystack = pickle.load(f)
-    assert version == 2 and len(haystack) == 1001
+    versions: list[int] = []
+    objects = len(gc.get_objects())
+    index = snapshot.read(snapshot_path(db.url), lambda v, _rev: not versions.append(v))
+    assert len(gc.get_objects()) - objects < 200  # not ~10 objects per item: buffers
+    assert versions == [snapshot.VERSION] and len(index) == 1001  # type: ignore[arg-type]
     later = ItemSearch(db.url)
     with db.read() as s:
-        assert later.search(s, "hex bolt m7x21")
-    assert later.loaded_from_snapshot and later._haystack is None  # only while loading
+        assert later.search(s, "hex bolt m7x21") == first.search(s, "hex bolt m7x21")
+    assert later.loaded_from_snapshot
+
+
+# --- the first question after an import, in a new process (issue 10) -----------------------
+
+
+def import_catalogue(db_url: str, tmp_path: Path, n: int = 3000) -> list[SearchDoc]:
+    """`stockbot import items` of a generated catalogue full of look-alikes (it ends by
+    writing the search snapshot)."""
+    docs = generate_catalog(n, seed=5)
+    sheet = tmp_path / "items.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["code", "name", "spec", "category", "aliases", "barcode"])
+        for d in docs:
+            w.writerow([d.code, d.name, d.spec, d.category, ";".join(d.aliases), d.barcode or ""])
+    assert main(["--database-url", db_url, "import", "items", str(sheet)]) == 0
+    return docs
+
+
+def names_as_typed(docs: list[SearchDoc], n: int = 40) -> list[str]:
+    """Names as people type them: lower case, words shuffled, the Chinese alias."""
+    rng = random.Random(7)
+    typed = []
+    for i, d in enumerate(rng.sample(docs, n)):
+        words = d.name.lower().split()
+        if i % 3 == 1:
+            rng.shuffle(words)
+        typed.append(d.aliases[0] if i % 3 == 2 and d.aliases else " ".join(words))
+    return typed
+
+
+def top_codes(db, search: ItemSearch, queries: list[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        tops = {q: search.search(s, q)[0].item_id for q in queries}
+        codes = {i: c for i, c in s.execute(select(Item.id, Item.code))}
+    return {q: codes[i] for q, i in tops.items()}
+
+
+def test_a_name_asked_before_a_new_instance_has_loaded_its_index_gets_the_warm_top_hit(
+    db, db_url, tmp_path, cache_dir, monkeypatch
+):  # type: ignore[no-untyped-def]
+    docs = import_catalogue(db_url, tmp_path)
+    names = names_as_typed(docs)
+    warm = ItemSearch(db_url)
+    expected = top_codes(db, warm, names)
+    assert warm.loaded_from_snapshot
+
+    # A disk slow to deliver the snapshot: a pipe the load blocks on until it is fed.
+    snapshot = snapshot_path(db_url).read_bytes()
+    monkeypatch.setenv("STOCKBOT_SEARCH_CACHE", str(tmp_path / "slow"))
+    slow = snapshot_path(db_url)
+    slow.parent.mkdir()
+    os.mkfifo(slow)
+    fresh = ItemSearch.of(db)
+    loading = fresh.warm(db)
+    assert len(fresh) == 0 and not fresh.loaded_from_snapshot  # its load is waiting on the disk
+
+    def disk() -> None:
+        with slow.open("wb") as pipe:
+            pipe.write(snapshot)
+
+    feeding = threading.Thread(target=disk)
+    feeding.start()
+    assert top_codes(db, fresh, names) == expected
+    feeding.join(30)
+    loading.join(30)
+    assert fresh.loaded_from_snapshot and len(fresh) == len(docs)
+
+
+def test_while_an_index_is_built_the_database_answers_names_as_the_index_ranks_them(
+    db, db_url, tmp_path, cache_dir
+):  # type: ignore[no-untyped-def]
+    docs = import_catalogue(db_url, tmp_path)
+    names = names_as_typed(docs)
+    expected = top_codes(db, ItemSearch(db_url), names)
+    with db.read() as s:
+        codes = {i: c for i, c in s.execute(select(Item.id, Item.code))}
+        answered = {q: codes[interim.search_db(s, q)[0].item_id] for q in names}
+    assert answered == expected

@@ -187,3 +187,33 @@ def test_db_upgrade_snapshots_the_search_index(db, db_url, tmp_path, cache_dir):
     snapshot_path(db_url).unlink()
     assert main(["--database-url", db_url, "db", "upgrade"]) == 0
     assert snapshot_path(db_url).exists()
+
+
+# --- further barcodes (issue 14) ------------------------------------------------------------
+
+
+def test_stock_finds_an_item_by_any_of_its_barcodes_whole_as_printed_or_by_its_start(floor):
+    floor.item("BRG-6204", stock=12, name="Deep groove ball bearing",
+               barcodes=["6901234567892", "16901234567899"])  # fmt: skip
+    floor.item(
+        "BRG-6205", stock=3, name="Deep groove ball bearing 6205", barcodes=["6907777000018"]
+    )
+    for typed in ("16901234567899", "1 6901234 567899", "1690123456", "690123"):
+        reply = floor.say("bob", f"/stock {typed}")
+        assert not reply.blocks_of(Choice), typed
+        assert "BRG-6204" in reply.blocks[0].plain(), typed
+    assert floor.say("bob", "/stock 69012").keys() == ["stock.none"]  # too few digits to say
+
+
+def test_barcodes_an_import_in_another_process_adds_are_found_by_a_running_index(
+    floor, db_url, tmp_path, cache_dir
+):
+    floor.item("BRG-6204", stock=12, name="Deep groove ball bearing")
+    assert floor.say("bob", "/stock 4012345").keys() == ["stock.none"]  # the index is running
+    sheet = tmp_path / "barcodes.csv"
+    row = "BRG-6204,Deep groove ball bearing,pcs,4012345678901;0012345000019"
+    sheet.write_text(f"code,name,unit,barcodes\n{row}\n", encoding="utf-8")
+    assert main(["--database-url", db_url, "import", "items", str(sheet)]) == 0
+    for typed in ("4012345", "0012345000019"):
+        reply = floor.say("bob", f"/stock {typed}")
+        assert "BRG-6204" in reply.blocks[0].plain() and not reply.blocks_of(Choice), typed

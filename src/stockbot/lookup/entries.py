@@ -26,6 +26,9 @@ class SearchDoc:
     spec: str = ""
     category: str = ""
     barcode: str | None = None
+    barcodes: tuple[str, ...] = ()
+    """Further barcodes (`item_barcodes`): found exactly, by their parts and their heads, as
+    `barcode` and the code are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +48,28 @@ class Entry:
     keys and CJK grams never collide (alpha latin / has a digit / CJK), so they share one
     frozenset; heads (`m6` of `m6x20`) may equal another item's number, so they are stored
     marked as `^m6`.
+
+    Every string here is normalised text (`[a-z0-9.^]`, CJK, single spaces), so an entry
+    encodes as one line with control characters between its parts (`encode`): a snapshot
+    holds that line and the index decodes it when a question first scores the item.
     """
 
-    __slots__ = ("barcode_key", "code_key", "doc", "fields", "keys", "names", "prior")
+    __slots__ = ("barcode_keys", "code_key", "fields", "keys", "names", "prior")
 
     def __init__(self, doc: SearchDoc) -> None:
-        self.doc = doc
         code_n = normalize(doc.code)
         name_n = normalize(doc.name)
         alias_n = [a for a in map(normalize, doc.aliases) if a]
+        barcodes_n = [b for b in map(normalize, dict.fromkeys(_labels(doc))) if b]
         self.code_key = code_n.replace(" ", "")
-        self.barcode_key = normalize(doc.barcode).replace(" ", "") if doc.barcode else ""
+        self.barcode_keys = tuple(dict.fromkeys(b.replace(" ", "") for b in barcodes_n))
         self.names = tuple(dict.fromkeys(n for n in (name_n, *alias_n) if n))
 
         keys: set[str] = set()
         fields: list[tuple[str, tuple[str, ...]]] = []
-        texts = (name_n, *alias_n, code_n, normalize(doc.spec), normalize_cached(doc.category))
-        n_fields = len(texts) - 2  # name, aliases and code are matched for precision
+        # name, aliases, code and barcodes are matched for precision; spec and category not
+        matched = (name_n, *alias_n, code_n, *barcodes_n)
+        texts = (*matched, normalize(doc.spec), normalize_cached(doc.category))
         for i, text in enumerate(texts):
             prev = ""
             prev_digit = False
@@ -88,11 +96,37 @@ class Entry:
                 if prev and (digit or prev_digit) and len(prev) <= 4 and len(tok) <= 4:
                     keys.add(prev + tok)
                 prev, prev_digit = tok, digit
-            if i < n_fields and units:
+            if i < len(matched) and units:
                 fields.append((text, tuple(units)))
         self.fields = tuple(fields)
         self.prior = len(fields[0][1]) if name_n and fields else 99
         self.keys = frozenset(keys)
+
+    def encode(self) -> bytes:
+        """One line: code key, barcode keys, prior, names, keys, fields (text and units)."""
+        fields = "\t".join(f"{text}\x1e{' '.join(units)}" for text, units in self.fields)
+        parts = (self.code_key, " ".join(self.barcode_keys), str(self.prior),
+                 "\t".join(self.names), " ".join(sorted(self.keys)), fields)  # fmt: skip
+        return "\x1f".join(parts).encode()
+
+    @classmethod
+    def decode(cls, line: str) -> Entry:
+        code_key, barcodes, prior, names, keys, fields = line.split("\x1f")
+        e = cls.__new__(cls)
+        e.code_key = code_key
+        e.barcode_keys = tuple(barcodes.split(" ")) if barcodes else ()
+        e.prior = int(prior)
+        e.names = tuple(names.split("\t")) if names else ()
+        e.keys = frozenset(keys.split(" ")) if keys else frozenset()
+        e.fields = tuple(
+            (text, tuple(units.split(" ")))
+            for text, units in (f.split("\x1e") for f in fields.split("\t") if f)
+        )
+        return e
+
+
+def _labels(doc: SearchDoc) -> tuple[str, ...]:
+    return (doc.barcode, *doc.barcodes) if doc.barcode else doc.barcodes
 
 
 def is_word(key: str) -> bool:
@@ -103,7 +137,7 @@ def is_word(key: str) -> bool:
 class Term:
     """One query unit and how it may match: expansions, numeric spellings or CJK grams."""
 
-    __slots__ = ("alts", "exp", "grams", "head", "head_alts", "kind", "weight")
+    __slots__ = ("alts", "exp", "grams", "head", "head_alts", "kind", "longer", "weight")
 
     def __init__(
         self,
@@ -114,6 +148,7 @@ class Term:
         alts: tuple[str, ...] = (),
         head: str | None = None,
         grams: tuple[str, ...] = (),
+        longer: tuple[str, ...] = (),
     ) -> None:
         self.kind = kind
         self.weight = weight
@@ -122,14 +157,20 @@ class Term:
         self.head_alts = tuple(HEAD + a for a in alts)
         self.head = head
         self.grams = grams
+        self.longer = longer
+        """Long numbers (barcodes) the typed digits begin: a partial barcode."""
 
 
 def num_match(t: Term, keys: frozenset[str]) -> float:
-    """1.0 same number, 0.95 the query is the head of a doc token, 0.4 same head only."""
+    """1.0 same number, 0.95 the query is the head of a doc token or the start of a long
+    number (a barcode typed in part), 0.4 same head only."""
     for a in t.alts:
         if a in keys:
             return 1.0
     for a in t.head_alts:
+        if a in keys:
+            return 0.95
+    for a in t.longer:
         if a in keys:
             return 0.95
     if t.head and (t.head in keys or HEAD + t.head in keys):

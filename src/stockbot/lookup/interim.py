@@ -1,125 +1,49 @@
-"""Answers for the second or two while the in-memory index is still loading.
+"""Answers for the seconds while a process *builds* its search index (no usable snapshot).
 
-A brand-new process loads the search index in the background (about a second for 50,000
-items: millions of small objects to unpickle). A question asked in that second used to wait for
-the load, so the first person of the day waited longest. Now it is answered at once, plainer
-than the index would (every query word must occur in the item's code, name, aliases or spec;
-no typo forgiveness, no number heads), from one of two places:
-
-- `Haystack`: the snapshot's first part, one normalized line per item in a single string with
-  two int arrays beside it. It unpickles in milliseconds (three objects, not millions), and a
-  substring search over it is a C-level scan of a few MB. `service` publishes it before it
-  starts on the index proper.
-- `search_db`: no snapshot at all (the very first start builds the index, 2–4 s): a bounded
-  substring query over the items table. The database scans outside the GIL, so the build keeps
-  going meanwhile. Aliases are a JSON column stored by `json.dumps` (non-ASCII as `\\uXXXX`),
-  so a CJK word is looked for in that spelling too.
-
-Both rank the same way (`_rank`). Items changed after the snapshot are not in the haystack;
-for that second they are found as they were.
+A snapshot loads in milliseconds (`stores.py`), so a question asked while a process loads one
+waits for it and the index answers. Only the very first start on a database — or a snapshot
+that does not match it — builds the index from the table (2–4 s for 50,000 items). A question
+meanwhile is answered from here: a bounded substring query over the items table (every query
+word in the code, name or aliases; the database scans outside the GIL, so the build keeps
+going), the plainest variants first; its rows are then ranked by the index's own scorer — a
+small `ItemIndex` of just those items — so an item found here ranks as the index ranks it.
+What it cannot do is forgive a typo: the words must be there. Aliases are a JSON column
+stored by `json.dumps` (non-ASCII as `\\uXXXX`), so a CJK word is looked for in that spelling
+too.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from array import array
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from stockbot.lookup.entries import Hit, SearchDoc
+from stockbot.lookup.index import ItemIndex
 from stockbot.lookup.tokens import normalize
 from stockbot.store.models import Item
 
 _MAX_WORDS = 4
 _MAX_CHARS = 100
-_ROWS = 60
-"""Matching items read and ranked at most (the index ranks 150)."""
-_SCAN = 5_000
-"""Lines the haystack tests against the other words at most, from the rarest word's hits."""
-_NOT_CODE = re.compile(r"[^0-9a-z]")
+_ROWS = 150
+"""Matching items read and ranked at most (as many as the index's own candidates)."""
 
 
-def _words(query: str) -> list[str]:
+def _words(query: str) -> dict[str, set[str]]:
     """The query's words in the index's spelling (full-width, 繁體, case folded), longest —
-    usually most selective — first."""
-    return sorted(set(normalize(query[:_MAX_CHARS]).split()), key=len, reverse=True)[:_MAX_WORDS]
-
-
-def _flat(code: str) -> str:
-    return _NOT_CODE.sub("", code.lower())
-
-
-def _similar(q: str, name: str) -> float:
-    """Covers the query (any word order), and among those that do, the shortest name first:
-    `hex bolt m12x50` before `hex bolt m12x50 stainless`."""
-    return 0.7 * fuzz.token_set_ratio(q, name) + 0.3 * fuzz.token_sort_ratio(q, name)
-
-
-def _rank(
-    words: list[str], flat: str, rows: Iterable[tuple[int, str, Sequence[str]]], limit: int
-) -> list[Hit]:
-    """(id, code, names) → hits: the code typed in any spelling is exact; the rest by how well
-    the query covers a name or alias, below what the index would give a clear hit."""
-    q = " ".join(words)
-    hits = []
-    for item_id, code, names in rows:
-        if _flat(code) == flat:
-            hits.append(Hit(item_id=item_id, score=100.0, exact=True))
-            continue
-        best = max((_similar(q, normalize(n)) for n in names), default=0.0)
-        hits.append(Hit(item_id=item_id, score=round(best * 0.9, 1), exact=False))
-    hits.sort(key=lambda h: (not h.exact, -h.score, h.item_id))
-    return hits[:limit]
-
-
-# --- from the snapshot -----------------------------------------------------------------------
-
-
-class Haystack:
-    """Every item as one normalized line — `flatcode code name | alias | spec` — in one
-    string of bytes, with each line's item id and start beside it."""
-
-    __slots__ = ("_ids", "_starts", "_text")
-
-    def __init__(self, docs: Iterable[SearchDoc]) -> None:
-        ids, starts, lines, at = array("i"), array("i"), [], 0
-        for d in docs:
-            names = " | ".join(normalize(n) for n in (d.name, *d.aliases))
-            line = f"{_flat(d.code)} {d.code}\t{names}\t{normalize(d.spec)}\n".encode()
-            ids.append(d.item_id)
-            starts.append(at)
-            lines.append(line)
-            at += len(line)
-        # UTF-8 bytes, not str: unpickled without decoding (a copy), searched as bytes
-        self._ids, self._starts, self._text = ids, starts, b"".join(lines)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        words = _words(query)
-        if not words:
-            return []
-        text, starts = self._text, self._starts
-        first, rest = words[0].encode(), [w.encode() for w in words[1:]]
-        rows: list[tuple[int, str, Sequence[str]]] = []
-        pos, scanned = text.find(first), 0
-        while pos != -1 and len(rows) < _ROWS and scanned < _SCAN:
-            n = bisect_right(starts, pos) - 1
-            end = starts[n + 1] if n + 1 < len(starts) else len(text)
-            line, scanned = text[starts[n] : end], scanned + 1
-            if all(w in line for w in rest):
-                code_part, names, _spec = line.decode().split("\t")
-                rows.append((self._ids[n], code_part.split(" ", 1)[1], names.split(" | ")))
-            pos = text.find(first, end)  # on to the next line
-        return _rank(words, _flat(query), rows, limit)
+    usually most selective — first; each with the spellings to look for in the table: itself,
+    and the word as typed when normalising changed it (`6mm²` is stored so, not as `6mm2`)."""
+    spellings: dict[str, set[str]] = {}
+    for chunk in query[:_MAX_CHARS].split():
+        for word in normalize(chunk).split():
+            spellings.setdefault(word, {word}).add(chunk.lower())
+    for word in normalize(query[:_MAX_CHARS]).split():  # joined across chunks: `6 x 20`
+        spellings.setdefault(word, {word})
+    longest = sorted(spellings, key=len, reverse=True)[:_MAX_WORDS]
+    return {w: spellings[w] for w in longest}
 
 
 # --- from the database -----------------------------------------------------------------------
@@ -155,13 +79,18 @@ def search_db(session: Session, query: str, limit: int = 10) -> list[Hit]:
     if not words:
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    found = and_(*(_matches(w, sqlite) for w in words))
-    if len(words) == 1 and words[0].isalnum() and not words[0].isalpha():
-        found = or_(found, _contains(func.replace(Item.code, "-", ""), words[0], sqlite))
+    found = and_(*(or_(*(_matches(w, sqlite) for w in spellings)) for spellings in words.values()))
+    (first, *more) = words
+    if not more and first.isalnum() and not first.isalpha():
+        found = or_(found, _contains(func.replace(Item.code, "-", ""), first, sqlite))
     rows = session.execute(
-        select(Item.id, Item.code, Item.name, Item.aliases)
+        select(Item.id, Item.code, Item.name, Item.aliases, Item.spec, Item.category)
         .where(Item.active.is_(True), found)
+        .order_by(func.length(Item.name), Item.id)  # the plain variants, as the index prefers
         .limit(_ROWS)
     ).all()
-    found_rows = ((r.id, r.code, [r.name, *(r.aliases or ())]) for r in rows)
-    return _rank(words, _flat(query), found_rows, limit)
+    docs = (
+        SearchDoc(r.id, r.code, r.name, tuple(r.aliases or ()), r.spec or "", r.category or "")
+        for r in rows
+    )
+    return ItemIndex(docs).search(query, limit)

@@ -6,12 +6,16 @@ query the service asks the database for `max(search_rev)` — one indexed lookup
 only the rows changed since. That keeps several processes (Slack + Telegram + console sharing
 one PostgreSQL) consistent without rescanning the table per query.
 
-Building the index for 50,000 items takes 2–4 s; loading a pickled snapshot of it takes under
-one. After a full build the index is saved (in the background, atomically) to a per-database file
-in the user's cache directory (`STOCKBOT_SEARCH_CACHE` overrides the directory; an empty value
-turns it off). A process starting later loads the snapshot, catches up on the items changed
-since by their revisions, and keeps it only if item count and highest id then agree with the
-database; otherwise it builds from scratch. The snapshot is a cache, never the truth.
+Building the index for 50,000 items takes 2–4 s; loading a snapshot of it takes milliseconds
+(flat buffers, see `stores.py`), so a question asked while a process loads it just waits for
+it and is answered by the index itself — the one ranking. Only while an index is *built* (no
+usable snapshot: the very first start) are questions answered from the database
+(`interim.search_db`, ranked by the same scorer). After a full build the index is saved (in
+the background, atomically) to a per-database file in the user's cache directory
+(`STOCKBOT_SEARCH_CACHE` overrides the directory; an empty value turns it off). A process
+starting later loads the snapshot, catches up on the items changed since by their revisions,
+and keeps it only if item count and highest id then agree with the database; otherwise it
+builds from scratch. The snapshot is a cache, never the truth.
 
 Whoever changes the catalogue in bulk pays for the index, not the next person who asks:
 `stockbot import items` and `stockbot db upgrade` end by building it and writing the snapshot
@@ -25,23 +29,21 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import logging
-import os
-import pickle
-import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stockbot.lookup import interim
+from stockbot.lookup import interim, snapshot
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
+from stockbot.lookup.snapshot import path_for as snapshot_path
 from stockbot.store.catalog import items_labelled
 from stockbot.store.db import Database
-from stockbot.store.models import Item
+from stockbot.store.models import Item, ItemBarcode
 
 _COLUMNS = (
     Item.id, Item.code, Item.name, Item.aliases, Item.spec, Item.category, Item.barcode,
@@ -52,65 +54,26 @@ _LATEST = select(func.max(Item.__table__.c.search_rev))
 """Asked before every fuzzy question: built once."""
 
 log = logging.getLogger(__name__)
-SNAPSHOT_VERSION = 2
-"""2: the file holds two pickles — (version, rev, `interim.Haystack`), then the index."""
 
 
-def snapshot_path(url: str) -> Path | None:
-    where = os.environ.get("STOCKBOT_SEARCH_CACHE")
-    if where == "":
-        return None
-    base = (
-        Path(where)
-        if where
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stockbot"
-    )
-    return base / f"search-{hashlib.sha256(url.encode()).hexdigest()[:16]}.pickle"
-
-
-_QUICK_SWITCH = 0.0005
-"""GIL switch interval (s) while the index unpickles, so a question is not kept waiting 5 ms
-(the default) every time it needs the GIL back."""
 _SETTLE_S = 0.5
-"""How long a question waits for the snapshot's first part (it loads in milliseconds)."""
+"""How long a question waits for a snapshot to load (it takes milliseconds) before it is
+answered from the database instead."""
 
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
 
 
 @contextlib.contextmanager
-def _no_gc(freeze: bool = False) -> Iterator[None]:
-    """The cyclic collector off meanwhile. `freeze`: what was allocated (a loaded index:
-    millions of long-lived objects) goes to the permanent generation before it is back on —
-    else the first young collection afterwards walks all of them, a pause of most of a second
-    in whichever thread allocates next (a question)."""
+def _no_gc() -> Iterator[None]:
+    """The cyclic collector off meanwhile: catching up allocates many long-lived objects."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if collecting:
             gc.enable()
-
-
-def _write(path: Path, rev: int, index: ItemIndex) -> bool:
-    """Pickle the index to `path` atomically (a reader never sees half a file)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        haystack = interim.Haystack(index.docs())
-        with tmp.open("wb") as f:
-            pickle.dump((SNAPSHOT_VERSION, rev, haystack), f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        return True
-    except OSError as exc:
-        log.warning("could not save the search snapshot: %s", exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return False
 
 
 def save_snapshot(db: Database) -> tuple[int, Path] | None:
@@ -122,7 +85,7 @@ def save_snapshot(db: Database) -> tuple[int, Path] | None:
     return None if path is None else (len(search), path)
 
 
-def _doc(row) -> SearchDoc:
+def _doc(row, barcodes: dict[int, list[str]]) -> SearchDoc:
     return SearchDoc(
         item_id=row.id,
         code=row.code,
@@ -131,7 +94,29 @@ def _doc(row) -> SearchDoc:
         spec=row.spec or "",
         category=row.category or "",
         barcode=row.barcode,
+        barcodes=tuple(barcodes.get(row.id, ())),
     )
+
+
+def _barcodes(session: Session, since: int | None = None) -> dict[int, list[str]]:
+    """Further barcodes (`item_barcodes`) of every item, or of those changed since revision
+    `since`: writing an item's barcodes bumps its revision, as any other change does."""
+    query = select(ItemBarcode.item_id, ItemBarcode.code).order_by(
+        ItemBarcode.item_id, ItemBarcode.code
+    )
+    if since is not None:
+        query = query.join(Item, Item.id == ItemBarcode.item_id).where(Item.search_rev >= since)
+    found: dict[int, list[str]] = {}
+    for item_id, code in session.execute(query):
+        found.setdefault(item_id, []).append(code)
+    return found
+
+
+def _changed(session: Session, since: int) -> tuple[Sequence[Any], dict[int, list[str]]]:
+    """Items (and their further barcodes) at or after revision `since` — `>=`: two writers
+    may have taken the same number."""
+    rows = session.execute(select(*_COLUMNS).where(Item.search_rev >= since)).all()
+    return rows, (_barcodes(session, since) if rows else {})
 
 
 class ItemSearch:
@@ -146,13 +131,11 @@ class ItemSearch:
         self._stopped = threading.Event()
         self._loading = threading.Event()
         self._db: Database | None = None
-        self._haystack: interim.Haystack | None = None
         self._settled = threading.Event()
-        """Set once a load has published the snapshot's `Haystack` (or found none): the few
-        milliseconds a question waits for it rather than scanning the table."""
+        """Clear while a load is under way and may still publish a snapshot's index (the few
+        milliseconds a question waits for it); set once it has, or once it turned out to be a
+        build (seconds: questions meanwhile are answered from the database)."""
         self._settled.set()
-        """Set while `warm` loads (or builds) the first index: questions meanwhile are answered
-        by `interim.search` instead of waiting for it."""
 
     def stop(self) -> None:
         """End the background catch-up of `warm(follow=...)` (the process is shutting down)."""
@@ -172,41 +155,36 @@ class ItemSearch:
 
     def _load_snapshot(self, session: Session, latest: int, newer_than: int = -1) -> bool:
         """Adopt the saved index if it is from this database's past (and, catching up a
-        running process, newer than what it has); catch it up."""
+        running process, newer than what it has); catch it up, check it against the
+        database, and only then publish it."""
         if self._snapshot is None or not self._snapshot.exists():
-            self._settled.set()
             return False
-        # millions of small objects: collections during the load triple its time
-        switching = sys.getswitchinterval()
+        found: list[int] = []
+
+        def usable(version: int, rev: int) -> bool:
+            found.append(rev)
+            return version == snapshot.VERSION and newer_than < rev <= latest
+
         try:
-            with _no_gc(freeze=True), self._snapshot.open("rb") as f:
-                version, rev, haystack = pickle.load(f)
-                if version != SNAPSHOT_VERSION or rev > latest or rev <= newer_than:
-                    return False
-                # questions meanwhile are answered from this (milliseconds to load)
-                self._haystack = haystack if isinstance(haystack, interim.Haystack) else None
-                self._settled.set()
-                # and get the GIL back sooner from this thread's long unpickling
-                sys.setswitchinterval(_QUICK_SWITCH)
-                index = pickle.load(f)
+            with _no_gc():
+                index = snapshot.read(self._snapshot, usable)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
-        finally:
-            sys.setswitchinterval(switching)
-            self._settled.set()
         if not isinstance(index, ItemIndex):
             return False
-        self._index, self._rev = index, rev
-        rows = session.execute(select(*_COLUMNS).where(Item.search_rev >= rev)).all()
+        rev = found[0]
+        rows, barcodes = _changed(session, rev)
         with _no_gc():
-            self._apply(rows)
+            _apply(index, rows, barcodes)
         count, top = self._fingerprint(session)
         if len(index) != count or (count and top not in index):
-            self._index, self._rev = None, -1
             return False
-        self._rev = latest
+        self._index, self._rev = index, latest
         self.loaded_from_snapshot = True
+        # whatever the process holds by now is long-lived: a full collection after this load
+        # would otherwise walk all of it in whichever thread allocates next (a question)
+        gc.freeze()
         if len(rows) > BULK:
             self._save_later()
         return True
@@ -218,7 +196,7 @@ class ItemSearch:
 
         def save() -> None:
             with self._lock:  # no incremental upsert while it is pickled
-                _write(path, rev, index)
+                snapshot.write(path, rev, index)
 
         # not a daemon: a short-lived process (one console line) still finishes writing it
         threading.Thread(target=save, name="search-snapshot", daemon=False).start()
@@ -233,7 +211,9 @@ class ItemSearch:
             # built afresh: after a bulk change that is faster than catching an old one up
             self._build(session, latest)
             assert self._index is not None
-            return self._snapshot if _write(self._snapshot, self._rev, self._index) else None
+            return (
+                self._snapshot if snapshot.write(self._snapshot, self._rev, self._index) else None
+            )
 
     def refresh(self, session: Session, asking: bool = False) -> bool:
         """Catch the index up with the items table. `asking` (a question waits on this): a bulk
@@ -249,7 +229,7 @@ class ItemSearch:
             try:
                 self._locked_refresh(session, latest)
             finally:
-                self._haystack = None  # a stand-in for the index while it loads, no longer
+                self._settled.set()  # published, or found wanting: nobody waits for it now
         return True
 
     def _begin_loading(self) -> None:
@@ -276,22 +256,25 @@ class ItemSearch:
         if self._index is None:
             if self._load_snapshot(session, latest):
                 return
+            self._settled.set()  # a build takes seconds: questions go to the database
             self._build(session, latest)
             if len(self) >= BULK:  # small catalogues build faster than they load
                 self._save_later()
             return
         if latest <= self._rev:
             return
-        # `>=` re-reads the boundary revision: two writers may have taken the same number.
-        changed = select(*_COLUMNS).where(Item.search_rev >= self._rev)
         bulk = self._bulk_behind(session)
         if bulk:
-            self._begin_loading()  # questions meanwhile go to `interim`, not to this lock
+            self._begin_loading()  # questions wait for the adoption, not for this lock
         try:
-            if bulk and self._adopt_newer(session, latest):
+            if bulk and self._load_snapshot(session, latest, newer_than=self._rev):
                 return
+            self._settled.set()  # one row at a time: questions go to the database meanwhile
+            rows, barcodes = _changed(session, self._rev)
             with _no_gc():
-                self._apply(session.execute(changed).all())
+                _apply(self._index, rows, barcodes)
+            if bulk:  # (another process's import, before its snapshot was written)
+                gc.freeze()  # long-lived now: no full collection in a question walks them
             self._rev = latest
         finally:
             if bulk:
@@ -307,31 +290,15 @@ class ItemSearch:
 
     def _build(self, session: Session, latest: int) -> None:
         rows = session.execute(select(*_COLUMNS).where(Item.active.is_(True))).all()
-        self._index = ItemIndex(_doc(r) for r in rows)
+        barcodes = _barcodes(session)
+        self._index = ItemIndex(_doc(r, barcodes) for r in rows)
         self._rev = max(max((r.search_rev for r in rows), default=latest), latest)
-
-    def _adopt_newer(self, session: Session, latest: int) -> bool:
-        """After a bulk change by another process (an import of 50,000 items), loading its
-        snapshot and catching up from there beats re-indexing every changed row."""
-        old, old_rev = self._index, self._rev
-        self._index = None
-        if self._load_snapshot(session, latest, newer_than=old_rev):
-            return True
-        self._index, self._rev = old, old_rev
-        return False
-
-    def _apply(self, rows: Iterable) -> None:
-        assert self._index is not None
-        for r in rows:
-            if r.active:
-                self._index.upsert(_doc(r))
-            else:
-                self._index.remove(r.id)
+        gc.freeze()  # millions of long-lived objects: keep full collections off them
 
     def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
-        query does not pay for it; a query arriving meanwhile is answered by `interim` (the
-        snapshot's first part, else the database) rather than waiting for it. With `follow`,
+        query does not pay for it; a query arriving meanwhile waits the milliseconds a snapshot
+        takes to load, or, while the index is built, is answered from the database. With `follow`,
         keep catching up every `follow` seconds, so that after another process's bulk change
         the catch-up happens here rather than in someone's question."""
 
@@ -370,16 +337,36 @@ class ItemSearch:
         exact = self.exact(session, query)
         if exact is not None:
             return [Hit(item_id=exact, score=100.0, exact=True)]
-        # never wait for a load (the first, or the adoption of a bulk change's snapshot)
-        if self._loading.is_set() or not self.refresh(session, asking=True):
-            self._settled.wait(_SETTLE_S)
-            haystack = self._haystack
-            if haystack is not None:
-                return haystack.search(query, limit)
+        if not self._ready(session):
             return interim.search_db(session, query, limit)
-        assert self._index is not None
         with self._lock:  # an incremental upsert must not change the index under a query
+            assert self._index is not None
             return self._index.search(query, limit=limit)
+
+    def _ready(self, session: Session) -> bool:
+        """Whether the index can answer now, caught up. A load under way (the first, or the
+        adoption of a bulk change's snapshot) is waited for: a snapshot loads in milliseconds.
+        Never a build: False, and the database answers meanwhile."""
+        if not self._loading.is_set() and self.refresh(session, asking=True):
+            return True
+        self._settled.wait(_SETTLE_S)
+        if not self._settled.is_set() or self._index is None:
+            return False
+        if self._loading.is_set() and not self._fresh(session):
+            return False  # re-indexing row by row: not under this lock
+        return self.refresh(session, asking=True)
+
+    def _fresh(self, session: Session) -> bool:
+        latest = session.execute(select(func.max(Item.search_rev))).scalar() or 0
+        return latest <= self._rev
 
     def __len__(self) -> int:
         return 0 if self._index is None else len(self._index)
+
+
+def _apply(index: ItemIndex, rows: Iterable, barcodes: dict[int, list[str]]) -> None:
+    for r in rows:
+        if r.active:
+            index.upsert(_doc(r, barcodes))
+        else:
+            index.remove(r.id)
