@@ -157,28 +157,36 @@ async def run(db_url: str, messages: int, kills: int, seed: int, timeout: float 
             sys.executable, __file__, "--dispatch", db_url, url, env=env
         )
 
+    proc: asyncio.subprocess.Process | None = None
+    progress = [0, time.monotonic()]  # posts seen, when that count last grew
+
+    def stalled() -> bool:
+        """No new post for `timeout` seconds: a slow machine is not a stall, a silent one is."""
+        if (n := posts()) > progress[0]:
+            progress[:] = [n, time.monotonic()]
+        return time.monotonic() - progress[1] > timeout
+
     try:
         while result.kills < kills and posts() < messages:
             proc = await spawn()
             seen = posts()
             goal = seen + rng.randint(1, max(1, 2 * messages // (kills + 1)))
             while posts() < min(goal, messages) and proc.returncode is None:
-                if time.monotonic() - started > timeout:
-                    raise TimeoutError("dispatcher made no progress")
+                if stalled():
+                    raise TimeoutError(f"dispatcher made no progress for {timeout:.0f} s")
                 await asyncio.sleep(0.002)
             await asyncio.sleep(rng.uniform(0, 0.02))
             proc.send_signal(signal.SIGKILL)
             await proc.wait()
             result.kills += 1
         proc = await spawn()
-        try:
-            while pending(db) and time.monotonic() - started < timeout:
-                await asyncio.sleep(0.05)
-            await asyncio.sleep(0.2)  # anything still on the wire lands
-        finally:
+        while pending(db) and not stalled():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # anything still on the wire lands
+    finally:
+        if proc is not None and proc.returncode is None:  # never leave a dispatcher running
             proc.send_signal(signal.SIGKILL)
             await proc.wait()
-    finally:
         await fake.stop()
         db.dispose()
     for call in fake.called("chat.postMessage"):
