@@ -27,8 +27,8 @@ class SearchDoc:
     category: str = ""
     barcode: str | None = None
     barcodes: tuple[str, ...] = ()
-    """Further barcodes (`item_barcodes`): found exactly, by their parts and their heads, as
-    `barcode` and the code are."""
+    """Further barcodes (`item_barcodes`): found as `barcode` is — exactly, typed with the
+    spaces printed under it, or by their first 6+ digits."""
 
 
 @dataclass(frozen=True, slots=True)
