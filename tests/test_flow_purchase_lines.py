@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 from stockbot.api.reads import documents
 from stockbot.flows.reminders import send_reminders
 from stockbot.reports.morning import waiting_documents
-from stockbot.store.catalog import upsert_supplier
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
     BomLine,
@@ -26,7 +25,7 @@ from stockbot.store.models import (
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import set_clock
 
-from transcript import Floor, row_counts
+from transcript import Floor, row_counts, suppliers
 
 NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 on the floor (Asia/Shanghai)
 
@@ -35,14 +34,6 @@ NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 on the floor (Asia/Shangha
 def floor(db) -> Floor:
     set_clock(lambda: NOW)
     return Floor(db).people()
-
-
-def suppliers(floor: Floor) -> dict[str, int]:
-    with floor.db.write() as s:
-        return {
-            code: upsert_supplier(s, code, name=name).id
-            for code, name in [("ACME", "Acme Hardware"), ("BETA", "Beta Seating")]
-        }
 
 
 def chair_factory(floor: Floor) -> dict[str, int]:

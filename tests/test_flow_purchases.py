@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from stockbot.replies import Reply
-from stockbot.store.catalog import upsert_supplier
 from stockbot.store.models import (
     Decision,
     PurchaseOrder,
@@ -20,7 +19,7 @@ from stockbot.store.models import (
 from stockbot.store.quantities import quantities
 from stockbot.timeutil import set_clock
 
-from transcript import Floor, row_counts
+from transcript import Floor, row_counts, suppliers
 
 NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 on the floor (Asia/Shanghai)
 
@@ -29,14 +28,6 @@ NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 on the floor (Asia/Shangha
 def floor(db) -> Floor:
     set_clock(lambda: NOW)
     return Floor(db).people()
-
-
-def suppliers(floor: Floor) -> dict[str, int]:
-    with floor.db.write() as s:
-        return {
-            code: upsert_supplier(s, code, name=name).id
-            for code, name in [("ACME", "Acme Hardware"), ("BETA", "Beta Metals")]
-        }
 
 
 def said(reply: Reply, key: str) -> bool:

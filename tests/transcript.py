@@ -24,6 +24,7 @@ from stockbot.store.catalog import (
     ensure_warehouse,
     grant_role,
     upsert_item,
+    upsert_supplier,
 )
 from stockbot.store.db import Database
 from stockbot.store.models import Base, Role
@@ -170,4 +171,13 @@ def row_counts(db: Database) -> dict[str, int]:
             t.name: s.scalar(select(func.count()).select_from(t))
             for t in Base.metadata.sorted_tables
             if t.name not in {"action_tokens", "processed_events"}
+        }
+
+
+def suppliers(floor: Floor) -> dict[str, int]:
+    """Two suppliers the purchase transcripts buy from: ACME and BETA, by code → id."""
+    with floor.db.write() as s:
+        return {
+            code: upsert_supplier(s, code, name=name).id
+            for code, name in [("ACME", "Acme Hardware"), ("BETA", "Beta Metals")]
         }
