@@ -6,19 +6,32 @@ location code — so what expires soonest is used before it spoils, whoever move
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from stockbot.flows.notices import Grid, ItemLabel, L, Q
-from stockbot.store.models import Balance, Batch, Item, Location, MovementKind, Warehouse
+from stockbot.store.models import Balance, Batch, Location, MovementKind, Warehouse
 from stockbot.store.posting import InsufficientStock, Line
 
 ZERO = Decimal(0)
+
+
+class Picked(Protocol):
+    """What picking reads of an item: an `Item`, or a work order's `kitting.ItemRow`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,28 +109,28 @@ def take(picks: list[Pick], qty: Decimal) -> tuple[list[Pick], Decimal]:
     return out, max(need, ZERO)
 
 
-def issue_lines(s: Session, item: Item, warehouse_id: int, qty: Decimal) -> list[Line]:
+def issue_lines(s: Session, item: Picked, warehouse_id: int, qty: Decimal) -> list[Line]:
     """Issue lines for `qty` of `item` in pick order; a shortfall is refused in words first
     (the ledger would refuse it too)."""
     return _issue(item, qty, in_pick_order(s, item.id, warehouse_id))
 
 
 def kit_issue_lines(
-    s: Session, items: dict[int, Item], warehouse_id: int, qty: dict[int, Decimal]
+    s: Session, items: Mapping[int, Picked], warehouse_id: int, qty: dict[int, Decimal]
 ) -> list[Line]:
     """`issue_lines` for every item of a kit (`qty` per item id), picked in one query."""
     picks = in_pick_order_many(s, qty, warehouse_id)
     return [ln for i, q in qty.items() if q > 0 for ln in _issue(items[i], q, picks[i])]
 
 
-def _issue(item: Item, qty: Decimal, picks: list[Pick]) -> list[Line]:
+def _issue(item: Picked, qty: Decimal, picks: list[Pick]) -> list[Line]:
     got, missing = take(picks, qty)
     if missing > 0:
         raise InsufficientStock(item.id, item.code, "", qty - missing, qty)
     return [Line(item.id, p.location_id, -p.qty, MovementKind.ISSUE, p.batch_id) for p in got]
 
 
-def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
+def pick_list(s: Session, item: Picked, lines: list[Line]) -> Grid:
     """Where the keeper walks, in the order the lines were picked: `item · WH/LOC · batch ·
     qty` (a batch's expiry date beside it, so FEFO is visible on the slip; the item's name in
     the reader's script, its code as it is)."""
@@ -125,14 +138,14 @@ def pick_list(s: Session, item: Item, lines: list[Line]) -> Grid:
     return Grid(tuple(_rows(s, {item.id: item}, lines)), headers)
 
 
-def kit_pick_list(s: Session, items: dict[int, Item], lines: list[Line]) -> Grid:
+def kit_pick_list(s: Session, items: Mapping[int, Picked], lines: list[Line]) -> Grid:
     """The pick list of a kit (many items), sorted by where the keeper walks."""
     rows = sorted(_rows(s, items, lines), key=lambda r: r[1])  # by place; stable per item
     headers = (L("pick.h.item"), L("pick.h.location"), L("pick.h.batch"), L("pick.h.qty"))
     return Grid(tuple(rows), headers)
 
 
-def _rows(s: Session, items: dict[int, Item], lines: list[Line]) -> list[tuple[Any, ...]]:
+def _rows(s: Session, items: Mapping[int, Picked], lines: list[Line]) -> list[tuple[Any, ...]]:
     locs = _by_id(s, Location, {ln.location_id for ln in lines})
     whs = _by_id(s, Warehouse, {loc.warehouse_id for loc in locs.values()})
     batches = _by_id(s, Batch, {ln.batch_id for ln in lines if ln.batch_id is not None})

@@ -22,7 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.workorders  # noqa: F401  (registers the catalogue)
@@ -48,12 +48,14 @@ from stockbot.flows.kitting import (
     WO,
     KitRow,
     consume,
+    item_rows,
     items_by_id,
     kit_rows,
     release_all,
     requested,
     requirement,
     reserve,
+    save_lines,
     wo_lines,
 )
 from stockbot.flows.notices import Act, At, Day, Grid, ItemLabel, L, Notice, Q
@@ -113,20 +115,14 @@ def create(ctx: Ctx, cmd: WorkOrderCmd) -> Reply:
         )
         s.add(wo)
         s.flush()
-        lines = [
-            WorkOrderLine(
-                work_order_id=wo.id,
-                component_id=n.component,
-                qty_required=n.qty,
-                qty_reserved=ZERO,
-                qty_issued=ZERO,
-                backflush=n.backflush,
-                substitute_id=n.substitute,
-            )
-            for n in sorted(need.values(), key=lambda n: n.component)
-        ]
-        s.add_all(lines)
-        s.flush()
+        s.connection().execute(
+            insert(WorkOrderLine),
+            [{"work_order_id": wo.id, "component_id": n.component, "qty_required": n.qty,
+              "qty_reserved": ZERO, "qty_issued": ZERO, "backflush": n.backflush,
+              "substitute_id": n.substitute}
+             for n in sorted(need.values(), key=lambda n: n.component)],
+        )  # fmt: skip
+        lines = wo_lines(s, wo.id)
         decide(ctx, s, WO, wo.id, "create", qty=qty)
         head = Notice("wo.created", {**_head(wo, product), "who": ctx.actor.display_name})
         return card(s, wo, head, kit_rows(s, wo, lines, items)).render(ctx.lang, ctx.tz)
@@ -275,6 +271,7 @@ def _reserve(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input, partial: bool) -> 
     reserve(s, wo, {r.item.id: take[r.line.id] for r in rows})
     for r in rows:
         r.line.qty_reserved += take[r.line.id]
+    save_lines(s, (r.line for r in rows if take[r.line.id] > 0))
     n = sum(1 for q in take.values() if q > 0)
     key = "wo.released_partly" if short else "wo.released"
     done = Notice(key, {"no": no, "who": ctx.actor.display_name, "at": At(d.created_at),
@@ -315,7 +312,7 @@ def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
     no = WF.number(wo.id)
     rows = kit_rows(s, wo)
     asked = requested(s, [r.item.id for r in rows])
-    buys = []
+    gaps = {}
     for r in rows:
         gap = r.short - r.on_order - asked.get(r.item.id, ZERO)
         if gap <= 0:
@@ -323,8 +320,12 @@ def purchase(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
         multiple = r.item.order_multiple
         if multiple > 0:
             gap = round_up(gap / multiple, 0) * multiple
-        qty = round_up(gap, decimals_for(r.item))
-        buys.append(Want(r.item, qty, work_order_id=wo.id, warehouse_id=wo.warehouse_id))
+        gaps[r.item.id] = round_up(gap, decimals_for(r.item))
+    full = items_by_id(s, set(gaps))  # a request reads suppliers and costs: the items in full
+    buys = [
+        Want(full[i], qty, work_order_id=wo.id, warehouse_id=wo.warehouse_id)
+        for i, qty in gaps.items()
+    ]
     if not buys:
         raise refuse("wo.nothing_to_buy", ctx.lang, no=no)
     _fresh(ctx, s, wo, inp, "purchase", wo.state)
@@ -346,13 +347,14 @@ def issue(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
     lock_items(s, [ln.component_id for ln in lines])
     rev = wo.rev
     d = _fresh(ctx, s, wo, inp, "issue", "kitted")
-    items = items_by_id(s, {ln.component_id for ln in lines})
+    items = item_rows(s, (ln.component_id for ln in lines))
     qty = {ln.component_id: ln.qty_reserved for ln in lines}
     posting = kit_issue_lines(s, items, wo.warehouse_id, qty)
     consume(s, wo.id, qty)
     for ln in lines:
         ln.qty_issued += ln.qty_reserved
         ln.qty_reserved = ZERO
+    save_lines(s, lines)
     _post(ctx, s, wo, f"wo:{wo.id}:issue:{rev}", "issue", posting)
     params = {"no": no, "who": ctx.actor.display_name, "at": At(d.created_at), "n": len(lines)}
     s.refresh(wo)
@@ -391,10 +393,10 @@ def complete(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
     rev = wo.rev
     d = _fresh(ctx, s, wo, inp, "complete", "completed" if final else "kitted",
                qty_completed=done_total)  # fmt: skip
-    items = items_by_id(s, {ln.component_id for ln in flush})
+    items = item_rows(s, (ln.component_id for ln in flush))
     loc = default_location(s, wo.warehouse_id).id
     posting: list[Any] = [ledger.Line(product.id, loc, qty, MovementKind.RECEIPT)]
-    flushed = 0
+    used = []
     for ln in flush:
         item = items[ln.component_id]
         target = (
@@ -409,14 +411,15 @@ def complete(ctx: Ctx, s: Session, wo: WorkOrder, inp: Input) -> Reply:
         consume(s, wo.id, {ln.component_id: amount})
         ln.qty_reserved = max(ZERO, ln.qty_reserved - amount)
         ln.qty_issued += amount
-        flushed += 1
+        used.append(ln)
+    save_lines(s, used)
     _post(ctx, s, wo, f"wo:{wo.id}:complete:{rev}", "receipt", posting)
     if final:
         release_all(s, wo.id)
     params = {"no": no, "qty": Q(qty, product.unit), "product": product.code,
               "who": ctx.actor.display_name, "at": At(d.created_at),
               "done": Q(done_total, product.unit), "total": Q(wo.qty, product.unit),
-              "flushed": L("wo.flushed", n=flushed) if flushed else ""}  # fmt: skip
+              "flushed": L("wo.flushed", n=len(used)) if used else ""}  # fmt: skip
     s.refresh(wo)
     return Notice("wo.completed", params, _buttons(s, wo, None)).render(ctx.lang, ctx.tz)
 

@@ -66,8 +66,11 @@ def _grouped(*cols: Any, where: Any, scope: Any, key: Any) -> tuple[Select, Sele
     return stmt, stmt.where(scope == bindparam("wh"))
 
 
+# `+ 0`: the item's own index, never the warehouse's. Without statistics SQLite took the
+# warehouse index for a 200-item question and summed every balance of the warehouse (6.8 ms
+# instead of 0.2 ms on the 50,000-item factory).
 _ON_HAND = _grouped(
-    func.sum(Balance.qty), where=true(), scope=Balance.warehouse_id, key=Balance.item_id
+    func.sum(Balance.qty), where=true(), scope=Balance.warehouse_id + 0, key=Balance.item_id
 )
 _RESERVED = _grouped(
     func.sum(Reservation.qty),
