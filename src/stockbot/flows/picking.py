@@ -48,8 +48,10 @@ def _pick_query(warehouse_id: int) -> Select[*tuple[Any, ...]]:
                Batch.expiry, Batch.received_on, Location.code)
         .join(Location, Location.id == Balance.location_id)
         .outerjoin(Batch, Batch.id == Balance.batch_id)
-        .where(Balance.warehouse_id == warehouse_id, Balance.qty > ZERO)
+        .where(Balance.warehouse_id + 0 == warehouse_id, Balance.qty > ZERO)
     )  # fmt: skip
+    # `+ 0`: found through the item's index; SQLite (no statistics) took the warehouse's and
+    # read every balance of the warehouse for a kit's 200 items (16 ms → 1 ms, 50,000 items)
 
 
 def _in_order(rows: Iterable[Row[Any]]) -> list[Pick]:
