@@ -6,7 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from stockbot.store import ledger
 from stockbot.store.catalog import ensure_batch, ensure_location, ensure_warehouse
@@ -225,6 +225,32 @@ def test_concurrent_issues_never_go_negative_and_exactly_the_stock_is_issued(db)
     for q in qtys:  # in commit order, the balance never dips below zero
         running += q
         assert running >= 0
+
+
+def test_a_posting_of_many_lines_answers_their_movement_ids_in_line_order(db):
+    """SQLite inserts several lines in one statement and reads their ids back by line number
+    (SQLAlchemy would otherwise send one INSERT per line): the ids still follow the lines."""
+    items = [make_item(db, f"M{n:02d}")[0] for n in range(12)]
+    _, loc = make_item(db, "M00")
+    lines = [ledger.Line(i, loc, Decimal(n + 1), R) for n, i in enumerate(reversed(items))]
+    inserts: list[str] = []
+
+    def seen(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO movements"):
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.write() as s:
+            res = ledger.post(s.connection(), ledger.Meta("many", "receipt"), lines)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    with db.read() as s:
+        rows = {m.id: (m.line_no, m.item_id, m.qty) for m in s.scalars(select(Movement))}
+    assert [rows[i] for i in res.movement_ids] == [
+        (n, ln.item_id, ln.qty) for n, ln in enumerate(lines, start=1)
+    ]
+    assert len(inserts) == 1
 
 
 def test_a_large_posting_takes_the_bulk_path_with_the_same_rules(db):

@@ -16,7 +16,7 @@ In one transaction (the caller's), `post()`:
 5. refuses, with `QuantityLimitExceeded`, a line, a resulting balance, or a resulting daily or
    monthly total beyond ±`MAX_QTY` (see `store/types.py`): SQLite would otherwise turn the sum
    into a float. Lines and balances are checked here on values the posting computes or reads
-   back anyway; the totals by the trigger, which refuses the upsert (`_totals_refusal`);
+   back anyway; the totals by the trigger, which refuses the upsert (`store.refusals`);
 6. emits `StockPosted` into the unit of work (`store.events`): shortage warnings and other
    reactions are subscribed there by the process wiring, never hooked in at import time.
 
@@ -35,7 +35,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, select, tuple_
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -46,7 +46,6 @@ from stockbot.store.models import (
     Batch,
     Item,
     ItemDaily,
-    ItemMonthly,
     Location,
     Movement,
     MovementKind,
@@ -64,6 +63,9 @@ from stockbot.store.posting import (
     QuantityLimitExceeded,
     totals_refusal,
 )
+from stockbot.store.refusals import TOTALS
+from stockbot.store.refusals import over_limit as _over_limit
+from stockbot.store.refusals import totals as _totals_refusal
 from stockbot.store.types import MAX_QTY, Qty, to_decimal
 from stockbot.timeutil import local_date, utcnow
 
@@ -89,9 +91,7 @@ _postings = cast(Table, Posting.__table__)
 _movements = cast(Table, Movement.__table__)
 _balances = cast(Table, Balance.__table__)
 _daily = cast(Table, ItemDaily.__table__)
-_monthly = cast(Table, ItemMonthly.__table__)
 _TRANSFERS = {MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value}
-_TOTALS = ("qty_in", "qty_out", "consumed")
 
 
 def business_day(at: datetime, timezone: str) -> date:
@@ -153,6 +153,9 @@ class _Statements:
         self.movements = _movements.insert().returning(
             _movements.c.id, sort_by_parameter_order=True
         )
+        # SQLite cannot order a many-row RETURNING (SQLAlchemy sends it one INSERT per row):
+        # there several lines go in as one executemany, their ids read back by line number
+        self.movements_many = _movements.insert()
         # add (in, out, consumed) to the item's day, creating the row; the trigger does the
         # month and refuses either beyond the limit, so nothing needs reading back
         daily = ins(_daily).values(
@@ -161,7 +164,7 @@ class _Statements:
         )  # fmt: skip
         self.daily = daily.on_conflict_do_update(
             index_elements=["item_id", "day"],
-            set_={k: _daily.c[k] + daily.excluded[k] for k in _TOTALS},
+            set_={k: _daily.c[k] + daily.excluded[k] for k in TOTALS},
         )
 
 
@@ -188,10 +191,12 @@ def _warehouses_of(conn: Connection, location_ids: Iterable[int]) -> dict[int, i
 
 def _existing(conn: Connection, key: str) -> PostingResult:
     pid = conn.execute(select(Posting.id).where(Posting.idempotency_key == key)).scalar_one()
-    mids = conn.execute(
-        select(Movement.id).where(Movement.posting_id == pid).order_by(Movement.line_no)
-    ).scalars()
-    return PostingResult(pid, tuple(mids), already_done=True)
+    return PostingResult(pid, _movement_ids(conn, pid), already_done=True)
+
+
+def _movement_ids(conn: Connection, pid: int) -> tuple[int, ...]:
+    stmt = select(Movement.id).where(Movement.posting_id == pid).order_by(Movement.line_no)
+    return tuple(conn.execute(stmt).scalars())
 
 
 def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
@@ -282,8 +287,11 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
         }
         for n, ln in enumerate(clean, start=1)
     ]
-    mids = conn.execute(st.movements, rows).scalars()
-    movement_ids = tuple(mids)
+    if len(rows) > 1 and conn.dialect.name == "sqlite":
+        conn.execute(st.movements_many, rows)
+        movement_ids = _movement_ids(conn, pid)
+    else:
+        movement_ids = tuple(conn.execute(st.movements, rows).scalars())
     uow = unit_of_work(conn)
     _bump_daily(conn, st, clean, business_day(now, uow.timezone if uow else DEFAULT_TIMEZONE))
     down, up = net_moves(clean)
@@ -381,26 +389,6 @@ def _refuse_unless_allowed(
     raise InsufficientStock(item_id, code, place, on_hand=new_qty - delta, requested=-delta)
 
 
-def _over_limit(
-    conn: Connection, item_id: int, what: str, value: Decimal, key: BalanceKey | None = None
-) -> QuantityLimitExceeded:
-    """The refusal for a value beyond ±MAX_QTY (looked up only when refusing)."""
-    code = conn.execute(select(Item.code).where(Item.id == item_id)).scalar()
-    place = ""
-    if key is not None:
-        loc = conn.execute(
-            select(Location.code, Warehouse.code)
-            .join(Warehouse, Warehouse.id == Location.warehouse_id)
-            .where(Location.id == key[1])
-        ).first()
-        if loc is not None:
-            place = loc[1] if loc[0] == "-" else f"{loc[1]}/{loc[0]}"
-        if key[2] is not None:
-            lot = conn.execute(select(Batch.lot).where(Batch.id == key[2])).scalar()
-            place = f"{place} batch {lot}"
-    return QuantityLimitExceeded(item_id, code or f"#{item_id}", what, value, place)
-
-
 def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: date) -> None:
     """Keep per-item daily (and, through the trigger, monthly) in/out/consumed totals current:
     summaries and reports read these, not the ledger."""
@@ -433,7 +421,7 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
     params = [{"i": i, "day": day, "qin": t[0], "qout": t[1], "used": t[2]}
               for i, t in sorted(totals.items())]  # fmt: skip
     # SQLite undoes only the refused row of several; a savepoint undoes them all, so the
-    # refusal can name the item exactly (`_totals_refusal`). PostgreSQL's trigger names it.
+    # refusal can name the item exactly (`refusals.totals`). PostgreSQL's trigger names it.
     several = len(params) > 1 and conn.dialect.name == "sqlite"
     try:
         with conn.begin_nested() if several else nullcontext():
@@ -443,42 +431,6 @@ def _bump_daily(conn: Connection, st: _Statements, lines: Sequence[Line], day: d
         if what is None:
             raise
         raise _totals_refusal(conn, exc.orig, what, totals, day) from None
-
-
-def _totals_refusal(
-    conn: Connection,
-    orig: BaseException | None,
-    what: str,
-    totals: dict[int, list[Decimal]],
-    day: date,
-) -> QuantityLimitExceeded:
-    """The refusal for a daily or monthly total the trigger found beyond the limit. PostgreSQL
-    has aborted the transaction, so its trigger names the item, value and code in the error's
-    detail; SQLite undid the statement (the savepoint, for several items) and the transaction
-    goes on, so the totals are read as they were and this posting's contribution added: the
-    first item, in the order the rows were written, whose total crosses is the one refused."""
-    detail = getattr(getattr(orig, "diag", None), "message_detail", None)
-    if detail:
-        item_id, value, code = [*detail.split(" ", 2), "", ""][:3]
-        return QuantityLimitExceeded(int(item_id), code or f"#{item_id}", what, Decimal(value))
-    table, key = (_daily, day) if what == "daily total" else (_monthly, day.replace(day=1))
-    period = table.c.day if table is _daily else table.c.month
-    stored = {
-        i: (a, b, c)
-        for i, a, b, c in conn.execute(
-            select(table.c.item_id, *(table.c[k] for k in _TOTALS)).where(
-                tuple_(table.c.item_id, period).in_([(i, key) for i in sorted(totals)])
-            )
-        )
-    }
-    worst: tuple[Decimal, int] = (ZERO, min(totals))  # (not reached: the trigger refused one)
-    for i, add in sorted(totals.items()):
-        for before, more in zip(stored.get(i, (ZERO, ZERO, ZERO)), add, strict=True):
-            v = before + more
-            if v > MAX_QTY or v < _MIN_QTY:
-                return _over_limit(conn, i, what, v)
-            worst = max(worst, (abs(v), i))
-    return _over_limit(conn, worst[1], what, worst[0])
 
 
 def reverse(conn: Connection, movement_ids: Sequence[int], meta: Meta) -> PostingResult:
