@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from stockbot.store import ledger
 from stockbot.store.check import check_balances
 from stockbot.store.models import (
+    Balance,
     BomLine,
     Movement,
     Posting,
@@ -261,3 +262,39 @@ def test_the_morning_summary_lists_work_orders_short_or_due_within_three_days(fl
     assert "sum.work_orders" in reply.keys()
     listed = [line.split(" · ")[0] for line in reply.plain().splitlines() if " · CHAIR · " in line]
     assert [no.lstrip("• ") for no in listed] == ["WO-00001", "WO-00002"]
+
+
+def test_a_kits_balances_are_read_through_the_item_index_not_the_warehouses(floor):
+    """Without statistics SQLite chose the warehouse index for a kit's on-hand sums and picks,
+    and read every balance of the warehouse (6.8 / 8.6 ms instead of 0.2 / 0.3 ms for 200
+    components on the 50,000-item factory)."""
+    if floor.db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan is SQLite's")
+    from sqlalchemy import event
+
+    from stockbot.flows.picking import in_pick_order_many
+    from stockbot.store.quantities import quantities
+
+    ids = chair_factory(floor)
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, *_):  # type: ignore[no-untyped-def]
+        if "FROM balances" in statement:
+            seen.append((statement, parameters))
+
+    with floor.db.read() as s:
+        wh = s.scalar(select(func.min(Balance.warehouse_id)))
+        event.listen(floor.db.engine, "before_cursor_execute", capture)
+        try:
+            kit = [ids["bolt"], ids["steel"], *range(10_000, 10_198)]  # a kit of 200
+            q = quantities(s, kit, wh)
+            picks = in_pick_order_many(s, kit, wh)
+        finally:
+            event.remove(floor.db.engine, "before_cursor_execute", capture)
+        plans = [
+            " ".join(r[-1] for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {st}", p))
+            for st, p in seen
+        ]
+    assert q[ids["bolt"]].on_hand == 500 and sum(p.qty for p in picks[ids["steel"]]) == 200
+    assert len(plans) == 2
+    assert all("ix_balances_item_id" in p and "warehouse" not in p for p in plans), plans
