@@ -111,6 +111,8 @@ def test_issue_kit_posts_one_balanced_posting_and_a_double_press_acts_once(floor
     assert moved == {ids["steel"]: D("-26.884"), ids["bolt"]: -128}
     assert [(r.item_id, r.qty) for r in open_res] == [(ids["glue"], 2)]
     assert floor.on_hand(ids["bolt"]) == 372
+    kit = {i: (ln.qty_reserved, ln.qty_issued) for i, ln in lines(floor).items()}
+    assert kit == {ids["steel"]: (0, D("26.884")), ids["bolt"]: (0, 128), ids["glue"]: (2, 0)}
 
 
 def test_partial_completion_backflushes_in_proportion_and_the_rest_at_the_end(floor):
