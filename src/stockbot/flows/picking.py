@@ -43,6 +43,8 @@ class Pick:
 
 
 def _pick_query(warehouse_id: int) -> Select[*tuple[Any, ...]]:
+    # `+ 0`: the balances are found through the item's index. SQLite (no statistics) took the
+    # warehouse's and read every balance of it for a kit's 200 items (8.6 → 0.3 ms, 50k items)
     return (
         select(Balance.item_id, Balance.location_id, Balance.batch_id, Balance.qty, Batch.lot,
                Batch.expiry, Batch.received_on, Location.code)
@@ -50,8 +52,6 @@ def _pick_query(warehouse_id: int) -> Select[*tuple[Any, ...]]:
         .outerjoin(Batch, Batch.id == Balance.batch_id)
         .where(Balance.warehouse_id + 0 == warehouse_id, Balance.qty > ZERO)
     )  # fmt: skip
-    # `+ 0`: found through the item's index; SQLite (no statistics) took the warehouse's and
-    # read every balance of the warehouse for a kit's 200 items (16 ms → 1 ms, 50,000 items)
 
 
 def _in_order(rows: Iterable[Row[Any]]) -> list[Pick]:
