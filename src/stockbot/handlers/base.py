@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from stockbot.commands.inbound import Inbound
 from stockbot.replies import Reply
 from stockbot.store.db import Database, is_read_only
-from stockbot.store.inbox import first_delivery
+from stockbot.store.inbox import maybe_prune, record
 from stockbot.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -125,19 +125,29 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
     redelivered event gets an empty Reply, which every renderer turns into nothing at all —
     Slack answers only the empty ack, Telegram sends nothing, the console prints nothing.
 
+    The delivery's row and the flow's work are one transaction (`Database.one_transaction`;
+    the flow's units of work are savepoints in it): one commit per message instead of two.
+
     A read-only database cannot record the delivery; then the guard stands aside, since a
     replay can change nothing either: writes answer `runtime.read_only`, lookups still answer."""
-    if inbound.event_id:
-        try:
-            first = first_delivery(db, inbound.platform, inbound.event_id)
-        except DBAPIError as exc:
-            if not is_read_only(exc):
-                raise
-            first = True
-        if not first:
-            log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
-            return Reply()
-    return handle(inbound)
+    if not inbound.event_id:
+        return handle(inbound)
+    reply: Reply | None = None
+    ran = False
+    try:
+        with db.one_transaction() as conn:
+            if record(conn, inbound.platform, inbound.event_id):
+                ran = True
+                reply = handle(inbound)
+    except DBAPIError as exc:
+        if ran or not is_read_only(exc):
+            raise
+        return handle(inbound)
+    if reply is None:
+        log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
+        return Reply()
+    maybe_prune(db)
+    return reply
 
 
 class QuietLog:
