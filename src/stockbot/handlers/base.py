@@ -122,7 +122,8 @@ class Contact:
 LOOKUPS = frozenset({"stock"})
 """Commands that only read. Their delivery is recorded in a short transaction of its own and the
 lookup runs after it, outside SQLite's write lock: a fuzzy search holding that lock would make
-every writer in the process queue behind it (issue 13: the tail of `/request` and the click)."""
+every writer in the process queue behind it (issue 13: the tail of `/request` and the click).
+A photo goes the same way: decoding its barcode must not hold the lock either."""
 
 
 def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:
@@ -134,7 +135,7 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
 
     Anything that may write records its delivery in the same transaction as the flow's work
     (`Database.one_transaction`; the flow's units of work are savepoints in it): one commit
-    per message instead of two. A lookup (`LOOKUPS`) records it first, on its own, then reads.
+    per message instead of two. A lookup (`LOOKUPS`) or a photo records it first, on its own.
 
     A read-only database cannot record the delivery; then the guard stands aside, since a
     replay can change nothing either: writes answer `runtime.read_only`, lookups still answer."""
@@ -143,7 +144,7 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
     reply: Reply | None = None
     ran = handled = False
     try:
-        if _lookup(inbound):
+        if _apart(inbound):
             ran = first_delivery(db, inbound.platform, inbound.event_id)
         else:
             with db.one_transaction() as conn:
@@ -163,13 +164,16 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
     return reply
 
 
-def _lookup(inbound: Inbound) -> bool:
-    """Is this a typed lookup (`LOOKUPS`) or a pressed "show this item" choice? A plain message
-    may answer a question the bot asked, so only a `/command` counts."""
+def _apart(inbound: Inbound) -> bool:
+    """Record the delivery on its own first? A photo, a typed lookup (`LOOKUPS`) or a pressed
+    "show this item" choice. A plain message may answer a question the bot asked, so only a
+    `/command` counts as a lookup."""
+    if inbound.image is not None:
+        return True
     if inbound.action_id is not None:
         return inbound.action_id.startswith("stock:")
     text = (inbound.text or "").lstrip()
-    if inbound.image is not None or not text.startswith(("/", "／")):
+    if not text.startswith(("/", "／")):
         return False
     cmd = parse(text)
     return not isinstance(cmd, ParseError) and cmd.name in LOOKUPS
