@@ -87,6 +87,36 @@ def test_a_signed_slash_command_replayed_three_times_acts_once(db, who, line, mo
     run(db, scenario)
 
 
+@pytest.mark.parametrize(
+    ("who", "line", "refused"),
+    [
+        ("U0BOB", "/stock BOLT-M8", False),  # a lookup: recorded on its own, then read
+        ("U0BOB", "/request NOPE-1 2", True),  # a refused write: nothing but the row
+    ],
+)
+def test_a_replayed_lookup_or_refused_command_is_answered_once(db, who, line, refused):
+    """Both guard paths (`handle_once`): a lookup records its delivery first and reads after;
+    a write that the flow refuses still commits the delivery's row (its own savepoint rolled
+    back), so a replay is not run again."""
+    people(db)
+    Floor(db).item("BOLT-M8", stock=100)
+
+    async def scenario(slack: Slack) -> None:
+        body = _slash_body(slack, who, line)
+        before = slack.adapter.completed
+        for _ in range(2):
+            resp = await slack.post(body, "application/x-www-form-urlencoded")
+            assert resp.status == 200
+        await slack.settle(before, 2)
+        assert len(slack.fake.responses) == 1
+        answer = str(slack.fake.responses[0])
+        assert ("NOPE-1" if refused else "BOLT-M8") in answer
+        assert _count(db, ProcessedEvent) == 1
+        assert _count(db, MaterialRequest) == 0
+
+    run(db, scenario)
+
+
 def test_a_replayed_button_press_acts_once_and_answers_nothing(db):
     people(db)
     Floor(db).item("MOTOR", stock=10, unit_cost=Decimal(800))

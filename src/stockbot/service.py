@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -218,6 +219,11 @@ class Service(OutboxDispatcher):
     async def serve_forever(self, announce: Callable[[], None] | None = None) -> None:
         """Start, call `announce` once listening, serve until SIGTERM/SIGINT, stop gracefully."""
         await self.start()
+        # Everything built so far (bolt, the mappers, compiled statements, the catalogue) lives
+        # as long as the process: out of the collector's full passes, which otherwise walk it
+        # all in the middle of someone's request (issue 13). The search index freezes its own.
+        gc.collect()
+        gc.freeze()
         if announce is not None:
             announce()
         loop = asyncio.get_running_loop()

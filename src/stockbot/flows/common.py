@@ -12,9 +12,9 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 import stockbot.messages.common  # noqa: F401  (registers the catalogue)
@@ -36,7 +36,7 @@ from stockbot.store.models import (
     Warehouse,
 )
 from stockbot.text import clip
-from stockbot.timeutil import local
+from stockbot.timeutil import local, utcnow
 
 
 class Refusal(Exception):
@@ -361,6 +361,10 @@ def button(
     )
 
 
+_DECIDE = insert(cast(Table, Decision.__table__)).returning(Decision.__table__.c.id)
+"""Built once: every transition records one decision (`decide`), on the hot approval path."""
+
+
 def decide(
     ctx: Ctx,
     session: Session,
@@ -372,20 +376,24 @@ def decide(
     qty: Decimal | None = None,
     reason: str | None = None,
 ) -> Decision:
-    d = Decision(
-        doc_type=doc_type,
-        doc_id=doc_id,
-        action=action,
-        level=level,
-        actor_id=actor_id(ctx, session),
-        qty=qty,
-        reason=reason,
+    """The decision on record, in the flow's unit of work. A prebuilt Core insert (after a
+    flush of what the flow added, as before) rather than an ORM add + flush of one object:
+    the answer is a detached `Decision` carrying what was written, for the flow's reply."""
+    values = {
+        "doc_type": doc_type,
+        "doc_id": doc_id,
+        "action": action,
+        "level": level,
+        "actor_id": actor_id(ctx, session),
+        "qty": qty,
+        "reason": reason,
+        "created_at": utcnow(),
         **ctx.origin.columns(),
-    )
-    session.add(d)
+    }
     session.flush()
+    decision_id = session.execute(_DECIDE, values).scalar_one()
     emit(session, DocumentDecided(doc_type, doc_id, action))
-    return d
+    return Decision(id=decision_id, **values)
 
 
 def last_decision(session: Session, doc_type: str, doc_id: int) -> Decision | None:

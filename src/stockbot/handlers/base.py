@@ -19,9 +19,10 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 
 from stockbot.commands.inbound import Inbound
+from stockbot.commands.parser import ParseError, parse
 from stockbot.replies import Reply
 from stockbot.store.db import Database, is_read_only
-from stockbot.store.inbox import first_delivery
+from stockbot.store.inbox import first_delivery, maybe_prune, record
 from stockbot.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,13 @@ class Contact:
         }
 
 
+LOOKUPS = frozenset({"stock"})
+"""Commands that only read. Their delivery is recorded in a short transaction of its own and the
+lookup runs after it, outside SQLite's write lock: a fuzzy search holding that lock would make
+every writer in the process queue behind it (issue 13: the tail of `/request` and the click).
+A photo goes the same way: decoding its barcode must not hold the lock either."""
+
+
 def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:
     """*handle* the inbound unless its delivery (``event_id``) was seen before.
 
@@ -125,19 +133,50 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
     redelivered event gets an empty Reply, which every renderer turns into nothing at all —
     Slack answers only the empty ack, Telegram sends nothing, the console prints nothing.
 
+    Anything that may write records its delivery in the same transaction as the flow's work
+    (`Database.one_transaction`; the flow's units of work are savepoints in it): one commit
+    per message instead of two. A lookup (`LOOKUPS`) or a photo records it first, on its own.
+
     A read-only database cannot record the delivery; then the guard stands aside, since a
     replay can change nothing either: writes answer `runtime.read_only`, lookups still answer."""
-    if inbound.event_id:
-        try:
-            first = first_delivery(db, inbound.platform, inbound.event_id)
-        except DBAPIError as exc:
-            if not is_read_only(exc):
-                raise
-            first = True
-        if not first:
-            log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
-            return Reply()
-    return handle(inbound)
+    if not inbound.event_id:
+        return handle(inbound)
+    reply: Reply | None = None
+    ran = handled = False
+    try:
+        if _apart(inbound):
+            ran = first_delivery(db, inbound.platform, inbound.event_id)
+        else:
+            with db.one_transaction() as conn:
+                if record(conn, inbound.platform, inbound.event_id):
+                    ran = handled = True
+                    reply = handle(inbound)
+    except DBAPIError as exc:
+        if handled or not is_read_only(exc):
+            raise
+        return handle(inbound)
+    if not ran:
+        log.info("%s: delivery %s already handled; skipped", inbound.platform, inbound.event_id)
+        return Reply()
+    if reply is None:
+        return handle(inbound)  # a lookup, its delivery recorded
+    maybe_prune(db)
+    return reply
+
+
+def _apart(inbound: Inbound) -> bool:
+    """Record the delivery on its own first? A photo, a typed lookup (`LOOKUPS`) or a pressed
+    "show this item" choice. A plain message may answer a question the bot asked, so only a
+    `/command` counts as a lookup."""
+    if inbound.image is not None:
+        return True
+    if inbound.action_id is not None:
+        return inbound.action_id.startswith("stock:")
+    text = (inbound.text or "").lstrip()
+    if not text.startswith(("/", "／")):
+        return False
+    cmd = parse(text)
+    return not isinstance(cmd, ParseError) and cmd.name in LOOKUPS
 
 
 class QuietLog:
