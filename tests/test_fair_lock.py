@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from stockbot.store.db import FairLock
+from stockbot.store.fairlock import FairLock
 
 
 def test_the_fair_lock_serves_threads_in_arrival_order_and_excludes_each_other():

@@ -24,9 +24,8 @@ import logging
 import os
 import sqlite3
 import threading
-from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -37,7 +36,9 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from stockbot.store.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
+from stockbot.store.fairlock import FairLock
 
 if TYPE_CHECKING:
     from stockbot.config import Settings
@@ -46,36 +47,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 """The factory clock when none is configured (`Settings.timezone` has the same default)."""
-
-
-class FairLock:
-    """A FIFO lock: threads acquire in arrival order (threading.Lock makes no promise).
-
-    The releasing thread hands the lock straight to the longest waiter, waking that one thread
-    only, so the handover costs one wake-up rather than a stampede of every waiter."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._waiters: deque[threading.Lock] = deque()
-        self._held = False
-
-    def __enter__(self) -> FairLock:
-        with self._guard:
-            if not self._held:
-                self._held = True
-                return self
-            turn = threading.Lock()
-            turn.acquire()
-            self._waiters.append(turn)
-        turn.acquire()  # released by the previous holder: the lock is now ours
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._guard:
-            if self._waiters:
-                self._waiters.popleft().release()  # stays held: ownership passes on
-            else:
-                self._held = False
 
 
 READ_ONLY_SQLSTATE = "25006"
@@ -217,6 +188,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA cache_size=-65536")
+        cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # see store.checkpoint
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -259,6 +231,9 @@ class Database:
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._writer_queue = FairLock() if self.is_sqlite else None
+        self._checkpointer = (
+            WalCheckpointer(self.engine) if self.is_sqlite and self.where != ":memory:" else None
+        )
         self._joined = threading.local()
         self.events = EventBus()
         self.search: Any = None  # the item search cache (stockbot.lookup.service) sets itself
@@ -443,10 +418,21 @@ class Database:
         except SQLAlchemyError as exc:  # the pool timed out, or similar
             return f"database error: {_first_line(exc)}"
 
-    def _writer_slot(self) -> Any:
-        return self._writer_queue if self._writer_queue is not None else nullcontext()
+    @contextmanager
+    def _writer_slot(self) -> Iterator[None]:
+        """SQLite: this process's writers in FIFO order; once one has committed, its log is
+        written back to the file by `store.checkpoint`, not by a later writer's commit."""
+        if self._writer_queue is None:
+            yield
+            return
+        with self._writer_queue:
+            yield
+        if self._checkpointer is not None:
+            self._checkpointer.wrote()
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 
