@@ -166,14 +166,10 @@ SQLAlchemy — more than the database's work."""
 def item_quantities(conn: Connection, item_id: int, warehouse_id: int | None = None) -> Quantities:
     """The same figures as `quantities(…)[item_id]`, in one statement on a Core connection."""
     if warehouse_id is None:
-        on_hand, reserved, ordered, received, requested = conn.execute(
-            _ONE_ITEM[0], {"item": item_id}
-        ).one()
-    else:
-        on_hand, reserved, ordered, received = conn.execute(
-            _ONE_ITEM[1], {"item": item_id, "wh": warehouse_id}
-        ).one()
-        requested = None
+        row: tuple[Any, ...] = tuple(conn.execute(_ONE_ITEM[0], {"item": item_id}).one())
+    else:  # what is requested is not yet anywhere: no warehouse's figure counts it
+        row = (*conn.execute(_ONE_ITEM[1], {"item": item_id, "wh": warehouse_id}).one(), None)
+    on_hand, reserved, ordered, received, requested = row
     return Quantities(
         on_hand=on_hand or ZERO,
         reserved=reserved or ZERO,
