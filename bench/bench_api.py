@@ -313,7 +313,9 @@ def main() -> int:
     )
     p.add_argument(
         "--old-src",
-        help="another checkout's src/: measure its service first, then this tree's, same data",
+        help="another checkout's src/: measure its service first, then this tree's, same data "
+        "(not across a migration: an older service refuses a database migrated past it — run "
+        "the old tree's bench first, then this one, on the same factory)",
     )
     p.add_argument(
         "--keep",
