@@ -14,7 +14,8 @@ import binascii
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from stockbot.api import schemas as out
@@ -37,7 +38,7 @@ from stockbot.store.models import (
     Warehouse,
     WorkOrder,
 )
-from stockbot.store.quantities import quantities
+from stockbot.store.quantities import item_quantities
 
 MAX_LIMIT = 500
 
@@ -105,42 +106,66 @@ def items(db: Database, q: str | None, cursor: str | None, limit: int) -> out.It
         return out.ItemPage(data=[_item_out(i) for i in page], next_cursor=nxt)
 
 
-def find_item(s: Session, code: str | None = None, barcode: str | None = None) -> Item | None:
-    stmt = select(Item).where(Item.active.is_(True))
+_ITEM_COLUMNS = (Item.id, Item.code, Item.name, Item.spec, Item.unit, Item.category, Item.barcode)
+_BY_CODE = (
+    select(*_ITEM_COLUMNS)
+    .where(Item.active.is_(True), or_(Item.code == bindparam("code"), Item.code == bindparam("up")))
+    .limit(2)
+)
+_BY_BARCODE = (
+    select(*_ITEM_COLUMNS).where(Item.active.is_(True), Item.barcode == bindparam("bc")).limit(2)
+)
+_WAREHOUSE = select(Warehouse.id).where(
+    or_(Warehouse.code == bindparam("code"), Warehouse.code == bindparam("up"))
+)
+"""Built once and run on a Core connection: a GET of one item is the API's most frequent call,
+and building, caching-keying and ORM-loading these per call cost more than running them."""
+
+
+def find_item(conn: Connection, code: str | None = None, barcode: str | None = None) -> Row | None:
+    """The active item with this code (as given or upper-cased) or barcode; None when there is
+    none or more than one."""
     if code is not None:
-        stmt = stmt.where(Item.code.in_({code, code.upper()}))
+        found = conn.execute(_BY_CODE, {"code": code, "up": code.upper()}).all()
     else:
-        stmt = stmt.where(Item.barcode == barcode)
-    found = s.scalars(stmt.limit(2)).all()
+        found = conn.execute(_BY_BARCODE, {"bc": barcode}).all()
     return found[0] if len(found) == 1 else None
 
 
-def warehouse_id(s: Session, code: str | None) -> int | None:
+def warehouse_id(conn: Connection, code: str | None) -> int | None:
     """The warehouse's id; -1 for a code no warehouse has (so nothing matches)."""
     if not code:
         return None
-    wid = s.scalar(select(Warehouse.id).where(Warehouse.code.in_({code, code.upper()})))
-    return -1 if wid is None else wid
+    wid = conn.execute(_WAREHOUSE, {"code": code, "up": code.upper()}).scalar()
+    return -1 if wid is None else int(wid)
 
 
 def item_stock(
     db: Database, code: str | None = None, barcode: str | None = None, warehouse: str | None = None
 ) -> out.ItemStock | None:
-    with db.read() as s:
-        item = find_item(s, code, barcode)
+    with db.read_conn() as conn:
+        item = find_item(conn, code, barcode)
         if item is None:
             return None
-        q = quantities(s, [item.id], warehouse_id(s, warehouse))[item.id]
-        return out.ItemStock(
-            item=_item_out(item),
-            quantities=out.Quantities(
-                on_hand=q.on_hand,
-                reserved=q.reserved,
-                available=q.available,
-                on_order=q.on_order,
-                projected=q.projected,
-            ),
-        )
+        q = item_quantities(conn, item.id, warehouse_id(conn, warehouse))
+    return out.ItemStock(
+        item=out.ItemOut(
+            id=item.id,
+            code=item.code,
+            name=item.name,
+            spec=item.spec or "",
+            unit=item.unit,
+            category=item.category or "",
+            barcode=item.barcode,
+        ),
+        quantities=out.Quantities(
+            on_hand=q.on_hand,
+            reserved=q.reserved,
+            available=q.available,
+            on_order=q.on_order,
+            projected=q.projected,
+        ),
+    )
 
 
 def balances(

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select, true, type_coerce
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -118,6 +119,66 @@ def quantities(
         for item_id, qty in conn.execute(_REQUESTED, params):
             out[item_id].requested = qty or ZERO
     return out
+
+
+def _one(col: Any, where: Any, scope: Any, key: Any) -> tuple[Any, Any]:
+    """`col` summed for the item `:item`, as a scalar subquery: unscoped, and scoped to `:wh`."""
+    stmt = select(col).where(key == bindparam("item"), where)
+    return stmt.scalar_subquery(), stmt.where(scope == bindparam("wh")).scalar_subquery()
+
+
+_ONE_PARTS = [
+    _one(func.sum(Balance.qty), true(), Balance.warehouse_id, Balance.item_id),
+    _one(
+        func.sum(Reservation.qty),
+        Reservation.state == "open",
+        Reservation.warehouse_id,
+        Reservation.item_id,
+    ),
+    _one(
+        func.sum(PurchaseOrderLine.qty_ordered),
+        PurchaseOrderLine.state == "open",
+        PurchaseOrderLine.warehouse_id,
+        PurchaseOrderLine.item_id,
+    ),
+    _one(
+        func.sum(PurchaseOrderLine.qty_received),
+        PurchaseOrderLine.state == "open",
+        PurchaseOrderLine.warehouse_id,
+        PurchaseOrderLine.item_id,
+    ),
+]
+_REQUESTED_ONE = (
+    select(func.sum(PurchaseRequestLine.qty))
+    .where(
+        PurchaseRequestLine.item_id == bindparam("item"),
+        PurchaseRequest.id == PurchaseRequestLine.request_id,
+        PurchaseRequest.state == "approved",
+    )
+    .scalar_subquery()
+)
+_ONE_ITEM = (
+    select(*(part[0] for part in _ONE_PARTS), _REQUESTED_ONE),
+    select(*(part[1] for part in _ONE_PARTS)),
+)
+"""`quantities` of one item as ONE statement (built once): the API's `GET /items/{code}`
+answers many times a second, and each of the four grouped queries cost a round trip through
+SQLAlchemy — more than the database's work."""
+
+
+def item_quantities(conn: Connection, item_id: int, warehouse_id: int | None = None) -> Quantities:
+    """The same figures as `quantities(…)[item_id]`, in one statement on a Core connection."""
+    if warehouse_id is None:
+        row: tuple[Any, ...] = tuple(conn.execute(_ONE_ITEM[0], {"item": item_id}).one())
+    else:  # what is requested is not yet anywhere: no warehouse's figure counts it
+        row = (*conn.execute(_ONE_ITEM[1], {"item": item_id, "wh": warehouse_id}).one(), None)
+    on_hand, reserved, ordered, received, requested = row
+    return Quantities(
+        on_hand=on_hand or ZERO,
+        reserved=reserved or ZERO,
+        on_order=max(ZERO, (ordered or ZERO) - (received or ZERO)),
+        requested=requested or ZERO,
+    )
 
 
 def requested_per_item(item_ids: list[int], states: tuple[str, ...]) -> Select[int, Decimal]:

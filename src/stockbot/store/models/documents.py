@@ -59,7 +59,8 @@ class Decision(Base):
 
 
 class _Origin:
-    """Where a document was raised: the chat message it came from."""
+    """Where a document was raised: the chat message it came from (each table indexes
+    `message_id`, `ix_<table>_origin`: the API finds what a call made by it)."""
 
     chat_platform: Mapped[str | None] = mapped_column(String(20))
     chat_id: Mapped[str | None] = mapped_column(String(100))
@@ -71,7 +72,10 @@ class MaterialRequest(_Origin, Base):
     cancelled. Partial issues keep it `approved` with `qty_issued` < `qty`."""
 
     __tablename__ = "material_requests"
-    __table_args__ = (Index("ix_material_requests_state", "state"),)
+    __table_args__ = (
+        Index("ix_material_requests_state", "state"),
+        Index("ix_material_requests_origin", "message_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
@@ -113,7 +117,10 @@ class GoodsReceipt(_Origin, Base):
     """入库: qc_pending → accepted / partially accepted / rejected, or posted directly."""
 
     __tablename__ = "goods_receipts"
-    __table_args__ = (Index("ix_goods_receipts_state", "state"),)
+    __table_args__ = (
+        Index("ix_goods_receipts_state", "state"),
+        Index("ix_goods_receipts_origin", "message_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
@@ -135,6 +142,7 @@ class CountSession(_Origin, Base):
     """盘点: counting → submitted → approved (adjusted) / rejected. Finalised once."""
 
     __tablename__ = "count_sessions"
+    __table_args__ = (Index("ix_count_sessions_origin", "message_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     scope: Mapped[str] = mapped_column(String(200))
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))

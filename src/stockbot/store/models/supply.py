@@ -45,7 +45,10 @@ class PurchaseRequest(Base):
     `amount` is their total, kept here because the approval limits read it."""
 
     __tablename__ = "purchase_requests"
-    __table_args__ = (Index("ix_purchase_requests_state", "state"),)
+    __table_args__ = (
+        Index("ix_purchase_requests_state", "state"),
+        Index("ix_purchase_requests_origin", "message_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
