@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from stockbot.commands.inbound import Inbound
 from stockbot.handlers.base import handle_once
@@ -198,3 +198,59 @@ def test_deliveries_older_than_the_longest_replay_window_are_pruned(db):
         assert s.scalars(select(ProcessedEvent.event_id)).all() == ["new"]
     assert not inbox.first_delivery(db, "telegram", "new")
     assert inbox.first_delivery(db, "slack", "old")  # forgotten: no replay can carry it now
+
+
+def _inside_write_transactions(db, act) -> list[str]:  # type: ignore[no-untyped-def]
+    """The statements `act()` runs while a connection holds SQLite's write lock."""
+    holding: set[int] = set()
+    inside: list[str] = []
+
+    def note(conn, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN IMMEDIATE"):
+            holding.add(id(conn))
+        elif id(conn) in holding:
+            inside.append(statement)
+
+    def ended(conn):  # type: ignore[no-untyped-def]
+        holding.discard(id(conn))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    event.listen(db.engine, "commit", ended)
+    event.listen(db.engine, "rollback", ended)
+    try:
+        act()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+        event.remove(db.engine, "commit", ended)
+        event.remove(db.engine, "rollback", ended)
+    return inside
+
+
+@pytest.mark.parametrize(
+    "line", ["/history BOLT-M8", "/report movements", "/pending", "/stock bolt"]
+)
+def test_a_lookup_or_report_holds_the_write_lock_only_to_record_its_delivery(db, line):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's write lock")
+    floor = Floor(db).people()
+    floor.item("BOLT-M8", stock=100)
+    msg = Inbound(
+        platform="console", user_id="carol", chat_id="group", message_id="m1", event_id="m1",
+        text=line,
+    )  # fmt: skip
+    inside = _inside_write_transactions(db, lambda: handle_once(db, floor.runtime.handle, msg))
+    assert len(inside) == 1 and "processed_events" in inside[0]
+
+
+def test_a_request_records_its_delivery_and_its_work_under_one_write_lock(db):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's write lock")
+    floor = Floor(db).people()
+    floor.item("BOLT-M8", stock=100)
+    msg = Inbound(
+        platform="console", user_id="carol", chat_id="group", message_id="m2", event_id="m2",
+        text="/request BOLT-M8 5",
+    )  # fmt: skip
+    inside = _inside_write_transactions(db, lambda: handle_once(db, floor.runtime.handle, msg))
+    assert "processed_events" in inside[0]
+    assert any("INSERT INTO material_requests" in s for s in inside)

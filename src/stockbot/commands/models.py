@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,12 @@ class _Cmd(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
+    looks_up: ClassVar[bool] = False
+    """True for a command that answers from what is stored (a lookup, a report, a list): the
+    inbox records its delivery on its own and it runs outside SQLite's write lock, so a report
+    that takes half a second does not make every request and click in the process wait
+    (`handlers.base.handle_once`). Whatever such a command writes (a button's token) it writes
+    in a unit of work of its own, so a wrong True costs a commit, never correctness."""
 
     @property
     def usage_key(self) -> str:
@@ -44,6 +50,7 @@ class StockCmd(_Cmd):
     """``stock <query>``: fuzzy lookup."""
 
     name: Literal["stock"] = "stock"
+    looks_up: ClassVar[bool] = True
     query: str = Field(min_length=1)
 
 
@@ -114,6 +121,7 @@ class BomCmd(_Cmd):
     """``bom <product>``: the product's BOM as a tree."""
 
     name: Literal["bom"] = "bom"
+    looks_up: ClassVar[bool] = True
     product: str = Field(min_length=1)
 
 
@@ -121,14 +129,17 @@ class SuggestCmd(_Cmd):
     """``suggest``: what to buy now (建议采购)."""
 
     name: Literal["suggest"] = "suggest"
+    looks_up: ClassVar[bool] = True
 
 
 class ShortagesCmd(_Cmd):
     name: Literal["shortages"] = "shortages"
+    looks_up: ClassVar[bool] = True
 
 
 class SummaryCmd(_Cmd):
     name: Literal["summary"] = "summary"
+    looks_up: ClassVar[bool] = True
 
 
 class BoardCmd(_Cmd):
@@ -142,6 +153,7 @@ class ReportCmd(_Cmd):
     """``report [<name> [args…]]``; the flow validates the report name (none: the list)."""
 
     name: Literal["report"] = "report"
+    looks_up: ClassVar[bool] = True
     report: str = ""
     args: str | None = None
 
@@ -163,6 +175,7 @@ class UndoCmd(_Cmd):
 
 class HistoryCmd(_Cmd):
     name: Literal["history"] = "history"
+    looks_up: ClassVar[bool] = True
     target: str = Field(min_length=1)
 
 
@@ -170,6 +183,7 @@ class HelpCmd(_Cmd):
     """``help [command]``; ``topic`` is a canonical command name."""
 
     name: Literal["help"] = "help"
+    looks_up: ClassVar[bool] = True
     topic: str | None = None
 
 
@@ -245,6 +259,7 @@ class CancelCmd(_Cmd):
 
 class PendingCmd(_Cmd):
     name: Literal["pending"] = "pending"
+    looks_up: ClassVar[bool] = True
 
 
 class LinkCmd(_Cmd):

@@ -119,13 +119,6 @@ class Contact:
         }
 
 
-LOOKUPS = frozenset({"stock"})
-"""Commands that only read. Their delivery is recorded in a short transaction of its own and the
-lookup runs after it, outside SQLite's write lock: a fuzzy search holding that lock would make
-every writer in the process queue behind it (issue 13: the tail of `/request` and the click).
-A photo goes the same way: decoding its barcode must not hold the lock either."""
-
-
 def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:
     """*handle* the inbound unless its delivery (``event_id``) was seen before.
 
@@ -135,7 +128,8 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
 
     Anything that may write records its delivery in the same transaction as the flow's work
     (`Database.one_transaction`; the flow's units of work are savepoints in it): one commit
-    per message instead of two. A lookup (`LOOKUPS`) or a photo records it first, on its own.
+    per message instead of two. A lookup, a report or a list (`looks_up` on the command) or a
+    photo records it first, on its own, and runs outside SQLite's write lock.
 
     A read-only database cannot record the delivery; then the guard stands aside, since a
     replay can change nothing either: writes answer `runtime.read_only`, lookups still answer."""
@@ -165,9 +159,9 @@ def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbou
 
 
 def _apart(inbound: Inbound) -> bool:
-    """Record the delivery on its own first? A photo, a typed lookup (`LOOKUPS`) or a pressed
-    "show this item" choice. A plain message may answer a question the bot asked, so only a
-    `/command` counts as a lookup."""
+    """Record the delivery on its own first? A photo (decoding a barcode must not hold the
+    write lock), a typed command that `looks_up`, or a pressed "show this item" choice. A
+    plain message may answer a question the bot asked, so only a `/command` counts."""
     if inbound.image is not None:
         return True
     if inbound.action_id is not None:
@@ -176,7 +170,7 @@ def _apart(inbound: Inbound) -> bool:
     if not text.startswith(("/", "／")):
         return False
     cmd = parse(text)
-    return not isinstance(cmd, ParseError) and cmd.name in LOOKUPS
+    return not isinstance(cmd, ParseError) and cmd.looks_up
 
 
 class QuietLog:
