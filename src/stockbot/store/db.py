@@ -25,7 +25,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -36,7 +36,6 @@ from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from stockbot.store.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
 from stockbot.store.fairlock import FairLock
 
@@ -188,7 +187,6 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA cache_size=-65536")
-        cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # see store.checkpoint
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -231,9 +229,6 @@ class Database:
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self._writer_queue = FairLock() if self.is_sqlite else None
-        self._checkpointer = (
-            WalCheckpointer(self.engine) if self.is_sqlite and self.where != ":memory:" else None
-        )
         self._joined = threading.local()
         self.events = EventBus()
         self.search: Any = None  # the item search cache (stockbot.lookup.service) sets itself
@@ -418,21 +413,10 @@ class Database:
         except SQLAlchemyError as exc:  # the pool timed out, or similar
             return f"database error: {_first_line(exc)}"
 
-    @contextmanager
-    def _writer_slot(self) -> Iterator[None]:
-        """SQLite: this process's writers in FIFO order; once one has committed, its log is
-        written back to the file by `store.checkpoint`, not by a later writer's commit."""
-        if self._writer_queue is None:
-            yield
-            return
-        with self._writer_queue:
-            yield
-        if self._checkpointer is not None:
-            self._checkpointer.wrote()
+    def _writer_slot(self) -> Any:
+        return self._writer_queue if self._writer_queue is not None else nullcontext()
 
     def dispose(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
         self.engine.dispose()
 
 
