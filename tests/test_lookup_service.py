@@ -106,7 +106,7 @@ def slow_load(db):  # type: ignore[no-untyped-def]
     holder = threading.Thread(target=hold)
     holder.start()
     held.wait(30)
-    warming = search.warm(db)
+    warming = search.warm(db, ready_within=0)  # a question comes before the load is done
     yield search
     release.set()
     holder.join(30)
@@ -193,7 +193,7 @@ def test_a_name_asked_before_a_new_instance_has_loaded_its_index_gets_the_warm_t
     slow.parent.mkdir()
     os.mkfifo(slow)
     fresh = ItemSearch.of(db)
-    loading = fresh.warm(db)
+    loading = fresh.warm(db, ready_within=0)  # the first question comes before the load
     assert len(fresh) == 0 and not fresh.loaded_from_snapshot  # its load is waiting on the disk
 
     def disk() -> None:
@@ -206,6 +206,50 @@ def test_a_name_asked_before_a_new_instance_has_loaded_its_index_gets_the_warm_t
     feeding.join(30)
     loading.join(30)
     assert fresh.loaded_from_snapshot and len(fresh) == len(docs)
+
+
+def test_a_new_process_is_ready_once_its_index_is_loaded_and_has_answered_a_question(
+    db, db_url, tmp_path, cache_dir
+):  # type: ignore[no-untyped-def]
+    docs = import_catalogue(db_url, tmp_path, n=500)
+    fresh = ItemSearch.of(db)
+    fresh.warm(db)
+    # `warm` returned: the snapshot is loaded, and the warm-up question has been through it
+    assert fresh.loaded_from_snapshot and len(fresh) == len(docs)
+    assert fresh._index is not None and fresh._index._entries.decoded > 0
+    with db.write() as s:  # and it is still the index that answers, caught up
+        upsert_item(s, "NEW-PART", name="Copper washer M5")
+    with db.read() as s:
+        new = s.scalar(select(Item.id).where(Item.code == "NEW-PART"))
+        assert fresh.search(s, "copper washr m5")[0].item_id == new
+
+
+def test_what_questions_decode_from_a_loaded_index_is_frozen_once_it_adds_up(
+    db, db_url, tmp_path, cache_dir, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """Entries a question decodes from the snapshot are long-lived: left to the collector, a
+    full collection in some later question would walk all of them (tens of ms)."""
+    from stockbot.lookup import index as index_module
+
+    docs = import_catalogue(db_url, tmp_path, n=500)
+    monkeypatch.setattr(index_module, "_FREEZE_EVERY", 64 * 100)  # every ~100 entries
+    fresh = ItemSearch(db_url)
+    try:
+        with db.read() as s:
+            fresh.refresh(s)
+            assert fresh.loaded_from_snapshot
+            index = fresh._index
+            assert index is not None
+            frozen = gc.get_freeze_count()
+            for name in names_as_typed(docs, 20):
+                assert fresh.search(s, name)
+        decoded = [index._entries.get(i) for i in list(index._entries._live)[:200]]
+        tracked = {id(o) for o in gc.get_objects()}
+        assert index._entries.decoded >= 100 and gc.get_freeze_count() > frozen
+        # the entries decoded before the last freeze are no longer the collector's to walk
+        assert sum(id(e) not in tracked for e in decoded) >= 100
+    finally:
+        gc.unfreeze()
 
 
 def test_while_an_index_is_built_the_database_answers_names_as_the_index_ranks_them(

@@ -31,6 +31,7 @@ import contextlib
 import gc
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,13 @@ log = logging.getLogger(__name__)
 _SETTLE_S = 0.5
 """How long a question waits for a snapshot to load (it takes milliseconds) before it is
 answered from the database instead."""
+
+READY_S = 2.0
+"""How long `warm` (process start) waits for a snapshot to load and answer its warm-up
+question; never for a build."""
+
+_WARM_UP = "hex blot m6x20 螺栓 10k"
+"""A question touching every kind of term (a typo, a number, CJK, a unit) — not a code."""
 
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
@@ -295,12 +303,19 @@ class ItemSearch:
         self._rev = max(max((r.search_rev for r in rows), default=latest), latest)
         gc.freeze()  # millions of long-lived objects: keep full collections off them
 
-    def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
+    def warm(
+        self, db: Database, follow: float | None = None, ready_within: float = READY_S
+    ) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
-        query does not pay for it; a query arriving meanwhile waits the milliseconds a snapshot
-        takes to load, or, while the index is built, is answered from the database. With `follow`,
-        keep catching up every `follow` seconds, so that after another process's bulk change
-        the catch-up happens here rather than in someone's question."""
+        query does not pay for it. A snapshot's load (milliseconds) is waited for, up to
+        `ready_within` seconds, and then one question is asked of it (`_warm_up`): the
+        process's one-off costs — the ORM's mapper set-up, compiling the search's statements,
+        rapidfuzz's and OpenCC's first calls — are paid here, before the process says it is
+        ready, not in its first user's question. A build (seconds) is not waited for: a query
+        meanwhile is answered from the database. With `follow`, keep catching up every
+        `follow` seconds, so that after another process's bulk change the catch-up happens
+        here rather than in someone's question."""
+        warmed = threading.Event()
 
         def build() -> None:
             built = False
@@ -308,13 +323,15 @@ class ItemSearch:
                 try:
                     with db.read() as session:
                         self.refresh(session)
-                    if not built:
-                        built = True
-                        gc.freeze()  # the index is long-lived: keep the collector off it
+                        if not built:
+                            built = True
+                            self._warm_up(session)
+                            gc.freeze()  # the index is long-lived: keep the collector off it
                 except Exception as exc:  # the database is away: a later round or question
                     log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
                 finally:
                     self._loading.clear()
+                    warmed.set()
                 if not follow or self._stopped.wait(follow):
                     return
 
@@ -323,7 +340,15 @@ class ItemSearch:
             self._begin_loading()
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()
+        deadline = time.monotonic() + ready_within
+        if ready_within > 0 and self._settled.wait(ready_within) and self._index is not None:
+            warmed.wait(max(0.0, deadline - time.monotonic()))  # a load: then the warm-up
         return thread
+
+    def _warm_up(self, session: Session) -> None:
+        """One question through the whole search path, answered and forgotten."""
+        if self._index is not None:
+            self.search(session, _WARM_UP)
 
     @staticmethod
     def exact(session: Session, query: str) -> int | None:
