@@ -225,14 +225,11 @@ def test_a_new_process_is_ready_once_its_index_is_loaded_and_has_answered_a_ques
 
 
 def test_what_questions_decode_from_a_loaded_index_is_frozen_once_it_adds_up(
-    db, db_url, tmp_path, cache_dir, monkeypatch
+    db, db_url, tmp_path, cache_dir
 ):  # type: ignore[no-untyped-def]
-    """Entries a question decodes from the snapshot are long-lived: left to the collector, a
-    full collection in some later question would walk all of them (tens of ms)."""
-    from stockbot.lookup import index as index_module
-
+    """Entries a question decodes from the snapshot are long-lived: left to the collector,
+    every collection in a later question would walk them again (tens of ms)."""
     docs = import_catalogue(db_url, tmp_path, n=500)
-    monkeypatch.setattr(index_module, "_FREEZE_EVERY", 64 * 100)  # every ~100 entries
     fresh = ItemSearch(db_url)
     try:
         with db.read() as s:
@@ -248,6 +245,17 @@ def test_what_questions_decode_from_a_loaded_index_is_frozen_once_it_adds_up(
         assert index._entries.decoded >= 100 and gc.get_freeze_count() > frozen
         # the entries decoded before the last freeze are no longer the collector's to walk
         assert sum(id(e) not in tracked for e in decoded) >= 100
+        assert gc.isenabled()  # off only while a search decodes
+        runs: list[str] = []
+        threshold = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)  # any allocation would start a collection
+        gc.callbacks.append(lambda phase, _info: runs.append(phase))
+        try:
+            assert index.search("socket head cap screw m5x50")
+        finally:
+            gc.callbacks.pop()
+            gc.set_threshold(*threshold)
+        assert runs == []  # none while it decoded (frozen after it instead)
     finally:
         gc.unfreeze()
 

@@ -329,6 +329,7 @@ class ItemSearch:
                             gc.freeze()  # the index is long-lived: keep the collector off it
                 except Exception as exc:  # the database is away: a later round or question
                     log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
+                    self._settled.set()  # no load under way: nobody waits for one
                 finally:
                     self._loading.clear()
                     warmed.set()
