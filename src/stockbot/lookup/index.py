@@ -28,7 +28,7 @@ printed under it is exact, and its first 6+ digits find it as `m8` finds `m8x30`
 The index is pure Python. Writers must be serialised (see `service.py`); a search racing a
 `remove` skips the vanished item instead of failing. It pickles as a few flat buffers
 (`stores.py`) that load in milliseconds; a loaded index turns rows into objects as questions
-first read them.
+first read them, with the cyclic collector off, and freezes them (`_settle`).
 """
 
 from __future__ import annotations

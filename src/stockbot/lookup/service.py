@@ -7,9 +7,10 @@ only the rows changed since. That keeps several processes (Slack + Telegram + co
 one PostgreSQL) consistent without rescanning the table per query.
 
 Building the index for 50,000 items takes 2–4 s; loading a snapshot of it takes milliseconds
-(flat buffers, see `stores.py`), so a question asked while a process loads it just waits for
-it and is answered by the index itself — the one ranking. Only while an index is *built* (no
-usable snapshot: the very first start) are questions answered from the database
+(flat buffers, see `stores.py`), so a process starting (`warm`) loads it and asks it one
+question before it calls itself ready, and a question asked while a process loads it just
+waits for it and is answered by the index itself — the one ranking. Only while an index is
+*built* (no usable snapshot: the very first start) are questions answered from the database
 (`interim.search_db`, ranked by the same scorer). After a full build the index is saved (in
 the background, atomically) to a per-database file in the user's cache directory
 (`STOCKBOT_SEARCH_CACHE` overrides the directory; an empty value turns it off). A process
