@@ -95,7 +95,7 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
     search = ItemSearch.of(runtime.db)
     search.warm(runtime.db, follow=5.0)  # as `stockbot chat` (follow: as `stockbot run`)
     handle = console_handle(runtime)
-    ready, ready_at = time.perf_counter() - t_start, time.time()
+    ready, ready_at, ready_cpu = time.perf_counter() - t_start, time.time(), time.process_time()
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
     if wait_for:
         print(json.dumps({"ready": True}), flush=True)
@@ -145,6 +145,7 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
         pauses.clear()
         young.clear()
     print(json.dumps({"ready_s": ready, "ready_at": ready_at, "first_at": first_at,
+                      "ready_cpu_s": ready_cpu,
                       "snapshot": search.loaded_from_snapshot, "passes": passes}),
           flush=True)  # fmt: skip
     return 0
@@ -219,7 +220,8 @@ def _scenario(n_items: int, url: str | None, seed: int, src: str) -> None:
         assert fresh.returncode == 0, fresh.stderr
         result = json.loads(fresh.stdout.splitlines()[-1])
         print(f"new process: launch → ready {result['ready_at'] - launched:.2f} s (opening "
-              f"as `stockbot chat` took {result['ready_s']:.2f} s of it), launch → first "
+              f"as `stockbot chat` took {result['ready_s']:.2f} s of it; process CPU time "
+              f"by then {result['ready_cpu_s']:.2f} s), launch → first "
               f"answer {result['first_at'] - launched:.2f} s; index from the import's "
               f"snapshot: {result['snapshot']}")  # fmt: skip
         _report("new process", queries, result)
