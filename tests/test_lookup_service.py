@@ -234,28 +234,36 @@ def test_what_questions_decode_from_a_loaded_index_is_frozen_once_it_adds_up(
     try:
         with db.read() as s:
             fresh.refresh(s)
-            assert fresh.loaded_from_snapshot
-            index = fresh._index
-            assert index is not None
-            frozen = gc.get_freeze_count()
+        assert fresh.loaded_from_snapshot
+        index = fresh._index
+        assert index is not None
+
+        # the first question: no collection while it decodes, only once that is frozen
+        frozen, before = gc.get_freeze_count(), index._entries.decoded
+        runs: list[tuple[int, int]] = []
+        threshold = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)  # any allocation would start a collection
+        gc.callbacks.append(
+            lambda _phase, _info: runs.append((index._entries.decoded, gc.get_freeze_count()))
+        )
+        try:
+            assert index.search(docs[-1].name)
+        finally:
+            gc.callbacks.pop()
+            gc.set_threshold(*threshold)
+        assert index._entries.decoded >= before + 32
+        assert all(now > frozen for decoded, now in runs if decoded > before)
+        assert gc.isenabled()  # off only while a search decodes
+
+        # more questions: what they decoded is frozen too, not the collector's to walk
+        frozen = gc.get_freeze_count()
+        with db.read() as s:
             for name in names_as_typed(docs, 20):
                 assert fresh.search(s, name)
         decoded = [index._entries.get(i) for i in list(index._entries._live)[:200]]
         tracked = {id(o) for o in gc.get_objects()}
         assert index._entries.decoded >= 100 and gc.get_freeze_count() > frozen
-        # the entries decoded before the last freeze are no longer the collector's to walk
         assert sum(id(e) not in tracked for e in decoded) >= 100
-        assert gc.isenabled()  # off only while a search decodes
-        runs: list[str] = []
-        threshold = gc.get_threshold()
-        gc.set_threshold(1, 1, 1)  # any allocation would start a collection
-        gc.callbacks.append(lambda phase, _info: runs.append(phase))
-        try:
-            assert index.search("socket head cap screw m5x50")
-        finally:
-            gc.callbacks.pop()
-            gc.set_threshold(*threshold)
-        assert runs == []  # none while it decoded (frozen after it instead)
     finally:
         gc.unfreeze()
 
@@ -270,3 +278,30 @@ def test_while_an_index_is_built_the_database_answers_names_as_the_index_ranks_t
         codes = {i: c for i, c in s.execute(select(Item.id, Item.code))}
         answered = {q: codes[interim.search_db(s, q)[0].item_id] for q in names}
     assert answered == expected
+
+
+def test_the_collector_stays_off_until_the_last_of_overlapping_pauses_ends() -> None:
+    """A search (pausing the collector while it decodes) that ends during a catch-up (pausing
+    it while it re-indexes thousands of rows) must not turn it back on under the catch-up."""
+    from stockbot.lookup.collector import paused
+
+    assert gc.isenabled()
+    catch_up_started, search_done, finish = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def catch_up() -> None:
+        with paused():
+            catch_up_started.set()
+            search_done.wait(30)
+            seen.append(gc.isenabled())  # the search has ended meanwhile
+            finish.wait(30)
+
+    with paused():  # a search, begun first
+        worker = threading.Thread(target=catch_up)
+        worker.start()
+        catch_up_started.wait(30)
+    search_done.set()
+    finish.set()
+    worker.join(30)
+    assert seen == [False]
+    assert gc.isenabled()  # back on once the last pause ended

@@ -40,6 +40,7 @@ from typing import SupportsIndex
 
 from rapidfuzz import fuzz
 
+from stockbot.lookup.collector import paused
 from stockbot.lookup.entries import Entry, Hit, SearchDoc, Term, num_match
 from stockbot.lookup.stores import Entries, Table, buffers
 from stockbot.lookup.tokens import (
@@ -92,17 +93,13 @@ class ItemIndex:
         self._frozen = 0
         # A bulk build allocates ~10 long-lived objects per item; left on, the cyclic GC
         # would rescan the growing heap again and again (~45% of the build time at 50k).
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             for doc in docs:
                 self.upsert(doc)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
-                # Promote the new objects to the oldest generation now, in one pass, rather
-                # than in the first young-generation collections during the first queries.
-                gc.collect(1)
+        if gc.isenabled():
+            # Promote the new objects to the oldest generation now, in one pass, rather
+            # than in the first young-generation collections during the first queries.
+            gc.collect(1)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -177,14 +174,11 @@ class ItemIndex:
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """Best `limit` items for what someone typed; exact hits first, never raises."""
-        collecting = gc.isenabled()
-        gc.disable()  # what it decodes is frozen at the end, not walked by a collection now
-        try:
-            return self._search(query, limit)
-        finally:
-            self._settle()
-            if collecting:
-                gc.enable()
+        with paused():  # what it decodes is frozen at the end, not walked by a collection now
+            try:
+                return self._search(query, limit)
+            finally:
+                self._settle()
 
     def _search(self, query: str, limit: int) -> list[Hit]:
         if limit <= 0 or not query:

@@ -28,12 +28,11 @@ background, so a question rarely waits for a catch-up at all.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stockbot.lookup import interim, snapshot
+from stockbot.lookup.collector import paused
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
 from stockbot.lookup.snapshot import path_for as snapshot_path
 from stockbot.store.catalog import items_labelled
@@ -71,18 +71,6 @@ _WARM_UP = "hex blot m6x20 螺栓 10k"
 
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic collector off meanwhile: catching up allocates many long-lived objects."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def save_snapshot(db: Database) -> tuple[int, Path] | None:
@@ -175,7 +163,7 @@ class ItemSearch:
             return version == snapshot.VERSION and newer_than < rev <= latest
 
         try:
-            with _no_gc():
+            with paused():
                 index = snapshot.read(self._snapshot, usable)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
@@ -184,7 +172,7 @@ class ItemSearch:
             return False
         rev = found[0]
         rows, barcodes = _changed(session, rev)
-        with _no_gc():
+        with paused():
             _apply(index, rows, barcodes)
         count, top = self._fingerprint(session)
         if len(index) != count or (count and top not in index):
@@ -280,7 +268,7 @@ class ItemSearch:
                 return
             self._settled.set()  # one row at a time: questions go to the database meanwhile
             rows, barcodes = _changed(session, self._rev)
-            with _no_gc():
+            with paused():
                 _apply(self._index, rows, barcodes)
             if bulk:  # (another process's import, before its snapshot was written)
                 gc.freeze()  # long-lived now: no full collection in a question walks them
