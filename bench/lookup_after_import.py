@@ -14,10 +14,13 @@
 4. the multi-process case: a process started *before* the import (an empty catalogue, like a
    `stockbot run` left running), asked the same questions right after the import finishes.
 
-It prints the first lookup's latency, p50, p99 and max of each pass — wall time, and the CPU
-time of the thread that answered (what the question itself cost, without the time it waited
-for the GIL or for another process on a shared machine) — and never fails on them; a lookup
-that does not find the item it was derived from is counted (codes must all be found).
+It prints when the new process was ready — `warm()` returned, as `stockbot chat` shows its
+prompt then — and when it answered its first question, both counted from its launch; then
+per pass the first lookup's latency (from the moment it is asked: "first" excludes process
+start), p50, p99 and max — wall time, and the CPU time of the thread that answered (what the
+question itself cost, without the time it waited for the GIL or for another process on a
+shared machine) — and never fails on them; a lookup that does not find the item it was
+derived from is counted (codes must all be found).
 
 `--compare OTHER/src` runs the whole scenario first with another checkout's code (the previous
 main, say) and then with this one, back to back, so the two are measured under the same load;
@@ -92,21 +95,24 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
     search = ItemSearch.of(runtime.db)
     search.warm(runtime.db, follow=5.0)  # as `stockbot chat` (follow: as `stockbot run`)
     handle = console_handle(runtime)
-    ready = time.perf_counter() - t_start
+    ready, ready_at, ready_cpu = time.perf_counter() - t_start, time.time(), time.process_time()
     queries = json.loads(Path(queries_file).read_text(encoding="utf-8"))
     if wait_for:
         print(json.dumps({"ready": True}), flush=True)
         while not Path(wait_for).exists():
             time.sleep(0.01)
     pauses: list[float] = []
-    started = [0.0]
+    started, first_at = [0.0], 0.0
+
+    young: list[float] = []
 
     def collector(phase: str, info: dict) -> None:
-        if info["generation"] == 2 and threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is threading.main_thread():
             if phase == "start":
                 started[0] = time.perf_counter()
             else:
-                pauses.append((time.perf_counter() - started[0]) * 1000)
+                took = (time.perf_counter() - started[0]) * 1000
+                (pauses if info["generation"] == 2 else young).append(took)
 
     gc.callbacks.append(collector)
     profiled = int(os.environ.get("STOCKBOT_BENCH_PROFILE") or 0)
@@ -126,16 +132,22 @@ def probe(url: str, queries_file: str, wait_for: str | None) -> int:
             text = render_text(reply, lambda b: 1)
             lat.append((time.perf_counter() - t) * 1000)
             cpu.append((time.thread_time() - c) * 1000)
+            if n_pass == 0 and i == 0:
+                first_at = time.time()
             if profile:
                 profile.disable()
                 print(f"-- {kind} {q!r}: cpu {cpu[-1]:.1f} ms", file=sys.stderr)
                 pstats.Stats(profile, stream=sys.stderr).sort_stats("cumtime").print_stats(14)
             if code not in text:
                 missed.append(kind)
-        passes.append({"lat": lat, "cpu": cpu, "missed": missed, "gc": pauses[:]})
+        passes.append({"lat": lat, "cpu": cpu, "missed": missed, "gc": pauses[:],
+                       "young_gc": young[:]})  # fmt: skip
         pauses.clear()
-    print(json.dumps({"ready_s": ready, "snapshot": search.loaded_from_snapshot,
-                      "passes": passes}), flush=True)  # fmt: skip
+        young.clear()
+    print(json.dumps({"ready_s": ready, "ready_at": ready_at, "first_at": first_at,
+                      "ready_cpu_s": ready_cpu,
+                      "snapshot": search.loaded_from_snapshot, "passes": passes}),
+          flush=True)  # fmt: skip
     return 0
 
 
@@ -146,8 +158,11 @@ def _report(label: str, queries: list[tuple[str, str, str]], result: dict) -> No
             cs = [x for x, q in zip(run["cpu"], queries, strict=True) if kind in ("all", q[0])]
             missed = sum(1 for m in run["missed"] if kind in ("all", m))
             if kind == "all":
+                young = run.get("young_gc", [])
                 print(f"  {label:<22} {name:<4} full collections on the asking thread: "
-                      f"{len(run['gc'])}, longest {max(run['gc'], default=0):.1f} ms")  # fmt: skip
+                      f"{len(run['gc'])}, longest {max(run['gc'], default=0):.1f} ms; young "
+                      f"ones: {len(young)}, {sum(young):.0f} ms in all, longest "
+                      f"{max(young, default=0):.1f} ms")  # fmt: skip
             print(f"  {label:<22} {name:<4} {kind:<4} n={len(xs):<3} first {xs[0]:7.1f} ms  "
                   f"p50 {_pct(xs, 50):6.1f}  p99 {_pct(xs, 99):6.1f}  max {max(xs):7.1f} ms  "
                   f"| cpu first {cs[0]:6.1f}  p50 {_pct(cs, 50):5.1f}  p99 {_pct(cs, 99):6.1f} ms"
@@ -200,10 +215,14 @@ def _scenario(n_items: int, url: str | None, seed: int, src: str) -> None:
         done.touch()
         running = json.loads(before.communicate(timeout=600)[0].splitlines()[-1])
 
+        launched = time.time()
         fresh = subprocess.run(me, env=env, capture_output=True, text=True, timeout=600)
         assert fresh.returncode == 0, fresh.stderr
         result = json.loads(fresh.stdout.splitlines()[-1])
-        print(f"new process: ready in {result['ready_s']:.2f} s, index from the import's "
+        print(f"new process: launch → ready {result['ready_at'] - launched:.2f} s (opening "
+              f"as `stockbot chat` took {result['ready_s']:.2f} s of it; process CPU time "
+              f"by then {result['ready_cpu_s']:.2f} s), launch → first "
+              f"answer {result['first_at'] - launched:.2f} s; index from the import's "
               f"snapshot: {result['snapshot']}")  # fmt: skip
         _report("new process", queries, result)
         _report("running before import", queries, running)

@@ -106,7 +106,7 @@ def slow_load(db):  # type: ignore[no-untyped-def]
     holder = threading.Thread(target=hold)
     holder.start()
     held.wait(30)
-    warming = search.warm(db)
+    warming = search.warm(db, ready_within=0)  # a question comes before the load is done
     yield search
     release.set()
     holder.join(30)
@@ -193,7 +193,7 @@ def test_a_name_asked_before_a_new_instance_has_loaded_its_index_gets_the_warm_t
     slow.parent.mkdir()
     os.mkfifo(slow)
     fresh = ItemSearch.of(db)
-    loading = fresh.warm(db)
+    loading = fresh.warm(db, ready_within=0)  # the first question comes before the load
     assert len(fresh) == 0 and not fresh.loaded_from_snapshot  # its load is waiting on the disk
 
     def disk() -> None:
@@ -208,6 +208,66 @@ def test_a_name_asked_before_a_new_instance_has_loaded_its_index_gets_the_warm_t
     assert fresh.loaded_from_snapshot and len(fresh) == len(docs)
 
 
+def test_a_new_process_is_ready_once_its_index_is_loaded_and_has_answered_a_question(
+    db, db_url, tmp_path, cache_dir
+):  # type: ignore[no-untyped-def]
+    docs = import_catalogue(db_url, tmp_path, n=500)
+    fresh = ItemSearch.of(db)
+    fresh.warm(db)
+    # `warm` returned: the snapshot is loaded, and the warm-up question has been through it
+    assert fresh.loaded_from_snapshot and len(fresh) == len(docs)
+    assert fresh._index is not None and fresh._index._entries.decoded > 0
+    with db.write() as s:  # and it is still the index that answers, caught up
+        upsert_item(s, "NEW-PART", name="Copper washer M5")
+    with db.read() as s:
+        new = s.scalar(select(Item.id).where(Item.code == "NEW-PART"))
+        assert fresh.search(s, "copper washr m5")[0].item_id == new
+
+
+def test_what_questions_decode_from_a_loaded_index_is_frozen_once_it_adds_up(
+    db, db_url, tmp_path, cache_dir
+):  # type: ignore[no-untyped-def]
+    """Entries a question decodes from the snapshot are long-lived: left to the collector,
+    every collection in a later question would walk them again (tens of ms)."""
+    docs = import_catalogue(db_url, tmp_path, n=500)
+    fresh = ItemSearch(db_url)
+    try:
+        with db.read() as s:
+            fresh.refresh(s)
+        assert fresh.loaded_from_snapshot
+        index = fresh._index
+        assert index is not None
+
+        # the first question: no collection while it decodes, only once that is frozen
+        frozen, before = gc.get_freeze_count(), index._entries.decoded
+        runs: list[tuple[int, int]] = []
+        threshold = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)  # any allocation would start a collection
+        gc.callbacks.append(
+            lambda _phase, _info: runs.append((index._entries.decoded, gc.get_freeze_count()))
+        )
+        try:
+            assert index.search(docs[-1].name)
+        finally:
+            gc.callbacks.pop()
+            gc.set_threshold(*threshold)
+        assert index._entries.decoded >= before + 32
+        assert all(now > frozen for decoded, now in runs if decoded > before)
+        assert gc.isenabled()  # off only while a search decodes
+
+        # more questions: what they decoded is frozen too, not the collector's to walk
+        frozen = gc.get_freeze_count()
+        with db.read() as s:
+            for name in names_as_typed(docs, 20):
+                assert fresh.search(s, name)
+        decoded = [index._entries.get(i) for i in list(index._entries._live)[:200]]
+        tracked = {id(o) for o in gc.get_objects()}
+        assert index._entries.decoded >= 100 and gc.get_freeze_count() > frozen
+        assert sum(id(e) not in tracked for e in decoded) >= 100
+    finally:
+        gc.unfreeze()
+
+
 def test_while_an_index_is_built_the_database_answers_names_as_the_index_ranks_them(
     db, db_url, tmp_path, cache_dir
 ):  # type: ignore[no-untyped-def]
@@ -218,3 +278,30 @@ def test_while_an_index_is_built_the_database_answers_names_as_the_index_ranks_t
         codes = {i: c for i, c in s.execute(select(Item.id, Item.code))}
         answered = {q: codes[interim.search_db(s, q)[0].item_id] for q in names}
     assert answered == expected
+
+
+def test_the_collector_stays_off_until_the_last_of_overlapping_pauses_ends() -> None:
+    """A search (pausing the collector while it decodes) that ends during a catch-up (pausing
+    it while it re-indexes thousands of rows) must not turn it back on under the catch-up."""
+    from stockbot.lookup.collector import paused
+
+    assert gc.isenabled()
+    catch_up_started, search_done, finish = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def catch_up() -> None:
+        with paused():
+            catch_up_started.set()
+            search_done.wait(30)
+            seen.append(gc.isenabled())  # the search has ended meanwhile
+            finish.wait(30)
+
+    with paused():  # a search, begun first
+        worker = threading.Thread(target=catch_up)
+        worker.start()
+        catch_up_started.wait(30)
+    search_done.set()
+    finish.set()
+    worker.join(30)
+    assert seen == [False]
+    assert gc.isenabled()  # back on once the last pause ended

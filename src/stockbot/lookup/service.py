@@ -7,9 +7,10 @@ only the rows changed since. That keeps several processes (Slack + Telegram + co
 one PostgreSQL) consistent without rescanning the table per query.
 
 Building the index for 50,000 items takes 2–4 s; loading a snapshot of it takes milliseconds
-(flat buffers, see `stores.py`), so a question asked while a process loads it just waits for
-it and is answered by the index itself — the one ranking. Only while an index is *built* (no
-usable snapshot: the very first start) are questions answered from the database
+(flat buffers, see `stores.py`), so a process starting (`warm`) loads it and asks it one
+question before it calls itself ready, and a question asked while a process loads it just
+waits for it and is answered by the index itself — the one ranking. Only while an index is
+*built* (no usable snapshot: the very first start) are questions answered from the database
 (`interim.search_db`, ranked by the same scorer). After a full build the index is saved (in
 the background, atomically) to a per-database file in the user's cache directory
 (`STOCKBOT_SEARCH_CACHE` overrides the directory; an empty value turns it off). A process
@@ -27,11 +28,11 @@ background, so a question rarely waits for a catch-up at all.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stockbot.lookup import interim, snapshot
+from stockbot.lookup.collector import paused
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
 from stockbot.lookup.snapshot import path_for as snapshot_path
 from stockbot.store.catalog import items_labelled
@@ -60,20 +62,15 @@ _SETTLE_S = 0.5
 """How long a question waits for a snapshot to load (it takes milliseconds) before it is
 answered from the database instead."""
 
+READY_S = 2.0
+"""How long `warm` (process start) waits for a snapshot to load and answer its warm-up
+question; never for a build."""
+
+_WARM_UP = "hex blot m6x20 螺栓 10k"
+"""A question touching every kind of term (a typo, a number, CJK, a unit) — not a code."""
+
 BULK = 1000
 """Changed rows beyond which a catch-up is a bulk change: worth a snapshot of its own."""
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic collector off meanwhile: catching up allocates many long-lived objects."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def save_snapshot(db: Database) -> tuple[int, Path] | None:
@@ -166,7 +163,7 @@ class ItemSearch:
             return version == snapshot.VERSION and newer_than < rev <= latest
 
         try:
-            with _no_gc():
+            with paused():
                 index = snapshot.read(self._snapshot, usable)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
@@ -175,7 +172,7 @@ class ItemSearch:
             return False
         rev = found[0]
         rows, barcodes = _changed(session, rev)
-        with _no_gc():
+        with paused():
             _apply(index, rows, barcodes)
         count, top = self._fingerprint(session)
         if len(index) != count or (count and top not in index):
@@ -271,7 +268,7 @@ class ItemSearch:
                 return
             self._settled.set()  # one row at a time: questions go to the database meanwhile
             rows, barcodes = _changed(session, self._rev)
-            with _no_gc():
+            with paused():
                 _apply(self._index, rows, barcodes)
             if bulk:  # (another process's import, before its snapshot was written)
                 gc.freeze()  # long-lived now: no full collection in a question walks them
@@ -295,12 +292,19 @@ class ItemSearch:
         self._rev = max(max((r.search_rev for r in rows), default=latest), latest)
         gc.freeze()  # millions of long-lived objects: keep full collections off them
 
-    def warm(self, db: Database, follow: float | None = None) -> threading.Thread:
+    def warm(
+        self, db: Database, follow: float | None = None, ready_within: float = READY_S
+    ) -> threading.Thread:
         """Load (or build) the index in the background at process start, so the first fuzzy
-        query does not pay for it; a query arriving meanwhile waits the milliseconds a snapshot
-        takes to load, or, while the index is built, is answered from the database. With `follow`,
-        keep catching up every `follow` seconds, so that after another process's bulk change
-        the catch-up happens here rather than in someone's question."""
+        query does not pay for it. A snapshot's load (milliseconds) is waited for, up to
+        `ready_within` seconds, and then one question is asked of it (`_warm_up`): the
+        process's one-off costs — the ORM's mapper set-up, compiling the search's statements,
+        rapidfuzz's and OpenCC's first calls — are paid here, before the process says it is
+        ready, not in its first user's question. A build (seconds) is not waited for: a query
+        meanwhile is answered from the database. With `follow`, keep catching up every
+        `follow` seconds, so that after another process's bulk change the catch-up happens
+        here rather than in someone's question."""
+        warmed = threading.Event()
 
         def build() -> None:
             built = False
@@ -308,13 +312,16 @@ class ItemSearch:
                 try:
                     with db.read() as session:
                         self.refresh(session)
-                    if not built:
-                        built = True
-                        gc.freeze()  # the index is long-lived: keep the collector off it
+                        if not built:
+                            built = True
+                            self._warm_up(session)
+                            gc.freeze()  # the index is long-lived: keep the collector off it
                 except Exception as exc:  # the database is away: a later round or question
                     log.warning("search index catch-up failed: %s", str(exc).splitlines()[0])
+                    self._settled.set()  # no load under way: nobody waits for one
                 finally:
                     self._loading.clear()
+                    warmed.set()
                 if not follow or self._stopped.wait(follow):
                     return
 
@@ -323,7 +330,15 @@ class ItemSearch:
             self._begin_loading()
         thread = threading.Thread(target=build, name="search-index", daemon=True)
         thread.start()
+        deadline = time.monotonic() + ready_within
+        if ready_within > 0 and self._settled.wait(ready_within) and self._index is not None:
+            warmed.wait(max(0.0, deadline - time.monotonic()))  # a load: then the warm-up
         return thread
+
+    def _warm_up(self, session: Session) -> None:
+        """One question through the whole search path, answered and forgotten."""
+        if self._index is not None:
+            self.search(session, _WARM_UP)
 
     @staticmethod
     def exact(session: Session, query: str) -> int | None:

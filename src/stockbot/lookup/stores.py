@@ -55,7 +55,7 @@ def _offsets(lengths: Iterator[int]) -> array:
 class Table:
     """str → set of item ids, over a packed, sorted, read-only part from a snapshot."""
 
-    __slots__ = ("_id_offs", "_ids", "_key_offs", "_keys", "_live", "_n")
+    __slots__ = ("_id_offs", "_ids", "_key_offs", "_keys", "_live", "_n", "loaded")
 
     def __init__(self, packed: Packed | None = None) -> None:
         self._live: dict[str, set[int]] = {}
@@ -66,6 +66,8 @@ class Table:
         self._ids = _view(ids, "i")
         self._id_offs = _view(id_offs, "q")
         self._n = len(self._key_offs) - 1
+        self.loaded = 0
+        """Ids turned into sets from the packed part so far (see `ItemIndex._settle`)."""
 
     def _find(self, key: str) -> int:
         """The packed row of `key`, or -1 (keys are sorted by their UTF-8 bytes, which is
@@ -91,6 +93,7 @@ class Table:
         if row < 0:
             return None
         found = self._live[key] = set(self._ids[self._id_offs[row] : self._id_offs[row + 1]])
+        self.loaded += len(found)
         return found
 
     def __contains__(self, key: object) -> bool:
@@ -157,7 +160,7 @@ class Table:
 class Entries:
     """item id → `Entry`, over a packed part from a snapshot (decoded on first read)."""
 
-    __slots__ = ("_blob", "_count", "_gone", "_ids", "_live", "_offs")
+    __slots__ = ("_blob", "_count", "_gone", "_ids", "_live", "_offs", "decoded")
 
     def __init__(self, packed: Packed | None = None) -> None:
         ids, offs, blob = packed or (array("i"), array("q", [0]), b"")
@@ -168,6 +171,8 @@ class Entries:
         self._gone: set[int] = set()
         """Packed ids removed since (or replaced: the live entry wins)."""
         self._count = len(self._ids)
+        self.decoded = 0
+        """Entries decoded from the packed part so far (see `ItemIndex._settle`)."""
 
     def _row(self, item_id: int) -> int:
         ids = self._ids
@@ -183,6 +188,7 @@ class Entries:
             return None
         line = str(self._blob[self._offs[row] : self._offs[row + 1]], "utf-8")
         found = self._live[item_id] = Entry.decode(line)
+        self.decoded += 1
         return found
 
     def __contains__(self, item_id: object) -> bool:
