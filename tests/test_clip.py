@@ -64,3 +64,22 @@ def test_the_console_and_telegram_tables_mark_a_cut_name() -> None:
 def test_the_slack_table_marks_a_cut_name() -> None:
     blocks = str(render_blocks(long_table()))
     assert LONG not in blocks and clip(LONG, TABLE_CELLS) in blocks
+
+
+@pytest.mark.parametrize(
+    "text", ["", "M8", "Hex bolt M8x30", "a~b|c", "x" * 60, "tab\there", "bell\x07", "Ω 1W", "é"]
+)
+def test_the_width_of_plain_ascii_is_counted_as_wcwidth_counts_it(text: str) -> None:
+    import wcwidth
+
+    assert display_width(text) == max(0, wcwidth.width(text, control_codes="ignore"))
+
+
+def test_plain_ascii_is_cut_where_the_grapheme_walk_cut_it() -> None:
+    # the ASCII shortcut slices by characters; a name with one non-ASCII letter takes the
+    # grapheme walk: both must cut the same words at the same places
+    ascii_ = "Electrolytic capacitor 1000uF 50V 105C Nippon"
+    other = ascii_.replace("C Nippon", "\u00c7 Nippon")
+    for cells in range(1, len(ascii_) + 2):
+        assert clip(ascii_, cells)[:-1] == clip(other, cells)[:-1].replace("\u00c7", "C")
+    assert clip("Hex-bolt_M8x30/zinc", 12) == "Hex-bolt…"

@@ -77,7 +77,10 @@ _SOFT_EDGE = " ·,;:/-_|（）()[]、，。"
 
 def display_width(text: str) -> int:
     """Terminal cells (`wcwidth`): a Chinese character or full-width letter takes 2, a combining
-    mark 0, control characters nothing."""
+    mark 0, control characters nothing. Printable ASCII (most codes and names) is one cell a
+    character, counted without asking `wcwidth` character by character."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     return max(0, int(wcwidth.width(text, control_codes="ignore")))
 
 
@@ -109,18 +112,21 @@ def clip(text: str, cells: int, mark: str = ELLIPSIS) -> str:
     room = cells - display_width(mark)
     if room <= 0:
         return mark if cells > 0 else ""
-    kept: list[str] = []
-    used = 0
-    for grapheme in wcwidth.iter_graphemes(text):
-        w = display_width(grapheme)
-        if used + w > room:
-            break
-        kept.append(grapheme)
-        used += w
-    head = "".join(kept)
+    if text.isascii() and text.isprintable():
+        head = text[:room]  # one cell and one grapheme per character
+    else:
+        kept: list[str] = []
+        used = 0
+        for grapheme in wcwidth.iter_graphemes(text):
+            w = display_width(grapheme)
+            if used + w > room:
+                break
+            kept.append(grapheme)
+            used += w
+        head = "".join(kept)
     rest = text[len(head) :]
     if head and rest and not _boundary(head[-1], rest[0]):
-        cut = max((i for i in range(1, len(head)) if _boundary(head[i - 1], head[i])), default=0)
+        cut = next((i for i in range(len(head) - 1, 0, -1) if _boundary(head[i - 1], head[i])), 0)
         if cut and display_width(head[:cut]) * 2 >= room:
             head = head[:cut]
     return head.rstrip(_SOFT_EDGE) + mark
