@@ -171,3 +171,17 @@ def test_the_language_is_detected_from_the_script(text: str | None, lang: str | 
 )
 def test_language_names_and_codes_are_normalised(value: str | None, lang: str | None) -> None:
     assert normalize_lang(value) == lang
+
+
+def test_format_specs_and_positional_fields_behave_as_before(scratch_keys: None) -> None:
+    register(
+        {
+            "test.spec": {"en": "[{x:>4}] {y!r} {{kept}} {z}", "zh-Hans": "[{x:>4}]"},
+            "test.positional": {"en": "a {0} b {x}", "zh-Hans": "a {0}"},
+            "test.bad_spec": {"en": "n={x:d}", "zh-Hans": "n={x:d}"},
+        }
+    )
+    assert t("test.spec", "en", x="ab", y="q") == "[  ab] 'q' {kept} {z}"
+    assert t("test.positional", "en", x=1) == "a {0} b {x}"  # no positional values: as is
+    assert t("test.bad_spec", "en", x="ab") == "n={x:d}"  # a spec the value refuses: as is
+    assert t("test.bad_spec", "en", x=7) == "n=7"

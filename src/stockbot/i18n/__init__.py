@@ -15,7 +15,6 @@ To add messages: add ``"area.key": {"en": "...", "zh-Hans": "..."},`` to ``CATAL
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any, Final, Literal
@@ -129,9 +128,6 @@ class _KeepMissing(dict[str, Any]):
         return "{" + name + "}"
 
 
-_FORMATTER = string.Formatter()
-
-
 class Said(str):
     """A catalogue text that remembers its key: a Text block built from exactly one message
     carries the key (`replies.Text.key`), so tests and callers can ask *what* was said. Any
@@ -158,7 +154,9 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     if not params:
         return Said(template, key)
     try:
-        return Said(_FORMATTER.vformat(template, (), _KeepMissing(params)), key)
+        # `str.format_map` (C), not `string.Formatter` (Python): the same text and the same
+        # errors, at a fifth of the calls; a 200-line card fills 400 templates
+        return Said(template.format_map(_KeepMissing(params)), key)
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         return Said(template, key)
 
