@@ -154,3 +154,24 @@ def test_the_console_shows_a_person_what_waits_for_them_when_they_type(db):
     seen = say("carol", "/help")
     assert "mr.issue_card" in seen  # but carol sees it as soon as she types
     assert "mr.issue_card" not in say("carol", "/help")  # once
+
+
+def test_a_grid_renders_every_quantity_cell_by_its_own_value_and_unit():
+    """Quantity cells repeat in a kit's grid and are rendered once per grid: a cell with
+    another number, unit or typed unit must still get its own text."""
+    from stockbot.flows.notices import Grid
+
+    rows = (
+        (Q(Decimal(1), "pc"),),
+        (Q(Decimal(2), "pc"),),
+        (Q(Decimal(1), "box"),),
+        (Q(Decimal(1), "pc"),),
+        (Q(Decimal(100), "pc", typed=(Decimal(1), "box")),),
+        (Q(Decimal(2), "pc"),),
+    )
+    notice = Notice("mr.approved", {}, grid=Grid(rows, ("x",)))
+    en = render(notice.dump(), "en", "UTC").blocks[1]
+    zh = render(notice.dump(), "zh-Hans", "UTC").blocks[1]
+    assert [r[0] for r in en.rows] == ["1 pc", "2 pcs", "1 box", "1 pc", "1 box = 100 pcs",
+                                       "2 pcs"]  # fmt: skip
+    assert [r[0] for r in zh.rows][:3] == ["1个", "2个", "1箱"]

@@ -193,8 +193,21 @@ def text(key: str, params: dict[str, Param], lang: str, tz: str, esc: Escape = m
 
 
 def _grid(grid: dict[str, Any], lang: str, tz: str) -> Block:
+    shown: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def cell(c: Param) -> str:
+        """A quantity cell is rendered once per grid: a kit's 200 lines mostly repeat the
+        same few (`1.05 pcs`); the rendering depends on nothing but the cell, lang and tz."""
+        if not isinstance(c, dict) or "$q" not in c:
+            return _value(c, lang, tz, _plain)
+        key = tuple(c.items())
+        done = shown.get(key)
+        if done is None:
+            done = shown[key] = _value(c, lang, tz, _plain)
+        return done
+
     def cells(row: list[Param]) -> list[str]:
-        return [_value(c, lang, tz, _plain) for c in row]
+        return [cell(c) for c in row]
 
     rows = [cells(r) for r in grid.get("rows") or []]
     if grid.get("headers"):
