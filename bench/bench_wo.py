@@ -12,7 +12,9 @@ product with 4 sub-assemblies × 5 sub-sub-assemblies × 10 leaves = 200 stocked
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import pstats
 import time
 from decimal import Decimal
 
@@ -64,6 +66,11 @@ def main() -> None:
     ap.add_argument("--url")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave the set-up's objects to the collector (see below)")  # fmt: skip
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="profile release + issue kit: print N top functions by own time "
+                         "and the Python calls per order")  # fmt: skip
+    ap.add_argument("--filter", default="", help="only the profile's functions matching this")
+    ap.add_argument("--sort", default="tottime", help="the profile's order (cumulative, …)")
     args = ap.parse_args()
     db = prepare(args.url, args.items, args.movements)
     upgrade(str(db.engine.url.render_as_string(hide_password=False)))
@@ -125,19 +132,34 @@ def main() -> None:
     def _count(*_: object) -> None:
         statements[0] += 1
 
-    release, issue, cpu, stmts = [], [], [], []
+    release, issue, cpu, own, stmts = [], [], [], [], []
+    gcs = [0, 0, 0]
+
+    def _count_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gcs[info["generation"]] += 1
+
+    gc.callbacks.append(_count_gc)
+    prof = cProfile.Profile() if args.profile else None
     for wo_id in ids[: args.orders]:
+        if prof is not None:
+            prof.enable()
         c, statements[0] = time.process_time(), 0
+        th = time.thread_time()
         t = time.perf_counter()
         wf.act(ctx, wo_id, "release")
         t2 = time.perf_counter()
         n_release = statements[0]
         wf.act(ctx, wo_id, "issue")
         t3 = time.perf_counter()
+        if prof is not None:
+            prof.disable()
         cpu.append((time.process_time() - c) * 1000)
+        own.append((time.thread_time() - th) * 1000)
         stmts.append((n_release, statements[0] - n_release))
         release.append((t2 - t) * 1000)
         issue.append((t3 - t2) * 1000)
+    gc.callbacks.remove(_count_gc)
     both = [a + b for a, b in zip(release, issue, strict=True)]
     print(
         f"kitting check (explode 3 levels + 200-component check), {args.runs} runs: "
@@ -157,7 +179,17 @@ def main() -> None:
     # machine shared with other work.
     print(f"release + issue kit, CPU time: p50 {pct(cpu, 50):.1f} ms, p99 {pct(cpu, 99):.1f} ms,"
           f" max {max(cpu):.1f} ms")  # fmt: skip
+    # The thread's own: without the background WAL checkpointer's (store/checkpoint.py)
+    print(f"release + issue kit, this thread's CPU time: p50 {pct(own, 50):.1f} ms,"
+          f" p99 {pct(own, 99):.1f} ms, max {max(own):.1f} ms;"
+          f" garbage collections during them (gen 0/1/2): {gcs[0]}/{gcs[1]}/{gcs[2]}")  # fmt: skip
     print(f"SQL statements, release / issue kit: {stmts[0][0]} / {stmts[0][1]}")
+    if prof is not None:
+        stats = pstats.Stats(prof)
+        calls = stats.total_calls  # type: ignore[attr-defined]
+        print(f"Python calls per release + issue kit (cProfile): {calls // len(release):,}"
+              " (the times above include the profiler's overhead)")  # fmt: skip
+        stats.sort_stats(args.sort).print_stats(args.filter, args.profile)
 
 
 if __name__ == "__main__":
