@@ -148,9 +148,11 @@ def kit_pick_list(s: Session, items: Mapping[int, Picked], lines: list[Line]) ->
 
 
 def _rows(s: Session, items: Mapping[int, Picked], lines: list[Line]) -> list[tuple[Any, ...]]:
-    locs = _by_id(s, Location, {ln.location_id for ln in lines})
-    whs = _by_id(s, Warehouse, {loc.warehouse_id for loc in locs.values()})
-    batches = _by_id(s, Batch, {ln.batch_id for ln in lines if ln.batch_id is not None})
+    locs = _by_id(s, (Location.id, Location.code, Location.warehouse_id),
+                  {ln.location_id for ln in lines})  # fmt: skip
+    whs = _by_id(s, (Warehouse.id, Warehouse.code), {loc.warehouse_id for loc in locs.values()})
+    batches = _by_id(s, (Batch.id, Batch.lot, Batch.expiry),
+                     {ln.batch_id for ln in lines if ln.batch_id is not None})  # fmt: skip
     rows = []
     for line in lines:
         item = items[line.item_id]
@@ -170,13 +172,14 @@ def _rows(s: Session, items: Mapping[int, Picked], lines: list[Line]) -> list[tu
     return rows
 
 
-def _by_id(s: Session, model: Any, ids: set[int]) -> dict[int, Any]:
-    """Rows of `model` by id, one query per 500 ids (the pick list of a kit loads its
-    places and batches at once, not one `get` per line)."""
+def _by_id(s: Session, columns: tuple[Any, ...], ids: set[int]) -> dict[int, Any]:
+    """Rows of `columns` (the id first) by id, one query per 500 ids (the pick list of a kit
+    loads its places and batches at once, not one `get` per line); plain rows, not entities:
+    the list reads three columns of each."""
     out: dict[int, Any] = {}
     ordered = sorted(ids)
+    key = columns[0]
     for k in range(0, len(ordered), 500):
-        out.update(
-            {r.id: r for r in s.scalars(select(model).where(model.id.in_(ordered[k : k + 500])))}
-        )
+        rows = s.execute(select(*columns).where(key.in_(ordered[k : k + 500])))
+        out.update({r[0]: r for r in rows})
     return out
