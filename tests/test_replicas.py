@@ -14,7 +14,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -94,15 +93,19 @@ def count(db, stmt) -> int:  # type: ignore[no-untyped-def]
         return int(s.scalar(stmt) or 0)
 
 
-def make_due_now(db, job_id: str) -> None:  # type: ignore[no-untyped-def]
+def make_due_now(db, job_id: str) -> float:  # type: ignore[no-untyped-def]
     """What the clock does at 08:00: the job's next run time arrives. Written through
-    APScheduler (a paused scheduler on the shared job store), as the pickled job holds it too."""
+    APScheduler (a paused scheduler on the shared job store), as the pickled job holds it too.
+    Returns that due time (a timestamp): once run, the job is due next at its trigger's next
+    fire time after it — tomorrow's, or today's when the test runs before the hour."""
     scheduler = new_scheduler(db)
     scheduler.start(paused=True)
+    due = utcnow()
     try:
-        scheduler.modify_job(job_id, next_run_time=utcnow())
+        scheduler.modify_job(job_id, next_run_time=due)
     finally:
         close_scheduler(scheduler)
+    return due.timestamp()
 
 
 def import_items(url: str, csv: Path) -> None:
@@ -173,16 +176,16 @@ def test_two_replicas_act_once_take_over_the_scheduler_and_search_what_was_impor
             to_floor = select(func.count(OutboxMessage.id)).where(OutboxMessage.target == FLOOR)
             before = count(db, to_floor)
             await a.kill()
-            make_due_now(db, job)
+            due = make_due_now(db, job)
             await fake.wait_for(lambda: holds_lease(db, b), timeout=15)
             await fake.wait_for(lambda: count(db, to_floor) > before, timeout=20)
             await fake.wait_for(
                 lambda: (
                     count(db, select(SchedulerJob.next_run_time).where(SchedulerJob.id == job))
-                    > (utcnow() + timedelta(hours=1)).timestamp()
+                    > due
                 ),
                 timeout=10,
-            )  # the run is done and rescheduled for tomorrow
+            )  # the run is done and rescheduled for the trigger's next time
             assert count(db, to_floor) == before + 1
         except BaseException:
             for r in replicas:
