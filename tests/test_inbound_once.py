@@ -226,6 +226,16 @@ def _inside_write_transactions(db, act) -> list[str]:  # type: ignore[no-untyped
     return inside
 
 
+def _under_the_write_lock(floor: Floor, text: str) -> list[str]:
+    """The statements one console message from carol runs while holding SQLite's write lock."""
+    msg = Inbound(
+        platform="console", user_id="carol", chat_id="group", message_id=text, event_id=text,
+        text=text,
+    )  # fmt: skip
+    db = floor.db
+    return _inside_write_transactions(db, lambda: handle_once(db, floor.runtime.handle, msg))
+
+
 @pytest.mark.parametrize(
     "line", ["/history BOLT-M8", "/report movements", "/pending", "/stock bolt"]
 )
@@ -234,11 +244,7 @@ def test_a_lookup_or_report_holds_the_write_lock_only_to_record_its_delivery(db,
         pytest.skip("SQLite's write lock")
     floor = Floor(db).people()
     floor.item("BOLT-M8", stock=100)
-    msg = Inbound(
-        platform="console", user_id="carol", chat_id="group", message_id="m1", event_id="m1",
-        text=line,
-    )  # fmt: skip
-    inside = _inside_write_transactions(db, lambda: handle_once(db, floor.runtime.handle, msg))
+    inside = _under_the_write_lock(floor, line)
     assert len(inside) == 1 and "processed_events" in inside[0]
 
 
@@ -247,10 +253,6 @@ def test_a_request_records_its_delivery_and_its_work_under_one_write_lock(db):
         pytest.skip("SQLite's write lock")
     floor = Floor(db).people()
     floor.item("BOLT-M8", stock=100)
-    msg = Inbound(
-        platform="console", user_id="carol", chat_id="group", message_id="m2", event_id="m2",
-        text="/request BOLT-M8 5",
-    )  # fmt: skip
-    inside = _inside_write_transactions(db, lambda: handle_once(db, floor.runtime.handle, msg))
+    inside = _under_the_write_lock(floor, "/request BOLT-M8 5")
     assert "processed_events" in inside[0]
     assert any("INSERT INTO material_requests" in s for s in inside)

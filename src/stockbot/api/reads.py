@@ -64,7 +64,8 @@ def decode_cursor(cursor: str | None) -> int:
     return int(number)
 
 
-def _item_out(item: Item) -> out.ItemOut:
+def _item_out(item: Item | Row) -> out.ItemOut:
+    """An item as the API shows it, from the entity or from a Core row of the same columns."""
     return out.ItemOut(
         id=item.id,
         code=item.code,
@@ -149,15 +150,7 @@ def item_stock(
             return None
         q = item_quantities(conn, item.id, warehouse_id(conn, warehouse))
     return out.ItemStock(
-        item=out.ItemOut(
-            id=item.id,
-            code=item.code,
-            name=item.name,
-            spec=item.spec or "",
-            unit=item.unit,
-            category=item.category or "",
-            barcode=item.barcode,
-        ),
+        item=_item_out(item),
         quantities=out.Quantities(
             on_hand=q.on_hand,
             reserved=q.reserved,
