@@ -97,6 +97,8 @@ class Load:
         self.ack: dict[str, list[float]] = defaultdict(list)
         self.e2e: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
+        self.started: dict[str, list[float]] = defaultdict(list)
+        """Per kind, when each measured request was sent (perf_counter), beside `e2e`."""
         self._n = itertools.count(1)
         self.think = 0.0
         """Mean seconds a person pauses before each round (0: closed loop, as fast as answered)."""
@@ -120,6 +122,7 @@ class Load:
         if record:
             self.ack[kind].append((t_ack - t0) * 1000)
             self.e2e[kind].append((arrived - t0) * 1000)
+            self.started[kind].append(t0)
 
     def trigger(self) -> str:
         return f"trig.bench.{next(self._n)}"
@@ -215,7 +218,7 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
         for r in replicas:
             await r.stop()
         await fake.stop()
-    return {"load": load, "wall": wall, "rss": rss, "cpu": cpu, "own": own}
+    return {"load": load, "wall": wall, "rss": rss, "cpu": cpu, "own": own, "t0": t0}
 
 
 def report(label: str, result: dict[str, Any], args: argparse.Namespace) -> None:
@@ -236,6 +239,10 @@ def report(label: str, result: dict[str, Any], args: argparse.Namespace) -> None
             f"{pct(ack, 99):>6.0f}/{max(ack, default=0):.0f}"
             f"   ≤ {TARGETS[kind]:.0f} {verdict}"
         )
+    for kind in ("stock", "request", "click"):  # when the tail happened: a start-up or a burst
+        worst = sorted(zip(load.e2e[kind], load.started[kind], strict=True), reverse=True)[:4]
+        print(f"  slowest {kind}: " + ", ".join(
+            f"{ms:.0f} ms at {at - result['t0']:.1f} s" for ms, at in worst))  # fmt: skip
     per = result["cpu"] / max(total, 1) * 1000
     offered = f"~{3 * args.users / args.think:.0f}/s" if args.think else "as fast as answered"
     print(f"replica CPU {result['cpu']:.1f} s = {per:.1f} ms a request: ~{1000 / per:.0f}/s for "

@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -110,6 +112,42 @@ def test_a_ready_service_says_so_with_the_database_at_head_and_every_part_report
     assert body["outbox"]["fake"]["waiting"] == 1
     assert body["outbox"]["fake"]["oldest_age_seconds"] >= 0
     assert alias_status == 200 and alias["ok"] is True  # /healthz is the same answer
+
+
+class SlowWarmScheduler:
+    """The part of `SchedulerRunner` the service drives, whose start leaves a slow warm-up
+    running on a thread (as the chart warm-up does); the warm-up notes whether the service was
+    already listening when it finished."""
+
+    is_leader = False
+    on_job = None
+
+    def __init__(self, service: Service) -> None:
+        self.service, self.warming, self.listening_during_warm_up = service, [], None
+
+    def start(self) -> None:
+        def warm() -> None:
+            time.sleep(0.3)  # the warm-up's work (imports, a chart), not a wait for the test
+            self.listening_during_warm_up = self.service.port is not None
+
+        thread = threading.Thread(target=warm, daemon=True)
+        thread.start()
+        self.warming.append(thread)
+
+    def stop(self) -> None: ...
+
+
+def test_the_service_listens_only_once_its_start_up_warm_ups_are_done(db):
+    """The first people served must not share the GIL with the start-up's imports (issue 13:
+    100–300 ms answers in the first second when the port opened before the warm-ups ended)."""
+    service = service_with(db, FlakyAdapter())
+    service.scheduler = scheduler = SlowWarmScheduler(service)
+
+    async def scenario() -> int:
+        return (await get(service, "/livez"))[0]
+
+    assert serve(service, scenario) == 200
+    assert scheduler.listening_during_warm_up is False
 
 
 def test_readyz_is_503_while_the_database_is_down_and_ready_again_without_a_restart(db):

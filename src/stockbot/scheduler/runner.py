@@ -72,6 +72,9 @@ class SchedulerRunner:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.warming: list[threading.Thread] = []
+        """Start-up work still running on threads (the chart warm-up): the service waits for it
+        before it listens, so the first people served do not share the GIL with it."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -84,7 +87,7 @@ class SchedulerRunner:
         if self.background:  # the morning summary's chart should not pay matplotlib's start
             from stockbot.reports.chart import warm_up_in_background
 
-            warm_up_in_background()
+            self.warming.append(warm_up_in_background())
         try:
             self.tick()
         except Exception:
