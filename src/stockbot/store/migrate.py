@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0018"
+HEAD = "0019"
 """The newest migration. A database already at HEAD skips alembic entirely (importing and
 running it costs ~0.5 s of every start); tests/test_migrations.py keeps this equal to alembic's
 own head."""

@@ -29,12 +29,22 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(10))
+    """What they chose with `/lang`: wins over everything else."""
+    wrote_language: Mapped[str | None] = mapped_column(String(10))
+    """The language their text last showed (only Chinese, Simplified or Traditional, is told
+    apart from the rest): their notices' language when they never ran `/lang`."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = ts()
     identities: Mapped[list[UserIdentity]] = relationship(back_populates="user")
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", foreign_keys="UserRole.user_id"
     )
+
+    @property
+    def reads_in(self) -> str | None:
+        """The language to write to them in: their `/lang`, else the one they write in; None
+        when neither is known (the caller's default applies)."""
+        return self.language or self.wrote_language
 
 
 class UserIdentity(Base):
