@@ -52,7 +52,13 @@ _users, _idents, _roles, _chats = (
     m.__table__ for m in (User, UserIdentity, UserRole, Chat)
 )  # fmt: skip
 _WHO = (
-    select(_users.c.id, _users.c.display_name, _users.c.language, _roles.c.role)
+    select(
+        _users.c.id,
+        _users.c.display_name,
+        _users.c.language,
+        _users.c.wrote_language,
+        _roles.c.role,
+    )
     .join(_idents, _idents.c.user_id == _users.c.id)
     .outerjoin(_roles, _roles.c.user_id == _users.c.id)
     .where(_idents.c.platform == bindparam("platform"))
@@ -290,7 +296,14 @@ class Runtime:
         writes, so a message that is refused leaves no trace.
 
         Every message and press starts here, so it is two prebuilt Core statements on one
-        connection (the person with their roles, the chat), not ORM loads in a session."""
+        connection (the person with their roles, the chat), not ORM loads in a session.
+
+        Their language: their `/lang`, else Chinese if this text is written in it, else (a
+        button press, which has no text) the one they last wrote in, else the chat's. Typed
+        Latin text is answered as before: it says too little (a code, a slash command) to call
+        the person English. The person row read here says which language they last wrote in,
+        so only a change is passed on, to be recorded by the command's write
+        (`Actor.wrote_language`), and a steady writer costs nothing more."""
         where = {"platform": inbound.platform, "user": inbound.user_id, "chat": inbound.chat_id}
         with self.db.read_conn() as conn:
             rows = conn.execute(_WHO, where).all()
@@ -299,9 +312,11 @@ class Runtime:
         roles = {r.role for r in rows if r.role is not None} if user else {"staff"}
         if (inbound.platform, inbound.user_id) in self._admins:
             roles = {*roles, "admin"}
+        wrote = self._cjk_lang(inbound)
         lang = (
             (user.language if user else None)
-            or self._cjk_lang(inbound)
+            or wrote
+            or (user.wrote_language if user and not inbound.text else None)
             or (chat.language if chat else None)
             or normalize_lang(inbound.lang_hint)
             or self.settings.default_language
@@ -315,6 +330,7 @@ class Runtime:
                 inbound.user_id,
                 frozenset(roles),
                 inbound.user_handle,
+                wrote if wrote != (user.wrote_language if user else None) else None,
             ),
             origin=Origin(inbound.platform, inbound.chat_id, inbound.message_id, inbound.event_id),
             lang=lang,

@@ -24,7 +24,13 @@ from stockbot.flows.notices import Q
 from stockbot.i18n import item_text, t, tm
 from stockbot.lookup.service import ItemSearch
 from stockbot.replies import Button, Choice, Reply
-from stockbot.store.catalog import ensure_user, ensure_warehouse, find_user, remember_handle
+from stockbot.store.catalog import (
+    ensure_user,
+    ensure_warehouse,
+    find_user,
+    remember_handle,
+    remember_wrote_language,
+)
 from stockbot.store.events import DocumentDecided, emit
 from stockbot.store.models import (
     ActionToken,
@@ -56,14 +62,19 @@ def refuse(key: str, lang: str, **params: Any) -> Refusal:
 
 def actor_id(ctx: Ctx, session: Session) -> int:
     """The acting user's id, creating the user inside this unit of work on first sight; the
-    platform username they wrote with is recorded here too, so `@username` finds them later."""
-    handle = ctx.actor.handle
+    platform username they wrote with is recorded here too, so `@username` finds them later,
+    and the language their text showed when it changed (`Actor.wrote_language`), so their later
+    notices speak it. Only writing commands get here: a lookup records neither."""
+    handle, wrote = ctx.actor.handle, ctx.actor.wrote_language
     if ctx.actor.user_id is not None:
         if handle:
             remember_handle(session, ctx.origin.platform, ctx.actor.platform_user_id, handle)
+        if wrote and session.info.get(_WROTE) != ctx.actor.user_id:
+            session.info[_WROTE] = ctx.actor.user_id  # a flow may ask more than once
+            remember_wrote_language(session, ctx.actor.user_id, wrote)
         return ctx.actor.user_id
     user = find_user(session, ctx.origin.platform, ctx.actor.platform_user_id)
-    if user is None or handle:
+    if user is None or handle or wrote:
         user = ensure_user(
             session,
             ctx.origin.platform,
@@ -71,8 +82,12 @@ def actor_id(ctx: Ctx, session: Session) -> int:
             ctx.actor.display_name,
             admins=ctx.settings.admin_identities(),
             handle=handle,
+            wrote_language=wrote,
         )
     return user.id
+
+
+_WROTE = "stockbot.wrote_language_recorded"
 
 
 def require(ctx: Ctx, *roles: str) -> None:

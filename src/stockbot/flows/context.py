@@ -25,6 +25,10 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     handle: str | None = None
     """The platform username this message came with; stored when the actor next writes."""
+    wrote_language: str | None = None
+    """The language this message's text showed, set only when it differs from the one stored
+    for them (`users.wrote_language`): the write unit of work records it, so their later
+    notices follow it, and a person who keeps writing one language costs no extra statement."""
 
     def has(self, *roles: str) -> bool:
         return "admin" in self.roles or any(r in self.roles for r in roles)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -198,6 +198,7 @@ def ensure_user(
     *,
     admins: set[tuple[str, str]] | None = None,
     handle: str | None = None,
+    wrote_language: str | None = None,
 ) -> User:
     """The user behind a platform identity, created on first sight with the staff role.
 
@@ -207,7 +208,7 @@ def ensure_user(
     """
     user = find_user(session, platform, platform_user_id)
     if user is None:
-        user = User(display_name=display_name or platform_user_id)
+        user = User(display_name=display_name or platform_user_id, wrote_language=wrote_language)
         session.add(user)
         session.flush()
         session.add(
@@ -217,9 +218,18 @@ def ensure_user(
         session.flush()
     if admins and (platform, platform_user_id) in admins:
         grant_role(session, user, Role.ADMIN)
+    elif wrote_language and user.wrote_language != wrote_language:
+        user.wrote_language = wrote_language
     if handle:
         remember_handle(session, platform, platform_user_id, handle)
     return user
+
+
+def remember_wrote_language(session: Session, user_id: int, lang: str) -> None:
+    """Record the language a person's text just showed: their notices, rendered later and
+    elsewhere, follow it unless they chose one with `/lang`. One UPDATE, asked for only when
+    the language changed."""
+    session.execute(update(User).where(User.id == user_id).values(wrote_language=lang))
 
 
 def remember_handle(session: Session, platform: str, platform_user_id: str, handle: str) -> None:
