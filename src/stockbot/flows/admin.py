@@ -178,7 +178,7 @@ def role(ctx: Ctx, cmd: RoleCmd) -> Reply:
         decide(ctx, s, "user", target.id, "grant", qty=cmd.limit, reason=granted.value)
         held = s.get(UserRole, (target.id, granted.value))
         limit = held.amount_limit if held is not None else cmd.limit
-        their_lang = target.language or ctx.lang
+        their_lang = target.reads_in or ctx.lang
         routing.to_user(
             s,
             target.id,

@@ -119,7 +119,7 @@ def open_link(db: Database, token: str | None, default_lang: str = "en") -> View
             r for (r,) in s.execute(select(UserRole.role).where(UserRole.user_id == user.id))
         )
         return Viewer(
-            user.id, user.display_name, roles, normalize_lang(user.language or default_lang) or "en"
+            user.id, user.display_name, roles, normalize_lang(user.reads_in or default_lang) or "en"
         )
 
 

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stockbot import units
@@ -250,11 +250,12 @@ class Reader:
 
 def reader_of(s: Session, settings: Settings, platform: str, target: str) -> Reader:
     """Who reads a message sent to `target` on `platform`: a person (`user:<id>`, their own
-    language) or a chat (the chat's language and timezone); the factory's defaults else."""
+    language: their `/lang`, else the one they last wrote in) or a chat (the chat's language and
+    timezone); the factory's defaults else."""
     lang, tz = None, None
     if target.startswith("user:"):
         lang = s.scalar(
-            select(User.language)
+            select(func.coalesce(User.language, User.wrote_language))
             .join(UserIdentity, UserIdentity.user_id == User.id)
             .where(
                 UserIdentity.platform == platform,

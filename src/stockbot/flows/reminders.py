@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 def _lang(user: User | None, settings: Settings) -> str:
-    return (user.language if user else None) or settings.default_language
+    return (user.reads_in if user else None) or settings.default_language
 
 
 def _admins(s: Session) -> list[User]:
