@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from stockbot.i18n import t
 from stockbot.service import Service
 from stockbot.store.db import Database
-from stockbot.store.models import BoardLink, MaterialRequest, Posting
+from stockbot.store.models import BoardLink, MaterialRequest, Posting, User
 from stockbot.timeutil import set_clock, utcnow
 from test_ops import serve, until
 
@@ -114,6 +114,16 @@ def test_the_language_switch_gives_the_same_numbers_in_simplified_and_traditiona
     assert t("board.title", "zh-Hans") != t("board.title", "zh-Hant")
     assert '<html lang="zh-Hant">' in hant
     assert {kpi(p, "total-value") for p in (en, hans, hant)} == {"CNY 2,048.00"}
+
+
+def test_the_board_opens_in_the_language_its_owner_writes_in(db):
+    """No `/lang`, but alice writes Chinese: her link opens the board in Chinese."""
+    floor = factory(db)
+    path = link(floor, "alice")
+    with db.write() as s:
+        s.execute(update(User).where(User.display_name == "Alice").values(wrote_language="zh-Hans"))
+    ((status, html),) = pages(floor, path)
+    assert status == 200 and '<html lang="zh-Hans">' in html
 
 
 def test_a_tampered_expired_or_revoked_link_is_refused_with_403(db):

@@ -38,6 +38,15 @@ def test_an_admin_grants_keeper_and_bob_can_then_issue_and_is_told(floor):
         assert (grant.action, grant.reason) == ("grant", "keeper")
 
 
+def test_someone_who_writes_chinese_is_told_of_their_new_role_in_chinese(floor):
+    """The role notice is written in the granted person's language, which without `/lang`
+    is the one they write in, not the admin's."""
+    floor.item("BOLT-M8", stock=100, name="六角螺栓")
+    floor.say("bob", "领料 六角螺栓 2")
+    floor.say("alice", "/role @bob keeper")
+    assert "Alice 已将你设为" in floor.inbox("bob")[-1].plain()
+
+
 def test_a_non_admin_cannot_grant_roles_and_nothing_is_written(floor):
     before = row_counts(floor.db)
     reply = floor.say("carol", "/role @bea keeper")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from stockbot.io.imports import import_items, import_stock
@@ -64,12 +63,6 @@ def test_a_factory_from_its_own_files_walks_the_day_without_any_bind(db, tmp_pat
         assert check_balances(s) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: a notice to a person uses their `/lang` or the factory default, not "
-    "the language they write in (bob's own replies are Chinese, his later notices English); "
-    "the fix needs the written language stored per user (a migration) — see the closing note",
-)
 def test_two_people_writing_two_languages_each_hear_in_their_own(db, tmp_path):
     """Nothing bound, no `/lang`: bob writes Chinese, the keeper English; each notice reaches
     its person in the language that person writes."""
@@ -87,6 +80,48 @@ def test_two_people_writing_two_languages_each_hear_in_their_own(db, tmp_path):
     floor.press("carol", "Issue 5")
     ready = [r for r in floor.inbox("bob") if "mr.ready" in r.keys()]
     assert ready and "你的物料已备好" in ready[-1].plain()
-    assert floor.press("bob", "签收").keys() == ["mr.confirmed"]
+    confirmed = floor.press("bob", "签收")  # a press has no text: the language he last wrote
+    assert confirmed.keys() == ["mr.confirmed"] and "签收" in confirmed.plain()
     with db.read() as s:
         assert check_balances(s) == []
+
+
+def test_a_person_who_writes_traditional_hears_their_notices_in_traditional(db, tmp_path):
+    """The written language is told apart as written: 繁體 text, 繁體 notices."""
+    assert import_items(db, write(tmp_path / "items.csv", ITEMS)).ok
+    assert import_stock(db, write(tmp_path / "stock.csv", STOCK)).ok
+    floor = Floor(db, admins="console:alice")
+    floor.say("alice", "/role @carol keeper")
+
+    asked = floor.say("bob", "領料 六角螺栓 M8 5")
+    assert "mr.created_reserved" in asked.keys() and "六角螺栓" in asked.plain()
+    floor.inbox("carol")
+    floor.press("carol", "Issue 5")
+    ready = [r for r in floor.inbox("bob") if "mr.ready" in r.keys()]
+    assert ready and "你的物料已備好" in ready[-1].plain()
+    with db.read() as s:
+        bob = s.scalars(select(User).where(User.display_name == "bob")).one()
+        assert (bob.language, bob.wrote_language) == (None, "zh-Hant")
+
+
+def test_lang_still_wins_over_the_language_a_person_writes_in(db, tmp_path):
+    """bob writes Chinese and hears Chinese; once he chooses English with `/lang en` his
+    notices are English, even for a request he writes in Chinese afterwards."""
+    assert import_items(db, write(tmp_path / "items.csv", ITEMS)).ok
+    assert import_stock(db, write(tmp_path / "stock.csv", STOCK)).ok
+    floor = Floor(db, admins="console:alice")
+    floor.say("alice", "/role @carol keeper")
+    floor.say("bob", "领料 六角螺栓 M8 5")
+    floor.inbox("carol")
+    floor.press("carol", "Issue 5")
+    ready = [r for r in floor.inbox("bob") if "mr.ready" in r.keys()]
+    assert ready and "你的物料已备好" in ready[-1].plain()
+    floor.say("bob", "/lang en")
+
+    asked = floor.say("bob", "领料 六角螺栓 M8 3")
+    assert asked.keys()[0] == "mr.created_reserved" and "reserved for bob" in asked.plain()
+    floor.inbox("carol")
+    floor.press("carol", "Issue 3")
+    ready = [r for r in floor.inbox("bob") if "mr.ready" in r.keys()]
+    assert ready and "Your material is ready" in ready[-1].plain()
+    assert "已备好" not in ready[-1].plain()

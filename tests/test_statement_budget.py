@@ -105,3 +105,26 @@ def test_a_lookup_a_request_and_an_approval_stay_within_their_statement_budgets(
     assert not over, f"over budget {budget}: {counts}\n" + "\n".join(
         f"{k}: {s[:120]}" for k in over for s in statements[k]
     )
+
+
+def test_the_language_a_person_writes_in_is_stored_once_and_then_costs_nothing(floor):
+    """bob's notices follow the language he writes in (`users.wrote_language`): the write
+    command that first shows it pays one UPDATE, inside its own unit of work; the same language
+    again pays nothing, so the budgets above hold for someone who always writes Chinese. A
+    lookup records nothing: it runs outside the write lock and must not start a write."""
+    floor.item("MOTOR", stock=10, name="电机")
+
+    def user_updates(seen: list[str]) -> list[str]:
+        return [s for s in seen if s.lstrip().upper().startswith("UPDATE USERS")]
+
+    floor.say("bob", "/request MOTOR 1")  # bob is known now; Latin text records nothing
+    with counting(floor.db) as lookup:  # also warms the item search
+        assert "MOTOR" in floor.say("bob", "/stock 电机").plain()
+    with counting(floor.db) as first:
+        assert floor.say("bob", "领料 电机 1").keys()[0] == "mr.created_reserved"
+    with counting(floor.db) as again:
+        assert floor.say("bob", "领料 电机 2").keys()[0] == "mr.created_reserved"
+    assert user_updates(lookup) == [] and "COMMIT" not in lookup
+    assert len(user_updates(first)) == 1 and user_updates(again) == []
+    assert first.count("COMMIT") == again.count("COMMIT") == 1
+    assert len(again) == len(first) - 1

@@ -19,7 +19,12 @@ from stockbot.flows.notices import render
 from stockbot.replies import Fields, Image, Table
 from stockbot.reports import chart
 from stockbot.store import ledger
-from stockbot.store.catalog import default_location, ensure_warehouse, upsert_supplier
+from stockbot.store.catalog import (
+    default_location,
+    ensure_warehouse,
+    find_user,
+    upsert_supplier,
+)
 from stockbot.store.models import Chat, MovementKind, OutboxMessage, PurchaseOrder
 from stockbot.timeutil import set_clock
 
@@ -231,6 +236,21 @@ def test_stale_report_lists_stock_with_no_outbound_and_its_value(factory, db):
     ]
     assert summary_flow.send_stale_reports(db, factory.runtime.settings) == 1
     assert summary_flow.send_stale_reports(db, factory.runtime.settings) == 0  # this week: done
+
+
+def test_a_reminder_reaches_an_approver_in_the_language_they_write_in(factory, db):
+    """dave never ran `/lang` but writes Chinese (stored as he wrote it): his reminder is
+    Chinese; frank, who never wrote Chinese, gets the factory's English."""
+    with db.write() as s:
+        dave = find_user(s, "console", "dave")
+        assert dave is not None
+        dave.wrote_language = "zh-Hans"
+    for who in ("dave", "frank"):
+        factory.inbox(who)
+    at(T0)  # MR-00001 has waited 26 h: its approvers are reminded
+    assert reminders.send_reminders(db, factory.runtime.settings) == 3
+    assert "⏰ 提醒：MR-00001" in factory.inbox("dave")[0]
+    assert "⏰ Reminder: MR-00001" in factory.inbox("frank")[0]
 
 
 def test_waiting_approvals_are_reminded_then_escalated_once_per_stage(factory, db):
