@@ -286,7 +286,7 @@ class Api:
                 error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
             )
             return outcome.status, refused.model_dump(mode="json")
-        docs, postings = writes.created(ctx)
+        docs, postings = writes.created(ctx, outcome.reply)
         done = out.WriteResult(
             message=outcome.reply.plain(),
             message_key=next(iter(outcome.reply.keys()), None),

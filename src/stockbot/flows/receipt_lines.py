@@ -291,10 +291,10 @@ def post(
     batch: int | None,
     line: PurchaseOrderLine | None,
     note: str | None,
-) -> None:
+) -> int:
     """The one stock movement of a receipt: the accepted quantity, keyed by the receipt, so it
-    is posted once however often the button is pressed."""
-    ledger.post(
+    is posted once however often the button is pressed. Returns the posting's id."""
+    return ledger.post(
         s.connection(),
         ledger.Meta(
             idempotency_key=f"gr:{gr.id}:receipt",
@@ -315,4 +315,4 @@ def post(
                 unit_cost=line.unit_price if line is not None else item.unit_cost,
             )
         ],
-    )
+    ).posting_id
