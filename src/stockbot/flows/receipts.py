@@ -128,7 +128,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             return routed.render(ctx.lang, ctx.tz).naming({no: gr.state})
         gr.qty_accepted = qty
         s.flush()
-        posting = lines.post(ctx, s, gr, item, qty, batch, line, cmd.note)
+        posting = lines.post(ctx, s, gr, item, qty, batch, line, cmd.note, loc.warehouse_id)
         po_text = lines.add_to_line(ctx, s, line, qty) if line else ""
         left = lines.on_order_left(s, line, item)
         _tell_requester(
