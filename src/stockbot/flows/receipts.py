@@ -96,7 +96,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             lot=lot,
             expiry=cmd.exp,
             qty=qty,
-            qty_accepted=ZERO,
+            qty_accepted=ZERO if qc else qty,  # accepted as it is inserted: no UPDATE after
             qty_rejected=ZERO,
             state="qc_pending" if qc else "accepted",
             received_by=actor_id(ctx, s),
@@ -126,8 +126,6 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             reply = Notice("gr.received_qc", {**params, "po": po_text}, card.buttons)
             routed = _route_qc(ctx, s, gr, card, reply.then("gr.qc_hint", no=no))
             return routed.render(ctx.lang, ctx.tz).naming({no: gr.state})
-        gr.qty_accepted = qty
-        s.flush()
         posting = lines.post(ctx, s, gr, item, qty, batch, line, cmd.note, loc.warehouse_id)
         po_text = lines.add_to_line(ctx, s, line, qty) if line else ""
         left = lines.on_order_left(s, line, item)
