@@ -24,8 +24,9 @@ import pytest
 from sqlalchemy import event, select
 
 from api_server import serving
+from stockbot.store.apikeys import add_webhook
 from stockbot.store.db import Database
-from stockbot.store.models import GoodsReceipt, Posting
+from stockbot.store.models import GoodsReceipt, OutboxMessage, Posting
 from test_slack_e2e import Slack, newest, run
 
 from slack_requests import FLOOR, people
@@ -149,3 +150,24 @@ def test_an_api_receipt_stays_within_its_statement_budget_and_names_what_it_made
     assert held.json()["documents"] == [resin_gr]
     assert held.json()["states"] == {resin_gr: "qc_pending"}
     assert held.json()["postings"] == []
+
+
+def test_a_posting_reads_the_webhooks_once_when_one_is_subscribed(floor):
+    """An ERP that calls the API usually listens too: the webhooks were read once to decide
+    whether to announce the posting and again to queue the announcement."""
+    floor.item("BOLT", stock=10)
+    add_webhook(floor.db, "http://127.0.0.1:9/hook", ["stock.posted"])
+    with serving(floor.db, floor.runtime) as server:
+        client = server.client("post")
+        with counting(floor.db) as statements:
+            answer = client.post(
+                "/receipts", json={"item": "BOLT", "qty": "5"}, headers={"Idempotency-Key": "k1"}
+            )
+    assert answer.status_code == 201
+    # up to the answer's update, the transaction's last statement: the outbox's delivery of
+    # the event, which reads its webhook, may begin once it has committed
+    answered = next(n for n, st in enumerate(statements) if st.startswith("UPDATE api_calls"))
+    assert sum("FROM webhooks" in st for st in statements[:answered]) == 1
+    with floor.db.read() as s:
+        queued = s.scalars(select(OutboxMessage.payload).where(OutboxMessage.platform == "webhook"))
+        assert [p["type"] for p in queued] == ["stock.posted"]
