@@ -29,6 +29,7 @@ __all__ = [
     "Choice",
     "Fields",
     "Image",
+    "Made",
     "Reply",
     "Span",
     "Table",
@@ -341,6 +342,14 @@ class Choice(Block):
 # --------------------------------------------------------------------------- reply
 
 
+class Made(NamedTuple):
+    """What a flow's unit of work made, as its caller may report it: document number → state,
+    and the postings' ids."""
+
+    documents: dict[str, str]
+    postings: tuple[int, ...]
+
+
 class Reply(BaseModel):
     """What a flow answers: a short list of blocks; ``ephemeral`` = only the sender sees it."""
 
@@ -351,6 +360,10 @@ class Reply(BaseModel):
     asks: bool = False
     """The reply asks this user for a free-text answer (a reason): their next message in the
     chat answers it. A platform may offer a form instead (Slack opens a modal)."""
+    made: Made | None = Field(default=None, exclude=True)
+    """The documents and postings the flow made, when it names them (`naming`): the API's
+    answer lists them without searching every document table for the call's origin. None: the
+    flow did not say (the API searches). Never stored or shown: not part of the JSON."""
 
     @field_validator("blocks", mode="before")
     @classmethod
@@ -378,6 +391,10 @@ class Reply(BaseModel):
     def text(cls, text: str, *, ephemeral: bool = False, key: str | None = None) -> Reply:
         """A reply holding one Text block (markup allowed; escape user text yourself)."""
         return cls(blocks=[Text(text=text, key=key)], ephemeral=ephemeral)
+
+    def naming(self, documents: dict[str, str], postings: tuple[int, ...] = ()) -> Reply:
+        """This reply, saying which documents (number → state) and postings the flow made."""
+        return self.model_copy(update={"made": Made(documents, postings)})
 
     def keys(self) -> list[str]:
         """The catalogue keys of the Text blocks and choice prompts, in order."""

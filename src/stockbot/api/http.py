@@ -256,19 +256,19 @@ class Api:
         self, op: writes.Operation, key: KeyInfo, lang: str, idem_key: str, data: BaseModel
     ) -> web.Response:
         """One write, one transaction: the key's row, the flow's work and the answer commit
-        together (`idempotency`); any failure leaves nothing, and the caller's retry runs it."""
+        together (`idempotency`); any failure leaves nothing, and the caller's retry runs it.
+        The key's insert is also how a repeat is recognised (`idem.reserve`): no read of the
+        key before it, so a new key — nearly every call — costs no transaction of its own."""
         digest = idem.request_hash(op.name, data.model_dump(mode="json"))
         user_id = self._users.get(key.id)
         if user_id is None:  # once per key and process: the user of a key never changes
             user_id = self._users[key.id] = writes.key_user(self.runtime, key)
         ctx = writes.context(self.runtime, key, user_id, lang, idem_key)
-        seen = idem.answered(self.db, key.id, idem_key, op.name, digest)
-        if seen is None:
-            with self.db.one_transaction() as conn:
-                seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
-                if seen is None:
-                    status, body = self._answer(ctx, op, data)
-                    idem.finish(conn, key.id, idem_key, status, body)
+        with self.db.one_transaction() as conn:
+            seen = idem.reserve(conn, key.id, idem_key, op.name, digest)
+            if seen is None:
+                status, body = self._answer(ctx, op, data)
+                idem.finish(conn, key.id, idem_key, status, body)
         if seen is None:
             return web.json_response(body, status=status)
         if not seen.same:
@@ -286,7 +286,7 @@ class Api:
                 error=out.ErrorDetail(code=outcome.code, message=outcome.reply.plain())
             )
             return outcome.status, refused.model_dump(mode="json")
-        docs, postings = writes.created(ctx)
+        docs, postings = writes.created(ctx, outcome.reply)
         done = out.WriteResult(
             message=outcome.reply.plain(),
             message_key=next(iter(outcome.reply.keys()), None),

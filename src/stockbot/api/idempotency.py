@@ -8,6 +8,11 @@ concurrent calls with the same key: on PostgreSQL the second insert waits for th
 transaction, then does nothing (`ON CONFLICT DO NOTHING`) and reads the committed answer; on
 SQLite writers are serial, so the second finds the row. Either way the flow runs once and both
 callers get the same answer. Refusals (409/422) are answers too, kept like successes.
+
+The stored answer is read only when the insert conflicted: a new key (nearly every call) costs
+the one insert, no read before it. A repeat therefore takes the write lock for a moment (on
+SQLite, it queues behind the writers) — repeats are rare (a retry after a timeout), and the
+earlier read-first design cost every new key two statements and a transaction of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from stockbot.store.db import Database
 from stockbot.store.models import ApiCall
 from stockbot.timeutil import utcnow
 
@@ -52,14 +56,6 @@ def _row(conn: Connection, key_id: int, idem: str) -> Any:
 def _seen(row: Any, operation: str, digest: str) -> Seen:
     same = (row.operation, row.request_hash) == (operation, digest)
     return Seen(row.status, row.response, same)
-
-
-def answered(db: Database, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:
-    """The answer already stored under the key, read without the write lock: a repeat (an
-    ERP retrying after a timeout) does not queue behind the writers, on SQLite above all."""
-    with db.read() as s:
-        row = _row(s.connection(), key_id, idem)
-    return _seen(row, operation, digest) if row is not None and row.status != 0 else None
 
 
 def reserve(conn: Connection, key_id: int, idem: str, operation: str, digest: str) -> Seen | None:

@@ -226,10 +226,14 @@ _POSTINGS = (
 """Built once (building them per call was a fifth of a receipt's CPU)."""
 
 
-def created(ctx: Ctx) -> tuple[dict[str, str], list[int]]:
-    """The documents this call's origin (its idempotency key) made, number → state, and the
-    postings it made. Postings are found by their unique keys and their documents (indexed),
-    never by scanning the ledger."""
+def created(ctx: Ctx, reply: Reply) -> tuple[dict[str, str], list[int]]:
+    """The documents this call made, number → state, and the postings it made: as the flow
+    named them in its reply (`Reply.naming`: a receipt knows its GR and its posting), else
+    what this call's origin (its idempotency key) made, searched in every document table.
+    Postings are found by their unique keys and their documents (indexed), never by scanning
+    the ledger."""
+    if reply.made is not None:
+        return dict(reply.made.documents), list(reply.made.postings)
     where = ctx.origin.columns()
     params = {"platform": where["chat_platform"], "chat": where["chat_id"]}
     params["message"] = where["message_id"]

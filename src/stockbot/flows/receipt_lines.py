@@ -291,10 +291,13 @@ def post(
     batch: int | None,
     line: PurchaseOrderLine | None,
     note: str | None,
-) -> None:
+    warehouse_id: int | None = None,
+) -> int:
     """The one stock movement of a receipt: the accepted quantity, keyed by the receipt, so it
-    is posted once however often the button is pressed."""
-    ledger.post(
+    is posted once however often the button is pressed. Returns the posting's id.
+    `warehouse_id`: the receipt's location's, when the caller read that location in this
+    transaction (`receive` just chose it), so the posting need not look it up again."""
+    return ledger.post(
         s.connection(),
         ledger.Meta(
             idempotency_key=f"gr:{gr.id}:receipt",
@@ -313,6 +316,7 @@ def post(
                 MovementKind.RECEIPT,
                 batch,
                 unit_cost=line.unit_price if line is not None else item.unit_cost,
+                warehouse_id=warehouse_id,
             )
         ],
-    )
+    ).posting_id

@@ -96,7 +96,7 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             lot=lot,
             expiry=cmd.exp,
             qty=qty,
-            qty_accepted=ZERO,
+            qty_accepted=ZERO if qc else qty,  # accepted as it is inserted: no UPDATE after
             qty_rejected=ZERO,
             state="qc_pending" if qc else "accepted",
             received_by=actor_id(ctx, s),
@@ -124,18 +124,16 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
             card = _qc_card(s, gr, item, {**params, "po": po_text, "who": who})
             _tell_requester(s, po, Notice("gr.told_qc", told), f"{no}:told:arrived")
             reply = Notice("gr.received_qc", {**params, "po": po_text}, card.buttons)
-            return _route_qc(ctx, s, gr, card, reply.then("gr.qc_hint", no=no)).render(
-                ctx.lang, ctx.tz
-            )
-        gr.qty_accepted = qty
-        s.flush()
-        lines.post(ctx, s, gr, item, qty, batch, line, cmd.note)
+            routed = _route_qc(ctx, s, gr, card, reply.then("gr.qc_hint", no=no))
+            return routed.render(ctx.lang, ctx.tz).naming({no: gr.state})
+        posting = lines.post(ctx, s, gr, item, qty, batch, line, cmd.note, loc.warehouse_id)
         po_text = lines.add_to_line(ctx, s, line, qty) if line else ""
         left = lines.on_order_left(s, line, item)
         _tell_requester(
             s, po, Notice("gr.told_received", {**told, "po": left}), f"{no}:told:received"
         )
-        return Notice("gr.received", {**params, "po": po_text}).render(ctx.lang, ctx.tz)
+        done = Notice("gr.received", {**params, "po": po_text}).render(ctx.lang, ctx.tz)
+        return done.naming({no: gr.state}, (posting,))
 
 
 def _qc_card(s: Session, gr: GoodsReceipt, item: Item, params: dict[str, object]) -> Notice:

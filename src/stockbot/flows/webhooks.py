@@ -40,8 +40,8 @@ def _hooks(s: Session, event: str) -> list[int]:
     return [hook_id for hook_id, events in rows if event in (events or [])]
 
 
-def _queue(s: Session, event: str, data: list[dict[str, Any]]) -> None:
-    hooks = _hooks(s, event)
+def _queue(s: Session, event: str, data: list[dict[str, Any]], hooks: list[int]) -> None:
+    """One outbox row per hook (`_hooks`, read once by the caller) and event."""
     for hook_id in hooks:
         for item in data:
             event_id = str(uuid.uuid4())
@@ -61,7 +61,8 @@ def _queue(s: Session, event: str, data: list[dict[str, Any]]) -> None:
 
 
 def on_stock_posted(s: Session, events: Sequence[StockPosted]) -> None:
-    if not _hooks(s, "stock.posted"):
+    hooks = _hooks(s, "stock.posted")
+    if not hooks:
         return
     ids = [e.posting_id for e in events]
     lines: dict[int, list[dict[str, str | int | None]]] = {i: [] for i in ids}
@@ -91,11 +92,13 @@ def on_stock_posted(s: Session, events: Sequence[StockPosted]) -> None:
             {"posting_id": e.posting_id, "kind": e.kind, "movements": lines[e.posting_id]}
             for e in events
         ],
+        hooks,
     )
 
 
 def on_shortage_opened(s: Session, events: Sequence[ShortageOpened]) -> None:
-    if not _hooks(s, "shortage.opened"):
+    hooks = _hooks(s, "shortage.opened")
+    if not hooks:
         return
     data = []
     for e in events:
@@ -113,4 +116,4 @@ def on_shortage_opened(s: Session, events: Sequence[ShortageOpened]) -> None:
                 "available": decimal_text(incident.qty_available),
             }
         )
-    _queue(s, "shortage.opened", data)
+    _queue(s, "shortage.opened", data, hooks)

@@ -230,6 +230,7 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
                 ln.batch_id,
                 cost,
                 ln.reverses_movement_id,
+                ln.warehouse_id,
             )
         )
 
@@ -247,7 +248,9 @@ def post(conn: Connection, meta: Meta, lines: Sequence[Line]) -> PostingResult:
     if pid is None:
         return _existing(conn, meta.idempotency_key)
 
-    wh_of = _warehouses_of(conn, (ln.location_id for ln in clean))
+    wh_of = {ln.location_id: ln.warehouse_id for ln in clean if ln.warehouse_id is not None}
+    if len(wh_of) < len({ln.location_id for ln in clean}):
+        wh_of = _warehouses_of(conn, (ln.location_id for ln in clean))
 
     # Net change per balance row, applied in ONE global order (unbatched rows first, then by
     # item, location, batch) by both paths below, so two postings never deadlock.

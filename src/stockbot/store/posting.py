@@ -25,6 +25,9 @@ class Line:
     batch_id: int | None = None
     unit_cost: Decimal | None = None
     reverses_movement_id: int | None = None
+    warehouse_id: int | None = None
+    """The location's warehouse, when the caller read the location in this same transaction
+    (a receipt just chose it): the posting then need not look it up. None: looked up."""
 
 
 @dataclass(frozen=True, slots=True)
