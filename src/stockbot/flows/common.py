@@ -266,10 +266,14 @@ def base_qty(ctx: Ctx, session: Session, item: Item, qty: Decimal, unit: str | N
     """`qty unit` in the item's base unit (2 箱 → 200 pcs), checked against the base unit's
     decimal places (half a bolt is refused with the nearest whole numbers). The one check every
     command that takes a quantity goes through (`stockbot.units` holds the rules)."""
-    factors = {
-        x.unit: x.factor
-        for x in session.scalars(select(ItemUnit).where(ItemUnit.item_id == item.id))
-    }
+    factors = (
+        {  # only a typed unit needs them: `5` alone is the base unit (no statement)
+            x.unit: x.factor
+            for x in session.scalars(select(ItemUnit).where(ItemUnit.item_id == item.id))
+        }
+        if unit
+        else {}
+    )
     try:
         return units.to_base(qty, unit, item.unit, factors, item.decimals)
     except units.UnitError as no:
