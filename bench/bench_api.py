@@ -1,5 +1,6 @@
 """Open API latency under load: `python bench/bench_api.py [--db sqlite|pg] [--url URL]
-[--items 50000] [--movements 1000000] [--clients 20] [--requests 2000] [--rate R]`.
+[--items 50000] [--movements 1000000] [--clients 20] [--requests 2000] [--rate R]
+[--replicas N]`.
 
 A real `stockbot run` (a subprocess, `tests/replicas.py`, Slack pointed at the loopback fake so
 the service starts) serves `/api/v1` on a generated factory of *items* items and *movements*
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import sys
@@ -222,25 +224,32 @@ async def measure_one(
     env = replica_env(url, fake.url, api_rate_limit="1000000")
     if src is not None:  # this tree's stockbot first on the path
         env["PYTHONPATH"] = os.pathsep.join([src, *env.get("PYTHONPATH", "").split(os.pathsep)])
-    replica = await start_replica(f"api{label}", env, work, timeout=300)
-    startup_cpu = await settle(replica)
+    replicas = [
+        await start_replica(f"api{label}{chr(ord('a') + n)}", env, work, timeout=300)
+        for n in range(args.replicas)
+    ]
+    startup_cpu = sum([await settle(replica) for replica in replicas])
     rng = random.Random(7)
     statuses: dict[int, int] = {}
+
+    def cpu_seconds() -> float:
+        return sum(replica.cpu_seconds() for replica in replicas)
+
     try:
-        base = f"{replica.url}/api/v1"
+        bases = itertools.cycle([f"{replica.url}/api/v1" for replica in replicas])  # round robin
         headers = {"Authorization": f"Bearer {key}"}
-        conn = aiohttp.TCPConnector(limit=args.clients * 2)
+        conn = aiohttp.TCPConnector(limit=args.clients * 2 * args.replicas)
         async with aiohttp.ClientSession(connector=conn, headers=headers) as http:
 
             async def get(code: str) -> None:
-                async with http.get(f"{base}/items/{code}") as r:
+                async with http.get(f"{next(bases)}/items/{code}") as r:
                     await r.read()
                     statuses[r.status] = statuses.get(r.status, 0) + 1
 
             async def post(job: tuple[str, str]) -> None:
                 idem, code = job
                 async with http.post(
-                    f"{base}/receipts",
+                    f"{next(bases)}/receipts",
                     json={"item": code, "qty": "5"},
                     headers={"Idempotency-Key": idem},
                 ) as r:
@@ -255,22 +264,26 @@ async def measure_one(
             kinds = [("GET balance", gets, get), ("POST receipt", posts, post)]
             kinds.append(("POST replay", posts, post))
             for name, jobs, call in kinds:
-                cpu = replica.cpu_seconds()
+                cpu = cpu_seconds()
                 times, wall = await run_clients(args.clients, jobs, call)
-                results[f"{name} closed"] = (times, wall, replica.cpu_seconds() - cpu)
+                results[f"{name} closed"] = (times, wall, cpu_seconds() - cpu)
             if args.rate:  # fresh receipts again: the closed loop's keys are replays now
                 posts = [(f"bench-{uuid.uuid4().hex}", c) for _, c in posts]
                 kinds = [("GET balance", gets, get), ("POST receipt", posts, post)]
                 for name, jobs, call in kinds:
-                    cpu = replica.cpu_seconds()
+                    cpu = cpu_seconds()
                     times, wall = await run_open(args.clients, jobs, call, args.rate)
-                    results[f"{name} @{args.rate:g}/s"] = (times, wall, replica.cpu_seconds() - cpu)
+                    results[f"{name} @{args.rate:g}/s"] = (times, wall, cpu_seconds() - cpu)
     finally:
-        await replica.stop()
+        for replica in replicas:
+            await replica.stop()
         await fake.stop()
         load = os.getloadavg()
-    failures = server_errors(replica.output())
+    output = "".join(replica.output() for replica in replicas)
+    failures = server_errors(output)
     title = f"{args.db} {label}".rstrip()
+    if args.replicas > 1:
+        title += f", {args.replicas} replicas (requests dealt round robin, as a load balancer)"
     print(f"\n{title}: {args.items:,} items / {args.movements:,} movements, "
           f"{args.clients} clients, {args.requests} requests per kind")  # fmt: skip
     print(f"  statuses {statuses}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
@@ -281,7 +294,7 @@ async def measure_one(
               f"server CPU {cpu * 1000 / len(times):5.2f} ms/request")  # fmt: skip
     for line, count in failures.most_common():
         print(f"  {count:5d} x {line}")
-    (OUT / f"bench_api-{args.db}{label}.log").write_text(replica.output())
+    (OUT / f"bench_api-{args.db}{label}.log").write_text(output)
 
 
 def server_errors(log: str) -> Counter[str]:
@@ -322,7 +335,16 @@ def main() -> int:
         metavar="NAME",
         help="PostgreSQL: use (and keep) database NAME, generated only when it has no items",
     )
+    p.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="PostgreSQL: this many `stockbot run` replicas on the one database, requests dealt "
+        "round robin (the scale-out of deploy/compose.yaml); SQLite is one process per file",
+    )
     args = p.parse_args()
+    if args.replicas > 1 and args.db == "sqlite":
+        p.error("--replicas: SQLite is one process per file; replicas need --db pg")
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stockbot-bench-api-") as tmp:
         work = Path(tmp)
