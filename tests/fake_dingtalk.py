@@ -20,7 +20,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,9 +126,20 @@ class FakeDingTalk:
             "sessionWebhook": f"{self.url}/robot/sendBySession",
         }
 
-    async def say(self, user: tuple[str, str], text: str, chat: str | None = None) -> dict:
-        """A text message to the robot (a group @-mention when *chat*, else a private chat)."""
+    async def say(
+        self,
+        user: tuple[str, str],
+        text: str,
+        chat: str | None = None,
+        mentions: Sequence[tuple[str, str]] = (),
+    ) -> dict:
+        """A text message to the robot (a group @-mention when *chat*, else a private chat).
+        *mentions*: people @-mentioned in *text* (as `@nick`), listed in `atUsers` with their
+        staffId after the robot's own entry, as DingTalk sends them."""
         data = {**self._message(user, chat), "msgtype": "text", "text": {"content": f" {text}"}}
+        data["atUsers"] = [{"dingtalkId": "$:bot"}] + [
+            {"dingtalkId": f"$:LWCP_v1:${staff}", "staffId": staff} for staff, _ in mentions
+        ]
         await self.push("/v1.0/im/bot/messages/get", data)
         return data
 

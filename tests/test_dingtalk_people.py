@@ -98,6 +98,42 @@ def test_dingtalk_identities_work_with_admins_role_and_link(db):
     assert ("dingtalk", BOB[0]) not in granted
 
 
+async def ask_naming(
+    fake: FakeDingTalk, who: tuple[str, str], text: str, mentions: list[tuple[str, str]]
+) -> str:
+    """As `ask`, with *mentions* @-mentioned in *text* (DingTalk's `atUsers`)."""
+    before = len(fake.markdowns(group=GROUP))
+    await fake.say(who, text, chat=GROUP, mentions=mentions)
+    answers = await fake.wait_for(lambda: fake.markdowns(group=GROUP)[before:])
+    return str(answers[0])
+
+
+def test_an_admin_grants_a_role_by_mentioning_the_person(db):
+    """`/role @卡罗 keeper`: DingTalk's text has the display name, its atUsers the staffId."""
+
+    async def scenario(fake: FakeDingTalk, _service: Any) -> None:
+        await ask_naming(fake, ALICE, f"/role @{CAROL[1]} keeper", [CAROL])
+        await ask_naming(fake, ALICE, f"角色 @{DAVE[1]} approver 5000", [DAVE])
+
+    play(db, scenario, admins=f"dingtalk:{ALICE[0]}")
+    granted = roles(db)
+    assert granted[("dingtalk", CAROL[0])] == ("keeper", None)
+    assert granted[("dingtalk", DAVE[0])] == ("approver", Decimal(5000))
+
+
+def test_two_people_mentioned_are_not_paired_by_guess_and_nothing_is_granted(db):
+    async def scenario(fake: FakeDingTalk, _service: Any) -> None:
+        before = row_counts(db)
+        answer = await ask_naming(
+            fake, ALICE, f"/role @{CAROL[1]} @{DAVE[1]} keeper", [CAROL, DAVE]
+        )
+        assert answer.strip()
+        assert row_counts(db) == before
+
+    play(db, scenario, admins=f"dingtalk:{ALICE[0]}")
+    assert ("dingtalk", CAROL[0]) not in roles(db) and ("dingtalk", DAVE[0]) not in roles(db)
+
+
 def test_a_malformed_dingtalk_identity_gets_the_usage_and_writes_nothing(db):
     async def scenario(fake: FakeDingTalk, _service: Any) -> None:
         before = row_counts(db)

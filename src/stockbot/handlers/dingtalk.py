@@ -18,6 +18,10 @@ hard-code the public endpoint and swallow errors).
   there goes through `oToMessages/batchSend`, like the outbox's `user:<staffId>` targets.
 * **Groups** — DingTalk only delivers group messages that @-mention the robot; the mention is
   not in the text. Private chats deliver everything.
+* **Naming people** — an @-mention of someone else reaches us as their display name in the text
+  (`@张三`) and as their staffId in `atUsers`; one mention of one person becomes
+  `dingtalk:<staffId>` (`/role @张三 keeper` works). Several are not guessed at: display names
+  repeat and DingTalk does not say which name is which entry.
 * **Photos** — a `picture` message's `downloadCode` is exchanged for a URL
   (`robot/messageFiles/download`) and the bytes are read as a label (`Inbound.image`).
 * **Images** — a reply's pictures (the summary's chart) are uploaded first
@@ -37,6 +41,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import threading
 from typing import Any
 
@@ -60,6 +65,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "dingtalk"
 CARD_CALLBACK = "/v1.0/card/instances/callback"
 PRIVATE = "1"
+_MENTION_RE = re.compile(r"[@＠][^\s@＠]+")
 """`conversationType` of a one-to-one chat with the robot ("2": a group)."""
 
 
@@ -195,7 +201,7 @@ class DingTalkAdapter:
         chat = f"dm:{user}" if private else msg.conversation_id
         text, image = None, None
         if msg.message_type == "text" and msg.text is not None:
-            text = (msg.text.content or "").strip()
+            text = named_mentions((msg.text.content or "").strip(), msg)
         elif msg.message_type == "picture" and msg.image_content is not None:
             image = await self.api.download(msg.robot_code, msg.image_content.download_code)
             if image is None:
@@ -288,3 +294,16 @@ def _person(target: str) -> str | None:
 def _open(ws: Any) -> bool:
     state = getattr(ws, "state", None)
     return getattr(state, "name", "OPEN") == "OPEN" if state is not None else True
+
+
+def named_mentions(text: str, msg: ChatbotMessage) -> str:
+    """The text with its one @-mention of a person as `dingtalk:<staffId>`, the identity the
+    parser takes. DingTalk puts the mentioned display name in the text and the staffId in
+    `atUsers` (beside the robot's own entry, which has none); with one of each the pairing is
+    certain. With several, the text stays as typed: names repeat (two 张伟) and the order of
+    `atUsers` is not promised, so a role must not be granted to a guess."""
+    people = {u.staff_id for u in msg.at_users or [] if u.staff_id}
+    mentions = _MENTION_RE.findall(text)
+    if len(people) != 1 or len(mentions) != 1:
+        return text
+    return text.replace(mentions[0], f"dingtalk:{people.pop()}", 1)
