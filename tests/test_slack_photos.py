@@ -44,6 +44,24 @@ def test_a_photo_sent_to_the_bot_privately_answers_with_the_stock_card(floor):
     run(floor.db, scenario)
 
 
+def test_a_retried_photo_event_is_not_downloaded_again(floor):
+    """Slack retries an event it thinks we missed: the upload was answered once already, so the
+    retry neither fetches the file again nor answers again."""
+    floor.item("M8", stock=120, barcode="4006381333931", name="Hex bolt M8")
+
+    async def scenario(slack: Slack) -> None:
+        file = slack.fake.share(photo(code_image("4006381333931", "ean13")))
+        ts = "1750000100.424242"
+        await slack.mention("U0BOB", "", "Ev-1", channel=BOB_DM, dm=True, files=[file], ts=ts)
+        await slack.mention(
+            "U0BOB", "", "Ev-1", channel=BOB_DM, dm=True, files=[file], ts=ts, retry=1
+        )
+        assert slack.fake.downloads == [(file["id"], "Bearer xoxb-test")]
+        assert len(slack.fake.in_channel(BOB_DM)) == 1
+
+    run(floor.db, scenario)
+
+
 def test_a_keeper_receives_against_a_delivery_label_shared_with_a_mention(floor):
     glue = floor.item("GLUE", barcode="9506000134352", batch_tracked=True)
 

@@ -22,7 +22,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import ParseError, parse
 from stockbot.replies import Reply
 from stockbot.store.db import Database, is_read_only
-from stockbot.store.inbox import first_delivery, maybe_prune, record
+from stockbot.store.inbox import delivered, first_delivery, maybe_prune, record
 from stockbot.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,18 @@ class Contact:
             "last_error_at": iso(self.last_error_at),
             "failures_in_a_row": self.failures,
         }
+
+
+async def seen_before(host: Host, platform: str, event_id: str | None) -> bool:
+    """A delivery the service has already acted on (a platform's retry): an adapter asks before
+    fetching a photo, so a redelivered upload is not downloaded again only to be dropped by
+    `handle_once`, which still decides (two copies at once both fetch; one acts)."""
+    if not event_id:
+        return False
+    try:
+        return bool(await host.call(delivered, host.db, platform, event_id))
+    except DBAPIError:  # the database is away: let the guard answer as it does then
+        return False
 
 
 def handle_once(db: Database, handle: Callable[[Inbound], Reply], inbound: Inbound) -> Reply:

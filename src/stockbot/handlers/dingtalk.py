@@ -54,7 +54,7 @@ from dingtalk_stream.frames import CallbackMessage
 from stockbot.commands.inbound import Inbound
 from stockbot.config import Settings
 from stockbot.handlers import dingtalk_render
-from stockbot.handlers.base import Host
+from stockbot.handlers.base import Host, seen_before
 from stockbot.handlers.dingtalk_api import DingTalkApi
 from stockbot.replies import Reply
 
@@ -203,6 +203,8 @@ class DingTalkAdapter:
         if msg.message_type == "text" and msg.text is not None:
             text = named_mentions((msg.text.content or "").strip(), msg)
         elif msg.message_type == "picture" and msg.image_content is not None:
+            if await seen_before(self.service, PLATFORM, msg.message_id):
+                return  # a redelivered frame, already answered: no second download
             image = await self.api.download(msg.robot_code, msg.image_content.download_code)
             if image is None:
                 return

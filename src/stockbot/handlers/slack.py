@@ -44,7 +44,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
-from stockbot.handlers.base import Contact, Host, QuietLog
+from stockbot.handlers.base import Contact, Host, QuietLog, seen_before
 from stockbot.handlers.slack_files import shared_image
 from stockbot.handlers.slack_forms import (
     ANSWER_VIEW,
@@ -354,6 +354,8 @@ class SlackAdapter:
         bot = context.get("bot_user_id") or self.bot_user_id
         said = unescape(strip_mention(event.get("text") or "", bot)).strip()
         files = event.get("files") or []
+        if files and await seen_before(self.service, PLATFORM, event_id):
+            return  # a retried upload, already answered: no second download
         session = self._session  # None only after stop(): then no download
         image = await shared_image(self.client, session, files) if files and session else None
         if files and image is None and not said and not in_thread:

@@ -65,7 +65,7 @@ from stockbot.commands.inbound import Inbound
 from stockbot.commands.parser import COMMAND_NAMES
 from stockbot.config import Settings
 from stockbot.handlers import telegram_render
-from stockbot.handlers.base import Contact, DeliveryError, Host, QuietLog
+from stockbot.handlers.base import Contact, DeliveryError, Host, QuietLog, seen_before
 from stockbot.handlers.telegram_contact import ContactRequest
 from stockbot.handlers.telegram_inbound import replied_author, with_mentions
 from stockbot.handlers.telegram_outbound import TelegramOutbound
@@ -372,6 +372,8 @@ class TelegramAdapter:
         media = message.photo[-1] if message.photo else message.document
         if media is None or (media.file_size or 0) > MAX_BYTES:
             return
+        if await seen_before(self.service, PLATFORM, _event_id(message)):
+            return  # a re-sent update, already answered: no second download
         try:
             image = bytes(await (await media.get_file()).download_as_bytearray())
         except TelegramError as exc:
@@ -390,7 +392,7 @@ class TelegramAdapter:
         if message is None or user is None or user.is_bot or not (text or message.text or image):
             return
         chat = message.chat
-        event_id = f"{chat.id}:{message.message_id}"  # the service's guard acts on it once
+        event_id = _event_id(message)  # the service's guard acts on it once
         said, mentioned = (text, ()) if text or image else with_mentions(message)
         inbound = Inbound(
             platform=PLATFORM,
@@ -482,3 +484,8 @@ class TelegramAdapter:
         except TelegramError as exc:  # too old to answer, or the API hiccuped: not fatal
             log.warning("telegram: answerCallbackQuery failed: %s", exc)
         return True
+
+
+def _event_id(message: Message) -> str:
+    """A message's delivery identity for the service's guard: its chat and message id."""
+    return f"{message.chat.id}:{message.message_id}"

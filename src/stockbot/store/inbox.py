@@ -31,7 +31,7 @@ import time
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +40,7 @@ from stockbot.store.db import Database, rowcount
 from stockbot.store.models import ProcessedEvent
 from stockbot.timeutil import utcnow
 
-__all__ = ["KEEP", "PRUNE_EVERY", "first_delivery", "maybe_prune", "prune", "record"]
+__all__ = ["KEEP", "PRUNE_EVERY", "delivered", "first_delivery", "maybe_prune", "prune", "record"]
 
 KEEP = timedelta(hours=48)
 """Longest replay window we honour: Slack 5 min (signature), Telegram 24 h (+ margin)."""
@@ -61,6 +61,19 @@ IntegrityError): an insert that does nothing on a conflict, told apart by the ro
 (psycopg reports no row count for it)."""
 _lock = threading.Lock()
 _last_prune = -PRUNE_EVERY
+
+
+_DELIVERED = select(_TABLE.c.platform).where(
+    _TABLE.c.platform == bindparam("platform"), _TABLE.c.event_id == bindparam("event_id")
+)
+
+
+def delivered(db: Database, platform: str, event_id: str) -> bool:
+    """Whether this delivery was recorded already: a read, for an adapter to skip costly work
+    (fetching a photo) for a redelivery. Only a hint — the recording itself decides."""
+    with db.read_conn() as conn:
+        found = conn.execute(_DELIVERED, {"platform": platform, "event_id": event_id[:MAX_ID]})
+        return found.first() is not None
 
 
 def first_delivery(db: Database, platform: str, event_id: str) -> bool:
