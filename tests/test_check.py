@@ -5,17 +5,18 @@ factory's calendar day, transfers left out, a reversal counted as what it revers
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import select, text
 
 from stockbot.cli import main
 from stockbot.store import ledger
 from stockbot.store.catalog import default_location, ensure_warehouse
-from stockbot.store.check_totals import TotalDifference, check_all, check_totals
-from stockbot.store.models import MovementKind
-from stockbot.timeutil import set_clock
+from stockbot.store.check_totals import TotalDifference, _local_day, check_all, check_totals
+from stockbot.store.models import Movement, MovementKind
+from stockbot.timeutil import as_utc, local_date, set_clock
 
 from factory import hand_edit, make_item, post
 
@@ -138,3 +139,35 @@ def test_the_database_keeps_the_month_of_a_day_written_by_hand(db):
         ("item_monthly", date(2026, 11, 1)): ((D(0), D(0), D(0)), (D(10), D(0), D(0))),
         ("item_monthly", date(2026, 12, 1)): ((D(1), D(0), D(0)), None),
     }
+
+
+@pytest.mark.parametrize(
+    ("timezone", "change"),
+    [
+        ("Europe/Berlin", datetime(2026, 10, 25, 1, tzinfo=UTC)),  # summer time ends
+        ("America/St_Johns", datetime(2026, 11, 1, 4, 30, tzinfo=UTC)),  # -2:30 -> -3:30
+        ("Asia/Kolkata", datetime(2026, 10, 31, 18, 30, tzinfo=UTC)),  # +5:30, local midnight
+    ],
+)
+def test_the_checks_day_of_a_movement_is_the_factorys_calendar_day_across_a_clock_change(
+    db, timezone: str, change: datetime
+):
+    """The day the check sums a movement into is the day the posting path booked it under
+    (`local_date`), to the second, on both sides of a daylight-saving change and for a zone
+    whose offset is not whole hours — in SQL, not a Python call per movement."""
+    item, loc = make_item(db)
+    moments = [change + timedelta(minutes=step) for step in range(-26 * 60, 26 * 60, 13)]
+    moments += [change - timedelta(microseconds=1), change, change + timedelta(seconds=1)]
+    for n, when in enumerate(moments):
+        set_clock(lambda when=when: when)
+        post(db, item, loc, "1", RECEIPT, key=f"m{n}")
+    set_clock(None)
+    with db.read() as s:
+        rows = s.execute(select(Movement.created_at, _local_day(s, timezone))).all()
+    assert len(rows) == len(moments)
+    wrong = [
+        (at, got)
+        for at, got in rows
+        if str(got)[:10] != local_date(as_utc(at), timezone).isoformat()
+    ]
+    assert wrong == []

@@ -17,9 +17,9 @@ reach Python, whatever the size of the ledger. Rows already reported as unreadab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -40,13 +40,11 @@ from sqlalchemy.types import Date
 from stockbot.store.check import BadValue, Finding, _bad, _codes, _decode, _raw, check_balances
 from stockbot.store.models import ItemDaily, ItemMonthly, Movement, MovementKind
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import local_date
+from stockbot.timeutil import as_utc, zone
 
 COLUMNS = ("qty_in", "qty_out", "consumed")
 _TRANSFERS = (MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value)
 _CONSUMING = (MovementKind.ISSUE.value, MovementKind.RETURN.value)
-_LOCAL_DAY = "stockbot_local_day"
-"""The SQLite function `check_totals` registers: a stored UTC timestamp → the factory's day."""
 
 Totals = tuple[Decimal, Decimal, Decimal]
 
@@ -83,30 +81,57 @@ class TotalDifference:
 AnyFinding = Finding | TotalDifference
 
 
-@lru_cache(maxsize=4096)
-def _day_of(stamp: str, timezone: str) -> str:
-    """The factory's day of a UTC timestamp as SQLite stores it ('YYYY-MM-DD HH:MM:SS.ffffff');
-    cached per minute, since no zone's offset has seconds."""
-    at = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
-    return local_date(at, timezone).isoformat()
+def _offsets(timezone: str, first: datetime, last: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offsets (seconds) over [first, last] as (from, offset) pieces, each exact
+    to the second: the offset is read every hour of the span and, where two readings differ,
+    the change is found by halving (transitions are whole seconds, never two within an hour)."""
+    tz = zone(timezone)
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    start = first.replace(minute=0, second=0, microsecond=0)
+    pieces = [(start, offset(start))]
+    at = start
+    while at <= last:
+        after = at + timedelta(hours=1)
+        if offset(after) != pieces[-1][1]:
+            lo, hi = at, after  # offset(lo) is the current piece's, offset(hi) the next one's
+            while (hi - lo) > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(microsecond=0)
+                lo, hi = (mid, hi) if offset(mid) == pieces[-1][1] else (lo, mid)
+            pieces.append((hi, offset(hi)))
+        at = after
+    return pieces
 
 
 def _local_day(session: Session, timezone: str) -> ColumnElement[Any]:
     """The factory's calendar day of `Movement.created_at`, in SQL. PostgreSQL converts with
-    its own time zone database; SQLite has none, so the check registers one Python function on
-    its connection that calls the posting path's own conversion (exact for any zone, DST
-    included)."""
+    its own time zone database. SQLite has none: the zone's offsets over the ledger's span are
+    worked out here (`_offsets`, from the same zone data the posting path uses) and become one
+    `CASE` of `date(created_at, '+N seconds')` — exact for any zone, DST included, and no Python
+    call per movement (a per-row Python function was half of `stockbot check`'s 20 s on 1M
+    movements)."""
+    created = Movement.created_at
     if session.get_bind().dialect.name != "sqlite":
-        return func.date(func.timezone(timezone, Movement.created_at))
-    dbapi = session.connection().connection.driver_connection
-    assert dbapi is not None
-    dbapi.create_function(
-        _LOCAL_DAY,
-        1,
-        lambda stamp: None if stamp is None else _day_of(stamp[:16], timezone),
-        deterministic=True,
+        return func.date(func.timezone(timezone, created))
+    first, last = session.execute(select(func.min(created), func.max(created))).one()
+    if first is None:
+        return func.date(created)
+    pieces = _offsets(timezone, as_utc(first), as_utc(last))
+
+    whole = func.substr(created, 1, 19)  # to the second: SQLite's date() rounds to the ms
+
+    def day(seconds: int) -> ColumnElement[Any]:
+        return func.date(whole, f"{seconds:+d} seconds")
+
+    if len(pieces) == 1:
+        return day(pieces[0][1])
+    return case(
+        *((created < since, day(before)) for (_, before), (since, _) in pairwise(pieces)),
+        else_=day(pieces[-1][1]),
     )
-    return getattr(func, _LOCAL_DAY)(Movement.created_at)
 
 
 def _as_date(value: Any) -> date:
