@@ -171,3 +171,24 @@ def test_the_checks_day_of_a_movement_is_the_factorys_calendar_day_across_a_cloc
         if str(got)[:10] != local_date(as_utc(at), timezone).isoformat()
     ]
     assert wrong == []
+
+
+def test_a_clock_change_between_two_movements_and_a_stray_far_timestamp_are_both_right(db):
+    """Summer and winter movements with no movement near the change between them, and one
+    hand-edited far into the future: each still gets the day the posting path gives it, and the
+    work follows the hours the ledger has, not every hour between (centuries, here)."""
+    item, loc = make_item(db)
+    moments = [
+        datetime(2026, 7, 1, 21, 59, 59, tzinfo=UTC),  # 23:59:59 in Berlin summer time
+        datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC),  # 23:59:59 in winter
+        datetime(2026, 12, 31, 23, tzinfo=UTC),  # midnight: 1 January
+        datetime(2399, 3, 26, 0, 59, 59, tzinfo=UTC),  # a stray row, the hour before a change
+    ]
+    for n, when in enumerate(moments):
+        set_clock(lambda when=when: when)
+        post(db, item, loc, "1", RECEIPT, key=f"far{n}")
+    set_clock(None)
+    with db.read() as s:
+        rows = s.execute(select(Movement.created_at, _local_day(s, "Europe/Berlin"))).all()
+    got = sorted((as_utc(at), str(day)[:10]) for at, day in rows)
+    assert got == [(m, local_date(m, "Europe/Berlin").isoformat()) for m in moments]

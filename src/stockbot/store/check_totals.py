@@ -17,7 +17,7 @@ reach Python, whatever the size of the ledger. Rows already reported as unreadab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -40,7 +40,7 @@ from sqlalchemy.types import Date
 from stockbot.store.check import BadValue, Finding, _bad, _codes, _decode, _raw, check_balances
 from stockbot.store.models import ItemDaily, ItemMonthly, Movement, MovementKind
 from stockbot.store.types import fmt_qty
-from stockbot.timeutil import as_utc, zone
+from stockbot.timeutil import zone
 
 COLUMNS = ("qty_in", "qty_out", "consumed")
 _TRANSFERS = (MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value)
@@ -81,45 +81,58 @@ class TotalDifference:
 AnyFinding = Finding | TotalDifference
 
 
-def _offsets(timezone: str, first: datetime, last: datetime) -> list[tuple[datetime, int]]:
-    """The zone's UTC offsets (seconds) over [first, last] as (from, offset) pieces, each exact
-    to the second: the offset is read every hour of the span and, where two readings differ,
-    the change is found by halving (transitions are whole seconds, never two within an hour)."""
+def _offsets(timezone: str, hours: list[datetime]) -> list[tuple[datetime, int]]:
+    """The zone's UTC offsets (seconds) as (from, offset) pieces, exact to the second for every
+    moment within `hours` (the UTC hours movements were made in, ascending): a change between
+    two of them takes effect at the later hour's start (no movement lies between), one inside
+    an hour is found by halving (transitions are whole seconds, never two within an hour).
+    Work follows the hours the ledger has, so a stray timestamp decades away costs one hour,
+    not every hour between."""
     tz = zone(timezone)
 
     def offset(at: datetime) -> int:
         return int(at.astimezone(tz).utcoffset().total_seconds())  # type: ignore[union-attr]
 
-    start = first.replace(minute=0, second=0, microsecond=0)
-    pieces = [(start, offset(start))]
-    at = start
-    while at <= last:
-        after = at + timedelta(hours=1)
-        if offset(after) != pieces[-1][1]:
-            lo, hi = at, after  # offset(lo) is the current piece's, offset(hi) the next one's
+    pieces: list[tuple[datetime, int]] = []
+    for start in hours:
+        end = start + timedelta(hours=1)
+        if not pieces or offset(start) != pieces[-1][1]:
+            pieces.append((start, offset(start)))
+        if offset(end) != pieces[-1][1]:
+            lo, hi = start, end  # offset(lo) is the current piece's, offset(hi) the next one's
             while (hi - lo) > timedelta(seconds=1):
-                mid = lo + (hi - lo) / 2
-                mid = mid.replace(microsecond=0)
+                mid = (lo + (hi - lo) / 2).replace(microsecond=0)
                 lo, hi = (mid, hi) if offset(mid) == pieces[-1][1] else (lo, mid)
             pieces.append((hi, offset(hi)))
-        at = after
     return pieces
+
+
+def _hours(session: Session) -> list[datetime]:
+    """The UTC hours (as stored: 'YYYY-MM-DD HH') that movements were made in, ascending;
+    text that is no timestamp is left to the rest of the check."""
+    found = []
+    hour = func.substr(Movement.created_at, 1, 13)
+    for (text,) in session.execute(select(hour).distinct().order_by(hour)):
+        try:
+            found.append(datetime.fromisoformat(f"{text}:00").replace(tzinfo=UTC))
+        except (TypeError, ValueError):
+            continue
+    return found
 
 
 def _local_day(session: Session, timezone: str) -> ColumnElement[Any]:
     """The factory's calendar day of `Movement.created_at`, in SQL. PostgreSQL converts with
-    its own time zone database. SQLite has none: the zone's offsets over the ledger's span are
-    worked out here (`_offsets`, from the same zone data the posting path uses) and become one
-    `CASE` of `date(created_at, '+N seconds')` — exact for any zone, DST included, and no Python
-    call per movement (a per-row Python function was half of `stockbot check`'s 20 s on 1M
-    movements)."""
+    its own time zone database. SQLite has none: the zone's offsets over the hours the ledger
+    has are worked out here (`_offsets`, from the same zone data the posting path uses) and
+    become one `CASE` of `date(created_at, '+N seconds')` — exact for any zone, DST included,
+    and no Python call per movement (a per-row Python function was half of `stockbot check`'s
+    20 s on 1M movements)."""
     created = Movement.created_at
     if session.get_bind().dialect.name != "sqlite":
         return func.date(func.timezone(timezone, created))
-    first, last = session.execute(select(func.min(created), func.max(created))).one()
-    if first is None:
+    pieces = _offsets(timezone, _hours(session))
+    if not pieces:
         return func.date(created)
-    pieces = _offsets(timezone, as_utc(first), as_utc(last))
 
     whole = func.substr(created, 1, 19)  # to the second: SQLite's date() rounds to the ms
 
