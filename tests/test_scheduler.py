@@ -181,13 +181,17 @@ def test_the_lease_is_taken_over_when_the_holder_stops_renewing(factory, db, sec
 
 
 def test_a_missed_run_runs_once_on_start_not_once_per_missed_slot(factory, db):
-    seed(db, "reminders", datetime.now(UTC) - timedelta(minutes=10))  # ten missed slots
+    started = datetime.now(UTC)
+    seed(db, "reminders", started - timedelta(minutes=10))  # ten missed slots (every minute)
     r = runner(db, "a")
     try:
         r.start()
         assert wait_for(lambda: "reminders" in r.executed)
         time.sleep(0.5)
-        assert r.executed.count("reminders") == 1
+        # the ten missed slots run once; a regular slot that came meanwhile (a minute boundary
+        # crossed during the test, as in one CI run) may run too — that run is not a missed one
+        crossed = int(datetime.now(UTC).timestamp() // 60) - int(started.timestamp() // 60)
+        assert 1 <= r.executed.count("reminders") <= 1 + crossed
         assert r.missed == []
     finally:
         r.stop()
