@@ -162,6 +162,18 @@ def lock_item(session: Session, item_id: int) -> None:
     lock_items(session, [item_id])
 
 
+def locked_item(session: Session, item_id: int) -> Item:
+    """The item a command decides on, loaded and locked (`lock_item`) in one statement: such a
+    command reads the item anyway, and on PostgreSQL a load and then a lock were two round
+    trips. Where another lock comes first by rule (a receipt's PO before its item, as QC takes
+    them), load the item and `lock_item` after that lock instead."""
+    lock = session.get_bind().dialect.name == "postgresql"
+    item = session.get(Item, item_id, with_for_update=True if lock else None)
+    if item is None:
+        raise LookupError(f"item {item_id} is gone")
+    return item
+
+
 def lock_items(session: Session, item_ids: Iterable[int]) -> None:
     """`lock_item` for many items in one statement, locked in id order (PostgreSQL locks the
     rows as the sorted scan returns them), so two work orders sharing components cannot

@@ -33,7 +33,7 @@ from stockbot.flows.common import (
     fq,
     item_and_qty,
     local_time,
-    lock_item,
+    locked_item,
     refuse,
     require,
     typed,
@@ -189,8 +189,7 @@ def _move(
     said: tuple[Decimal, str] | None = None,
 ) -> Reply:
     """One unit of work: check, pick FEFO/FIFO at the source, post OUT + IN in one posting."""
-    item = s.get(Item, item_id)
-    assert item is not None
+    item = locked_item(s, item_id)
     if (earlier := _already_posted(ctx, s, key)) is not None:
         return earlier
     target = dst.location or default_location(s, dst.warehouse.id)
@@ -199,7 +198,6 @@ def _move(
         same_warehouse and src.location is None and dst.location is None
     ):
         raise refuse("mv.same_place", ctx.lang, place=Place(dst.warehouse, target).label)
-    lock_item(s, item.id)
     if not same_warehouse:
         q = quantities(s, [item.id], src.warehouse.id)[item.id]
         if qty > q.available:

@@ -38,6 +38,7 @@ from stockbot.flows.common import (
     decide,
     item_and_qty,
     lock_item,
+    locked_item,
     require,
     token_for,
     typed_qty,
@@ -77,15 +78,16 @@ def receive(ctx: Ctx, cmd: ReceiveCmd) -> Reply:
         raise lines.refusal(ctx, "gr.lot_too_long", max=LOT_MAX)
     item_id, qty = item_and_qty(ctx, cmd)
     with ctx.db.write() as s:
-        item = s.get(Item, item_id)
+        # the PO is locked before the item, as QC takes them; without a PO, one statement
+        item = s.get(Item, item_id) if cmd.po else locked_item(s, item_id)
         assert item is not None
         if qty > MAX_QTY:
             raise lines.refusal(ctx, "gr.too_large", qty=Q(qty, item.unit), item=item.code)
         wh = warehouse_for(ctx, s)
         loc = lines.location(ctx, s, wh, cmd.loc)
         po, line = lines.po_line(ctx, s, cmd.po, item) if cmd.po else (None, None)
-        lock_item(s, item.id)
         if po is not None and line is not None:
+            lock_item(s, item.id)
             lines.check_tolerance(ctx, s, po, line, item, qty)
         qc = item.needs_qc
         gr = GoodsReceipt(

@@ -33,7 +33,7 @@ from stockbot.flows.common import (
     decide,
     display_name,
     item_and_qty,
-    lock_item,
+    locked_item,
     token_for,
     typed_qty,
     warehouse_for,
@@ -80,10 +80,8 @@ def _wo(mr: MaterialRequest) -> object:
 def request(ctx: Ctx, cmd: RequestCmd, item_id: int | None = None) -> Reply:
     item_id, qty = item_and_qty(ctx, cmd, item_id)
     with ctx.db.write() as s:
-        item = s.get(Item, item_id)
-        assert item is not None
+        item = locked_item(s, item_id)
         wh = warehouse_for(ctx, s)
-        lock_item(s, item.id)
         me = actor_id(ctx, s)
         available = quantities(s, [item.id], wh.id)[item.id].available
         if qty > available:
@@ -200,12 +198,6 @@ def _release(s: Session, mr_id: int, state: str = "released") -> None:
     )
 
 
-def _item(s: Session, mr: MaterialRequest) -> Item:
-    item = s.get(Item, mr.item_id)
-    assert item is not None
-    return item
-
-
 def _tell_requester(s: Session, mr: MaterialRequest, notice: Notice, dedupe: str) -> None:
     requester = s.get(User, mr.requester_id)
     if requester is not None:
@@ -223,8 +215,7 @@ def _tell_requester(s: Session, mr: MaterialRequest, notice: Notice, dedupe: str
     limit=_amount,
 )
 def approve(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
-    item = _item(s, mr)
-    lock_item(s, item.id)
+    item = locked_item(s, mr.item_id)
     available = quantities(s, [item.id], mr.warehouse_id)[item.id].available
     if mr.qty > available:
         raise WF.refusal(ctx, short_notice(item, mr.qty, available))
@@ -260,7 +251,7 @@ def reject(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
 @WF.step("issue", source=("approved",), roles=("keeper",))
 def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     """Issue all that is left (button) or part of it (`/issue MR-1 5`), FEFO then FIFO."""
-    item = _item(s, mr)
+    item = locked_item(s, mr.item_id)
     no = WF.number(mr.id)
     left = mr.qty - mr.qty_issued
     cmd = inp.cmd
@@ -268,7 +259,6 @@ def issue(ctx: Ctx, s: Session, mr: MaterialRequest, inp: Input) -> Reply:
     amount = left if qty is None else base_qty(ctx, s, item, qty, getattr(cmd, "unit", None))
     if amount > left:
         raise WF.refusal(ctx, Notice("mr.too_much", {"left": Q(left, item.unit), "no": no}))
-    lock_item(s, item.id)
     # What this request may take: its own reservation and whatever nobody else has reserved.
     # Usually that is all that is left; after a count released part of it, it is less.
     free = _reserved_for(s, mr.id) + quantities(s, [item.id], mr.warehouse_id)[item.id].available
