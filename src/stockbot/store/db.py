@@ -14,8 +14,9 @@ PostgreSQL runs at READ COMMITTED; the posting path locks balance rows with `UPD
 lock, as `SELECT … FOR UPDATE` takes) in a fixed order, so concurrent postings serialise per
 balance and never deadlock. Its pool size and its connect, statement and lock timeouts come
 from the settings (`PoolOptions`): a database that stops answering costs a request seconds,
-not the process its threads; `pool_pre_ping` replaces connections the server dropped, so the
-service recovers by itself when the database is back.
+not the process its threads; a connection idle for a while is pinged before use and replaced
+when the server dropped it (`idle_ping`), so the service recovers by itself when the database
+is back.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stockbot.store.events import EventBus, UnitOfWork, attach, detach
 from stockbot.store.fairlock import FairLock
+from stockbot.store.idle_ping import ping_when_idle
 
 if TYPE_CHECKING:
     from stockbot.config import Settings
@@ -109,15 +111,17 @@ def make_engine(
     given = make_url(url).query.get("options")
     if given:
         options = f"{given if isinstance(given, str) else ' '.join(given)} {options}"
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
         pool_timeout=pool.timeout,
-        pool_pre_ping=True,
+        pool_use_lifo=True,  # the busy connections stay the warm ones; spares idle, are pinged
         connect_args={"connect_timeout": pool.connect_timeout, "options": options},
     )
+    ping_when_idle(engine)
+    return engine
 
 
 _warned: set[str] = set()
