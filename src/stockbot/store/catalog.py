@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, literal_column, select, union, update
 from sqlalchemy.orm import Session
 
 from stockbot.store.models import (
@@ -112,31 +112,34 @@ def upsert_item(session: Session, code: str, **fields: Any) -> Item:
 def items_labelled(session: Session, label: str, limit: int = 10) -> list[int]:
     """Active items a label names, by the code printed on it: the item code (as typed or upper
     case), `items.barcode` or any of `item_barcodes`. One id is an answer; several (a barcode two
-    items share) is a question for whoever scanned it."""
+    items share) is a question for whoever scanned it. A code wins over barcodes.
+
+    One statement, codes first: every lookup and stock command asks this before anything else,
+    and a fuzzy name (most lookups) used to cost two (the code, then the barcodes)."""
     q = label.strip()
     if not q or len(q) > 64:
         return []
-    by_code = session.scalar(_BY_CODE, {"codes": list({q, q.upper()})})
-    if by_code is not None:
-        return [by_code]
-    return list(session.scalars(_BY_BARCODE, {"label": q, "limit": limit}))
+    rows = session.execute(_LABELLED, {"code": q, "upper": q.upper(), "limit": limit}).all()
+    if rows and rows[0].by_code:
+        return [rows[0].id]
+    return [r.id for r in rows]
 
 
 _items, _barcodes = Item.__table__.c, ItemBarcode.__table__.c
-# built once: every lookup and request asks these first
-_BY_CODE = (
-    select(_items.id)
-    .where(_items.active.is_(True), _items.code.in_(bindparam("codes", expanding=True)))
-    .limit(1)
-)
-_BY_BARCODE = (
-    select(_items.id)
-    .where(
-        _items.active.is_(True),
-        (_items.barcode == bindparam("label"))
-        | _items.id.in_(select(_barcodes.item_id).where(_barcodes.code == bindparam("label"))),
-    )
-    .order_by(_items.id)
+_named = union(  # each part on its own index: an OR across them made PostgreSQL scan all items
+    select(_items.id, literal_column("1").label("by_code")).where(
+        _items.active.is_(True), _items.code.in_([bindparam("code"), bindparam("upper")])
+    ),
+    select(_items.id, literal_column("0")).where(
+        _items.active.is_(True), _items.barcode == bindparam("code")
+    ),
+    select(_items.id, literal_column("0"))
+    .join(ItemBarcode.__table__, _barcodes.item_id == _items.id)
+    .where(_items.active.is_(True), _barcodes.code == bindparam("code")),
+).subquery()
+_LABELLED = (  # built once
+    select(_named.c.id, _named.c.by_code)
+    .order_by(_named.c.by_code.desc(), _named.c.id)
     .limit(bindparam("limit"))
 )
 
