@@ -305,3 +305,42 @@ def test_the_collector_stays_off_until_the_last_of_overlapping_pauses_ends() -> 
     worker.join(30)
     assert seen == [False]
     assert gc.isenabled()  # back on once the last pause ended
+
+
+def test_a_big_catalogues_first_index_is_built_in_a_child_and_answers_like_one_built_here(db):
+    """A service's first build of a big catalogue runs in a child process (`lookup.apart`):
+    the serving process keeps its GIL and its memory, and maps what the child wrote."""
+    many_items(db, 300)
+    here = ItemSearch(db.url)
+    with db.read() as s:
+        here.refresh(s)
+        expected = [h.item_id for h in here.search(s, "hex blot m8x22", limit=5)]
+    apart = ItemSearch(db.url)
+    apart.apart_from = 100  # "big" for the test; 5,000 items in a factory
+    apart.warm(db).join(120)
+    assert apart.built_apart and len(apart) == len(here)
+    with db.write() as s:  # and it is caught up as any index is
+        upsert_item(s, "NEW-PART", name="Copper washer M5")
+    with db.read() as s:
+        assert [h.item_id for h in apart.search(s, "hex blot m8x22", limit=5)] == expected
+        new = s.scalar(select(Item.id).where(Item.code == "NEW-PART"))
+        assert apart.search(s, "copper washr m5")[0].item_id == new
+
+
+def test_when_the_child_cannot_write_its_snapshot_the_index_is_built_here(
+    db, tmp_path, monkeypatch, caplog
+):  # type: ignore[no-untyped-def]
+    """A cache directory that cannot be made (a file is in its way): the child fails, and
+    the service builds the index itself, as it did before there was a child."""
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    monkeypatch.setenv("STOCKBOT_SEARCH_CACHE", str(blocked))
+    many_items(db, 300)
+    search = ItemSearch(db.url)
+    search.apart_from = 100
+    search.warm(db).join(120)
+    assert "the child failed (exit 1)" in caplog.text
+    assert not search.built_apart and not search.loaded_from_snapshot
+    assert len(search) == 301
+    with db.read() as s:
+        assert search.search(s, "PART-00007")[0].exact

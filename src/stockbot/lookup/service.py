@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -39,7 +41,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stockbot.lookup import interim, snapshot
+from stockbot.lookup import apart, interim, snapshot
 from stockbot.lookup.collector import paused
 from stockbot.lookup.index import Hit, ItemIndex, SearchDoc
 from stockbot.lookup.snapshot import path_for as snapshot_path
@@ -119,12 +121,15 @@ def _changed(session: Session, since: int) -> tuple[Sequence[Any], dict[int, lis
 class ItemSearch:
     """One per `Database`: `ItemSearch.of(db).search(session, "hex blot m6x20")`."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, snapshot_at: Path | None = None) -> None:
         self._index: ItemIndex | None = None
         self._rev = -1
         self._lock = threading.RLock()
-        self._snapshot = snapshot_path(url) if url else None
+        self._snapshot = snapshot_at or (snapshot_path(url) if url else None)
         self.loaded_from_snapshot = False
+        self.apart_from = apart.APART_FROM
+        """Active items from which a warmed process's first build runs in a child (`apart`)."""
+        self.built_apart = False
         self._stopped = threading.Event()
         self._loading = threading.Event()
         self._db: Database | None = None
@@ -150,11 +155,14 @@ class ItemSearch:
         ).one()
         return count, top or 0
 
-    def _load_snapshot(self, session: Session, latest: int, newer_than: int = -1) -> bool:
-        """Adopt the saved index if it is from this database's past (and, catching up a
-        running process, newer than what it has); catch it up, check it against the
-        database, and only then publish it."""
-        if self._snapshot is None or not self._snapshot.exists():
+    def _load_snapshot(
+        self, session: Session, latest: int, newer_than: int = -1, path: Path | None = None
+    ) -> bool:
+        """Adopt the saved index (at *path*, else this database's snapshot file) if it is from
+        this database's past (and, catching up a running process, newer than what it has);
+        catch it up, check it against the database, and only then publish it."""
+        path = path or self._snapshot
+        if path is None or not path.exists():
             return False
         found: list[int] = []
 
@@ -164,7 +172,7 @@ class ItemSearch:
 
         try:
             with paused():
-                index = snapshot.read(self._snapshot, usable)
+                index = snapshot.read(path, usable)
         except Exception as exc:  # a torn or foreign file is just a missing cache
             log.warning("search snapshot unusable (%s); rebuilding", exc)
             return False
@@ -254,6 +262,8 @@ class ItemSearch:
             if self._load_snapshot(session, latest):
                 return
             self._settled.set()  # a build takes seconds: questions go to the database
+            if self._build_apart(session):
+                return
             self._build(session, latest)
             if len(self) >= BULK:  # small catalogues build faster than they load
                 self._save_later()
@@ -284,6 +294,27 @@ class ItemSearch:
             return False
         backlog = session.scalar(select(func.count(Item.id)).where(Item.search_rev >= self._rev))
         return (backlog or 0) > max(BULK, len(self._index) // 4)
+
+    def _build_apart(self, session: Session) -> bool:
+        """A big catalogue's first build, in a child process (`apart`), for a process that
+        warmed the index (a service); then the snapshot it wrote is loaded like any other. A
+        temporary file stands in when snapshots are turned off."""
+        if self._db is None or self._fingerprint(session)[0] < self.apart_from:
+            return False
+        temp = None if self._snapshot is not None else Path(tempfile.mkdtemp(prefix="stockbot-"))
+        path = self._snapshot or Path(temp or ".") / "search.snapshot"
+        try:
+            if not apart.built(self._db.url, path):
+                return False
+            with self._db.read() as fresh:  # what changed while the child built is caught up
+                latest = fresh.execute(_LATEST).scalar() or 0
+                self.built_apart = self._load_snapshot(fresh, latest, path=path)
+            if not self.built_apart:
+                log.warning("search index: the child's snapshot was not usable; building here")
+            return self.built_apart
+        finally:
+            if temp is not None:  # the mapping keeps its pages after the file is gone
+                shutil.rmtree(temp, ignore_errors=True)
 
     def _build(self, session: Session, latest: int) -> None:
         rows = session.execute(select(*_COLUMNS).where(Item.active.is_(True))).all()
