@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import statistics
 import sys
@@ -49,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Slack, the replicas, Slack's signed requests
 sys.path.insert(0, str(ROOT / "bench"))
 
+from stockbot.lookup.service import save_snapshot  # noqa: E402
 from stockbot.store.catalog import ensure_user  # noqa: E402
 from stockbot.store.db import Database  # noqa: E402
 from stockbot.store.migrate import upgrade  # noqa: E402
@@ -190,6 +192,13 @@ async def measure(url: str, args: argparse.Namespace, work: Path) -> dict[str, A
     fake = TimedSlack(users=fake_users())
     await fake.start()
     env = replica_env(url, fake.url)
+    if args.imported:  # as `stockbot import items` leaves it: the index's snapshot written
+        env["STOCKBOT_SEARCH_CACHE"] = os.environ["STOCKBOT_SEARCH_CACHE"] = str(work / "cache")
+        db = Database(url)
+        try:
+            save_snapshot(db)
+        finally:
+            db.dispose()
     replicas: list[Replica] = []
     try:
         for n in range(args.replicas):
@@ -266,6 +275,12 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--items", type=int, default=2000)
     p.add_argument("--think", type=float, default=0.0, help="mean pause per round, seconds")
+    p.add_argument(
+        "--imported",
+        action="store_true",
+        help="write the search index's snapshot first, as `stockbot import items` does; "
+        "without it every replica starts as on a new machine and builds the index",
+    )
     args = p.parse_args()
     args.replicas = args.replicas or (1 if args.db == "sqlite" else 2)
     with tempfile.TemporaryDirectory(prefix="stockbot-bench-http-") as tmp:
