@@ -65,8 +65,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "dingtalk"
 CARD_CALLBACK = "/v1.0/card/instances/callback"
 PRIVATE = "1"
-_MENTION_RE = re.compile(r"[@＠][^\s@＠]+")
 """`conversationType` of a one-to-one chat with the robot ("2": a group)."""
+_MENTION_RE = re.compile(r"[@＠][^\s@＠]+")
+"""An @-mention as DingTalk writes it into the text: `@` (or the full-width `＠`) and a name."""
 
 
 class _Stream(dingtalk_stream.DingTalkStreamClient):
